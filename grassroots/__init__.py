@@ -1,0 +1,3 @@
+"""Grassroots: Party-building and grid governance for a township."""
+
+from __future__ import annotations

@@ -1,0 +1,45 @@
+"""The `grassroots` console command: a thin front for Django management commands.
+
+`grassroots demo`, `grassroots import households roster.xlsx`, `grassroots bench`, …
+Any Django command works too (`grassroots migrate`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {
+    "import": "import_data",
+    "export": "export_data",
+    "worker": "run_huey",
+    "check": "deploy_check",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.settings")
+    from django.core.management import execute_from_command_line
+
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(
+            "usage: grassroots COMMAND [ARGS]\n\n"
+            "  demo [--reset]             load the demo town (idempotent)\n"
+            "  serve [--port N]           gunicorn on 127.0.0.1 (PORT overrides), with the worker\n"
+            "  worker                     the Huey background worker\n"
+            "  import KIND FILE [--dry-run]   KIND: households | organizations\n"
+            "  export KIND FILE           KIND: households | organizations\n"
+            "  token USERNAME             print an API token\n"
+            "  check                      deployment checks\n"
+            "  bench [--quick]            the benchmark suite\n"
+            "  synth --households N       synthetic data at scale\n\n"
+            "Any Django management command also works, e.g. `grassroots migrate`."
+        )
+        return
+    command = ALIASES.get(argv[0], argv[0])
+    execute_from_command_line(["grassroots", command, *argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

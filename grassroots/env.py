@@ -1,0 +1,63 @@
+"""Typed helpers that read settings from the environment and fail loudly."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off", ""}
+
+
+def envbool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean, got {raw!r}")
+
+
+def envint(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def envstr(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def stored_secret(name: str, var_dir: Path, *, production: bool, kind: str) -> str:
+    """Return the secret from the environment, or a generated one kept under var/.
+
+    In production a missing secret is an error: a generated key would silently
+    make encrypted data unreadable after the next deployment.
+    """
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if production:
+        raise ImproperlyConfigured(f"{name} must be set when GRASSROOTS_ENV=production")
+    var_dir.mkdir(parents=True, exist_ok=True)
+    path = var_dir / f"{name.lower()}.key"
+    if path.exists():
+        return path.read_text().strip()
+    if kind == "fernet":
+        value = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    else:
+        value = secrets.token_urlsafe(50)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value

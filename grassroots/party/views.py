@@ -1,0 +1,3 @@
+"""Pages."""
+
+from __future__ import annotations
