@@ -47,6 +47,13 @@ INSTALLED_APPS = [
     "grassroots.accounts",
     "grassroots.grid",
     "grassroots.party",
+    "grassroots.exchange",
+    "grassroots.analytics",
+    "grassroots.cases",
+    "grassroots.notify",
+    "grassroots.open311",
+    "grassroots.demo",
+    "grassroots.bench",
 ]
 
 MIDDLEWARE = [

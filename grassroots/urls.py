@@ -6,12 +6,24 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from grassroots.accounts import api as accounts_api
+from grassroots.analytics import api as analytics_api
+from grassroots.cases import api as cases_api
 from grassroots.core import views as core_views
+from grassroots.exchange import api as exchange_api
 from grassroots.grid import api as grid_api
+from grassroots.notify import api as notify_api
 from grassroots.party import api as party_api
 
 router = DefaultRouter()
-for module in (grid_api, party_api, accounts_api):
+for module in (
+    grid_api,
+    party_api,
+    accounts_api,
+    exchange_api,
+    cases_api,
+    notify_api,
+    analytics_api,
+):
     module.register(router)
 
 urlpatterns = [
@@ -19,6 +31,12 @@ urlpatterns = [
     path("accounts/", include("grassroots.accounts.urls")),
     path("grid/", include("grassroots.grid.urls")),
     path("party/", include("grassroots.party.urls")),
+    path("exchange/", include("grassroots.exchange.urls")),
+    path("cases/", include("grassroots.cases.urls")),
+    path("notify/", include("grassroots.notify.urls")),
+    path("analytics/", include("grassroots.analytics.urls")),
+    path("bench/", include("grassroots.bench.urls")),
+    path("open311/v2/", include("grassroots.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/", include(router.urls)),
