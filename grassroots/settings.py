@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "treebeard",
     "django_htmx",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "grassroots.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -169,6 +171,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing root
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
@@ -200,6 +203,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Grid governance and Party-building records, scoped to the caller.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI is served from our own static files (no CDN: CSP and no internet).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Several models have a `kind`; name their enums instead of hashing them.
+    "ENUM_NAME_OVERRIDES": {
+        "PlaceKindEnum": "grassroots.grid.models.Place.Kind",
+        "OrganizationKindEnum": "grassroots.party.models.Organization.Kind",
+        "InstructorKindEnum": "grassroots.party.models.Instructor.Kind",
+        "MemberStatusEnum": "grassroots.party.models.Member.Status",
+    },
 }
 
 REDIS_URL = envstr("REDIS_URL")

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from grassroots.bench import views
 
 app_name = "bench"
-urlpatterns: list = []
+urlpatterns = [
+    path("ping", views.ping, name="ping"),
+]

@@ -1,9 +1,157 @@
-"""REST API."""
+"""REST API: scoped case list/detail, filing, and one endpoint per transition."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as ApiDenied
+from rest_framework.exceptions import ValidationError as ApiInvalid
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from grassroots.accounts.models import User
+from grassroots.cases import selectors, services, workflow
+from grassroots.cases.filters import CaseFilter
+from grassroots.cases.models import Case, Category
+from grassroots.cases.serializers import (
+    CaseDetailSerializer,
+    CaseSerializer,
+    CaseSubmitSerializer,
+    CategorySerializer,
+    TransitionSerializer,
+)
+from grassroots.core.api import ScopedViewSetMixin
+from grassroots.core.scoping import get_visible_or_404
+from grassroots.grid.models import Household, Place
+
+
+def _api_errors(exc: ValidationError) -> ApiInvalid:
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+    if getattr(exc, "params", None) and "allowed" in (exc.params or {}):
+        detail = {"detail": exc.messages, "allowed": exc.params["allowed"]}
+    return ApiInvalid(detail)
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Category.objects.filter(active=True).order_by("sort", "code")
+    serializer_class = CategorySerializer
+    pagination_class = None
+
+
+class CaseViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Cases in the caller's reach; every transition is `POST /api/cases/{id}/<action>/`."""
+
+    queryset = Case.objects.select_related(*selectors.LIST_RELATED).order_by("-submitted_at")
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilter
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "retrieve":
+            return CaseDetailSerializer
+        if self.action == "create":
+            return CaseSubmitSerializer
+        if self.action in workflow.ACTION_LABELS:
+            return TransitionSerializer
+        return CaseSerializer
+
+    def get_queryset(self) -> Any:
+        qs = super().get_queryset()
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("events__actor")
+        return qs
+
+    @extend_schema(request=CaseSubmitSerializer, responses={201: CaseSerializer})
+    def create(self, request: Request) -> Response:
+        ser = CaseSubmitSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        household = place = None
+        if data.get("household"):
+            household = get_visible_or_404(Household, request.user, pk=data["household"])
+        elif data.get("place"):
+            place = get_visible_or_404(Place, request.user, pk=data["place"])
+        try:
+            case = services.case_submit(
+                actor=request.user,
+                household=household,
+                place=place,
+                text=data["text"],
+                category=data.get("category"),
+                priority=data.get("priority"),
+                affected_households=data["affected_households"],
+            )
+        except ValidationError as exc:
+            raise _api_errors(exc) from exc
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    def _transition(self, request: Request, name: str) -> Response:
+        case = self.get_object()
+        ser = TransitionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        params = ser.params_for(name)
+        user = request.user
+        if params.get("handler") is not None:
+            params["handler"] = User.objects.filter(pk=params["handler"], is_active=True).first()
+        if params.get("handler_place") is not None:
+            params["handler_place"] = Place.objects.visible_to(user).filter(
+                pk=params["handler_place"]
+            ).first() or _town_unit(case, params["handler_place"])
+        if "users" in params:
+            params["users"] = list(User.objects.filter(pk__in=params["users"], is_active=True))
+        if "places" in params:
+            params["places"] = [_town_unit(case, pk) for pk in params["places"]]
+            params["places"] = [p for p in params["places"] if p is not None]
+        try:
+            services.perform(actor=user, case=case, action=name, **params)
+        except ValidationError as exc:
+            raise _api_errors(exc) from exc
+        except PermissionDenied as exc:
+            raise ApiDenied(str(exc)) from exc
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)
+
+
+def _town_unit(case: Case, pk: int) -> Place | None:
+    from grassroots.cases.forms import town_units
+
+    return town_units(case).filter(pk=pk).first()
+
+
+def _make_action(name: str) -> Any:
+    def handler(self: CaseViewSet, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, name)
+
+    handler.__name__ = attr_name(name)
+    handler.__doc__ = f"Transition “{name}”: allowed from {', '.join(sorted({f for (f, a) in workflow.TRANSITIONS if a == name}))}."
+    decorated = extend_schema(
+        request=TransitionSerializer,
+        responses={200: CaseDetailSerializer},
+        operation_id=f"cases_{name}",
+    )(handler)
+    return action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name)(
+        decorated
+    )
+
+
+def attr_name(action_name: str) -> str:
+    # "return" is a keyword; the URL stays /return/.
+    return f"do_{action_name}" if action_name == "return" else action_name
+
+
+for _name in workflow.ACTION_LABELS:
+    setattr(CaseViewSet, attr_name(_name), _make_action(_name))
+
 
 def register(router: Any) -> None:
     """Add this app's viewsets to the project router."""
+    router.register("cases", CaseViewSet, basename="case")
+    router.register("case-categories", CategoryViewSet, basename="case-category")

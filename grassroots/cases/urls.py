@@ -1,6 +1,24 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from grassroots.cases import views
 
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("new/", views.intake, name="intake"),
+    path("suggest/", views.suggest, name="suggest"),
+    path("board/", views.board, name="board"),
+    path("measures/", views.measures_page, name="measures"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/do/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/me-too/", views.me_too, name="me_too"),
+    path("<int:pk>/report-in/<int:summons_pk>/", views.acknowledge, name="acknowledge"),
+    path("report/", views.report, name="report"),
+    path("report/done/", views.filed, name="filed"),
+    path("track/", views.track_lookup, name="track_lookup"),
+    path("track/<str:code>/", views.track, name="track"),
+    path("public/", views.public_index, name="public_index"),
+    path("public/<int:pk>/", views.public_board, name="public_board"),
+]

@@ -24,6 +24,23 @@ def require_visible(actor: Any, obj: models.Model) -> None:
         raise Http404
 
 
+def require_reach(actor: Any, node: models.Model) -> None:
+    """Raise 404 unless the actor's scope reaches *into* this tree node.
+
+    Ancestors of a reached subtree are visible (for breadcrumbs) but not
+    reached: nobody may add a village under the town because they see the town.
+    """
+    scope = scope_for(actor)
+    path = getattr(node, "path", "")
+    covers = (
+        scope.covers_org_path
+        if node._meta.label_lower == "party.organization"
+        else scope.covers_place_path
+    )
+    if not covers(path):
+        raise Http404
+
+
 REVEALABLE = {"phone": "phone", "id_number": "id_number"}
 
 

@@ -1,12 +1,21 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from typing import Any
 
-from grassroots.core import clock
+from django import forms
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from grassroots.accounts.roles import Cap, Role
+from grassroots.core import clock, services
+from grassroots.core.scoping import get_visible_or_404, scope_for
 
 
 @never_cache
@@ -27,4 +36,90 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {})
+    """One landing page, shaped by the roles the user holds."""
+    from grassroots.grid import selectors as grid_selectors
+    from grassroots.party import selectors as party_selectors
+
+    user = request.user
+    scope = scope_for(user)
+    field_roles = scope.roles - {Role.REPRESENTATIVE, Role.INSTRUCTOR}
+    # A representative with no other role has one job: their households.
+    only_representative = not (field_roles or scope.everything or scope.instructor_ids)
+    if scope.representative_ids and only_representative:
+        return redirect("grid:mine")
+    context: dict[str, Any] = {"scope": scope}
+    if scope.can(Cap.VIEW_GRID) and (field_roles or scope.everything):
+        context["grid"] = grid_selectors.figures(user)
+        context["my_places"] = grid_selectors.browser_roots(user)
+    if scope.can(Cap.VIEW_PARTY) and (field_roles or scope.everything):
+        context["party"] = party_selectors.figures(user)
+    if scope.instructor_ids:
+        context["branches"] = party_selectors.my_branches(user)
+    if scope.representative_ids:
+        context["mine"] = grid_selectors.my_households(user)
+    return render(request, "core/home.html", context)
+
+
+# Personal fields that may be revealed, per model: anything else is a 404.
+REVEALABLE: dict[str, tuple[str, ...]] = {
+    "grid.household": ("phone",),
+    "grid.resident": ("phone", "id_number"),
+    "grid.representative": ("phone",),
+    "party.member": ("phone", "id_number"),
+    "party.instructor": ("phone",),
+}
+
+REASONS = [
+    ("", _("Choose a reason")),
+    ("contact", _("contacting the household")),
+    ("identity", _("verifying identity")),
+    ("case", _("handling a request or case")),
+    ("correction", _("correcting records")),
+    ("other", _("other (explain below)")),
+]
+
+
+class RevealForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=REASONS)
+    details = forms.CharField(label=_("Details"), required=False, max_length=200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("reason") == "other" and len(data.get("details", "").strip()) < 2:
+            self.add_error("details", _("Explain why you need to see this."))
+        return data
+
+    def reason_text(self) -> str:
+        key = self.cleaned_data["reason"]
+        label = "" if key == "other" else str(dict(REASONS)[key])
+        parts = [label, self.cleaned_data.get("details", "").strip()]
+        return ": ".join(p for p in parts if p)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reveal(request: HttpRequest, label: str, pk: int, field: str) -> HttpResponse:
+    """Ask for a reason, then show one personal value; the service audits it."""
+    if field not in REVEALABLE.get(label, ()):
+        raise Http404
+    model = apps.get_model(label)
+    obj = get_visible_or_404(model, request.user, pk=pk)
+    # In scope but not allowed to reveal: the record exists for this user, so 403.
+    if not scope_for(request.user).can(Cap.REVEAL):
+        raise PermissionDenied
+    form = RevealForm(request.POST or None)
+    context: dict[str, Any] = {
+        "label": label,
+        "pk": pk,
+        "field": field,
+        "masked": getattr(obj, f"{field}_masked"),
+        "form": form,
+        "obj": obj,
+        "field_name": model._meta.get_field(field).verbose_name,
+    }
+    if request.method == "POST" and form.is_valid():
+        context["value"] = services.reveal(
+            actor=request.user, obj=obj, field=field, reason=form.reason_text()
+        )
+    template = "core/_reveal_box.html" if request.htmx else "core/reveal.html"
+    return render(request, template, context)

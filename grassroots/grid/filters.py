@@ -60,6 +60,9 @@ class HouseholdFilter(django_filters.FilterSet):
         ],
         label=_("visits"),
     )
+    has_active_representative = django_filters.BooleanFilter(
+        method="filter_has_active_representative", label=_("has an active representative")
+    )
 
     class Meta:
         model = Household
@@ -80,6 +83,11 @@ class HouseholdFilter(django_filters.FilterSet):
         if digits.isdigit() and len(digits) >= 7:
             q |= Q(phone_hash=lookup_hash(digits))
         return qs.filter(q)
+
+    def filter_has_active_representative(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
+        # `representative` is the active link; a deactivated representative serves nobody.
+        served = Q(representative__isnull=False, representative__active=True)
+        return qs.filter(served) if value else qs.exclude(served)
 
     def filter_visit(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         cutoff = clock.now() - dt.timedelta(days=30)

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
 from grassroots.accounts.roles import Cap
+from grassroots.analytics import services as analytics_services
 from grassroots.core import audit, clock, personal
 from grassroots.core.scoping import scope_for
-from grassroots.core.services import require, require_visible
+from grassroots.core.services import require, require_reach, require_visible
 from grassroots.grid.models import (
     Household,
     Place,
@@ -90,7 +91,7 @@ def place_create(
         )
     else:
         require(actor, Cap.EDIT_GRID)
-        require_visible(actor, parent)
+        require_reach(actor, parent)
         if kind not in CHILD_KINDS[parent.kind]:
             allowed = ", ".join(sorted(str(Place.Kind(k).label) for k in CHILD_KINDS[parent.kind]))
             raise ValidationError(
@@ -155,6 +156,7 @@ def household_create(
     audit.record(actor=actor, action="grid.household_created", obj=household, data={"code": code})
     if representative is not None:
         link_representative(actor=actor, household=household, representative=representative)
+    analytics_services.household_added(household)
     return household
 
 
@@ -326,6 +328,7 @@ def visit_log(
         device_time=device_time,
         server_time=now,
     )
+    analytics_services.visit_logged(household=household, visited_at=visited_at)
     # A conditional UPDATE keeps the newest date even when an older visit is logged
     # late or two visits race: no read-modify-write.
     Household.objects.filter(pk=household.pk).filter(
@@ -510,6 +513,9 @@ def households_bulk_create(
         ]
         ResidentTags.objects.bulk_create(rt, batch_size=batch_size)
 
+    analytics_services.households_added(
+        households=households, residents=residents, representatives=new_reps
+    )
     audit.record(
         actor=actor,
         action="grid.households_imported",

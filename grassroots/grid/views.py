@@ -1,3 +1,175 @@
-"""Pages."""
+"""Pages of the grid: browser, household list and detail, a representative's day."""
 
 from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from grassroots.accounts.roles import Cap
+from grassroots.core.scoping import get_visible_or_404, scope_for
+from grassroots.grid import selectors, services
+from grassroots.grid.filters import HouseholdFilter
+from grassroots.grid.forms import VisitForm
+from grassroots.grid.models import Household, Place, RepresentativeLink, Resident
+
+PAGE_SIZE = 50
+PAGE_SIZE_MAX = 200
+
+
+def _page_size(request: HttpRequest) -> int:
+    try:
+        size = int(request.GET.get("page_size", PAGE_SIZE))
+    except ValueError:
+        return PAGE_SIZE
+    return max(1, min(size, PAGE_SIZE_MAX))
+
+
+def _with_counts(user: object, places: list[Place]) -> list[Place]:
+    counts = selectors.counts_by_prefix(user, [p.path for p in places])
+    for place in places:
+        place.counts = counts[place.path]
+    return places
+
+
+@login_required
+def browser(request: HttpRequest) -> HttpResponse:
+    roots = _with_counts(request.user, list(selectors.browser_roots(request.user)))
+    return render(request, "grid/browser.html", {"place": None, "children": roots, "crumbs": []})
+
+
+@login_required
+def place(request: HttpRequest, pk: int) -> HttpResponse:
+    node = get_visible_or_404(Place, request.user, pk=pk)
+    kids = _with_counts(request.user, list(selectors.children(request.user, node)))
+    total = selectors.counts_by_prefix(request.user, [node.path])[node.path]
+    return render(
+        request,
+        "grid/browser.html",
+        {
+            "place": node,
+            "total": total,
+            "children": kids,
+            "crumbs": selectors.breadcrumbs(request.user, node),
+        },
+    )
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    filterset = HouseholdFilter(request.GET, queryset=selectors.household_rows(request.user))
+    sort = request.GET.get("sort", "place")
+    if sort not in selectors.SORTS:
+        sort = "place"
+    rows = filterset.qs.order_by(*selectors.SORTS[sort])
+    page_size = _page_size(request)
+    page = Paginator(rows, page_size).get_page(request.GET.get("page"))
+    can_reveal = scope.can(Cap.REVEAL)
+    for household in page.object_list:
+        # Sensitive labels (低保, disability...) only for roles that may reveal.
+        household.shown_tags = [t for t in household.tags.all() if can_reveal or not t.sensitive]
+        household.fresh_class, household.days_since = selectors.freshness(household.last_visit_at)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "sort": sort,
+        "page_size": page_size,
+        "query": query.urlencode(),
+        "places": selectors.scope_places(request.user),
+        "can_export": scope.can(Cap.EXPORT),
+        "sort_links": _sort_links(request, sort),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "grid/household_list.html#table", context)
+    return render(request, "grid/household_list.html", context)
+
+
+def _sort_links(request: HttpRequest, current: str) -> dict[str, str]:
+    """Query strings that sort by a column, flipping the direction when already sorted."""
+    links = {}
+    for key in ("code", "head", "place", "visit"):
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = f"-{key}" if current == key else key
+        links[key] = query.urlencode()
+    return links
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    household = get_visible_or_404(
+        Household.objects.select_related("place", "representative", "town"), user, pk=pk
+    )
+    scope = scope_for(user)
+    can_reveal = scope.can(Cap.REVEAL)
+    tags = [t for t in household.tags.all() if can_reveal or not t.sensitive]
+    residents = Resident.objects.visible_to(user).filter(household=household)
+    links = (
+        RepresentativeLink.objects.visible_to(user)
+        .filter(household=household)
+        .select_related("representative")
+    )
+    fresh_class, days_since = selectors.freshness(household.last_visit_at)
+    return render(
+        request,
+        "grid/household_detail.html",
+        {
+            "household": household,
+            "tags": tags,
+            "residents": residents,
+            "links": links,
+            "visits": selectors.recent_visits(user, household),
+            "crumbs": [*selectors.breadcrumbs(user, household.place), household.place],
+            "can_reveal": can_reveal,
+            "can_log_visit": scope.can(Cap.LOG_VISIT),
+            "fresh_class": fresh_class,
+            "days_since": days_since,
+        },
+    )
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    rows = selectors.my_households(request.user)
+    overdue = sum(1 for h in rows if h.fresh_class in ("fresh-stale", "fresh-never"))
+    return render(request, "grid/mine.html", {"households": rows, "overdue": overdue})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(Household.objects.select_related("place"), request.user, pk=pk)
+    if not scope_for(request.user).can(Cap.LOG_VISIT):
+        raise PermissionDenied
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_log(
+                actor=request.user,
+                household=household,
+                mode=data["mode"],
+                notes=data["notes"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                accuracy_m=data["accuracy_m"],
+                device_time=data["device_time"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Visit to %(household)s recorded.") % {"household": household}
+            )
+            return redirect(reverse("grid:mine") + f"#hh-{household.pk}")
+    return render(request, "grid/visit_form.html", {"household": household, "form": form})

@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import re_path
+
+from grassroots.open311 import views
 
 app_name = "open311"
-urlpatterns: list = []
+FMT = r"\.(?P<fmt>json|xml)$"
+urlpatterns = [
+    re_path(r"^discovery" + FMT, views.discovery, name="discovery"),
+    re_path(r"^services" + FMT, views.service_list, name="services"),
+    re_path(r"^services/(?P<code>[-\w]+)" + FMT, views.service_definition, name="service"),
+    re_path(r"^requests" + FMT, views.requests_endpoint, name="requests"),
+    re_path(r"^requests/(?P<pk>[^/.]+)" + FMT, views.request_detail, name="request"),
+    re_path(r"^tokens/(?P<token>[^/.]+)" + FMT, views.token_detail, name="token"),
+]

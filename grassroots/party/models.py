@@ -156,6 +156,13 @@ class InstructorQuerySet(ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> models.QuerySet:
         q = Q(pk__in=scope.instructor_ids)
         if scope.org_paths:
+            # Whoever reaches a town committee sees all the town's instructors,
+            # including ones not yet assigned to a branch.
+            q |= Q(
+                town_id__in=Organization.objects.filter(
+                    scope.orgs("path"), kind=Organization.Kind.COMMITTEE
+                ).values("town_id")
+            )
             q |= Q(
                 pk__in=GuidanceAssignment.objects.filter(ended_on__isnull=True)
                 .filter(scope.orgs("organization__path"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from grassroots.accounts.roles import Cap
 from grassroots.core import audit, clock, personal
 from grassroots.core.scoping import scope_for
-from grassroots.core.services import require, require_visible
+from grassroots.core.services import require, require_reach, require_visible
 from grassroots.grid.models import Place
 from grassroots.grid.services import clean_id_number, clean_phone
 from grassroots.party.models import (
@@ -66,7 +68,7 @@ def organization_create(
         org = Organization.objects.add_root(fields)
     else:
         require(actor, Cap.EDIT_PARTY)
-        require_visible(actor, parent)
+        require_reach(actor, parent)
         if kind not in CHILD_KINDS[parent.kind]:
             allowed = ", ".join(str(Organization.Kind(k).label) for k in CHILD_KINDS[parent.kind])
             raise ValidationError(
@@ -99,7 +101,7 @@ def member_create(
     is_demo: bool = False,
 ) -> Member:
     require(actor, Cap.EDIT_PARTY)
-    require_visible(actor, organization)
+    require_reach(actor, organization)
     if status not in Member.Status.values:
         raise ValidationError(_("Unknown member status %(status)s") % {"status": status})
     member = Member(
@@ -135,7 +137,7 @@ def member_update(
     require_visible(actor, member)
     changed: dict[str, Any] = {}
     if organization is not None and organization.pk != member.organization_id:
-        require_visible(actor, organization)
+        require_reach(actor, organization)
         member.organization, member.org_path, member.town = (
             organization,
             organization.path,
@@ -181,7 +183,7 @@ def instructor_assign(
     *, actor: Any, instructor: Instructor, organization: Organization, on: dt.date | None = None
 ) -> GuidanceAssignment:
     require(actor, Cap.EDIT_PARTY)
-    require_visible(actor, organization)
+    require_reach(actor, organization)
     if organization.kind not in (Organization.Kind.BRANCH, Organization.Kind.GENERAL_BRANCH):
         raise ValidationError(_("Instructors are assigned to branches."))
     if GuidanceAssignment.objects.filter(
@@ -202,7 +204,7 @@ def instructor_unassign(
     *, actor: Any, assignment: GuidanceAssignment, on: dt.date | None = None
 ) -> GuidanceAssignment:
     require(actor, Cap.EDIT_PARTY)
-    require_visible(actor, assignment.organization)
+    require_reach(actor, assignment.organization)
     if assignment.ended_on is not None:
         raise ValidationError(_("This assignment has already ended."))
     assignment.ended_on = on or clock.today()
@@ -223,7 +225,7 @@ def guidance_visit_log(
     is_demo: bool = False,
 ) -> GuidanceVisit:
     require(actor, Cap.LOG_GUIDANCE)
-    require_visible(actor, organization)
+    require_reach(actor, organization)
     instructor = instructor or getattr(actor, "instructor", None)
     if instructor is None:
         raise ValidationError(_("Only an instructor can log a guidance visit."))
@@ -241,3 +243,106 @@ def guidance_visit_log(
     )
     audit.record(actor=actor, action="party.guidance_visit_logged", obj=visit)
     return visit
+
+
+# --- bulk import (organisations + members), used by grassroots.exchange ---------
+
+
+@dataclass
+class OrganizationRow:
+    name: str
+    kind: str
+    org_type: str = Organization.OrgType.VILLAGE
+    place: Place | None = None
+    parent_name: str = ""
+    # An existing parent; when None the parent is an earlier row named parent_name.
+    parent: Organization | None = None
+
+
+@dataclass
+class MemberRow:
+    organization_name: str
+    name: str
+    organization: Organization | None = None
+    gender: str = ""
+    status: str = Member.Status.FULL
+    joined_on: dt.date | None = None
+    post: str = ""
+    phone: str = ""
+    id_number: str = ""
+
+
+@transaction.atomic
+def organizations_bulk_create(
+    *,
+    actor: Any,
+    organizations: Sequence[OrganizationRow],
+    members: Sequence[MemberRow],
+    is_demo: bool = False,
+    batch_size: int = 2000,
+) -> dict[str, int]:
+    """Write validated rows: all of them or none. Rows are ordered parents first.
+
+    Callers validate first (grassroots.exchange); this re-checks scope and the
+    tree rules so a bad caller cannot write outside the actor's organisations.
+    """
+    require(actor, Cap.IMPORT)
+    scope = scope_for(actor)
+    created: dict[str, Organization] = {}
+    for row in organizations:
+        parent = row.parent or created.get(row.parent_name)
+        if parent is None:
+            raise ValidationError(
+                _("No such parent organisation: %(name)s") % {"name": row.parent_name}
+            )
+        if row.parent is not None and not scope.covers_org_path(parent.path):
+            raise ValidationError(_("%(name)s is outside your area") % {"name": parent.name})
+        if row.kind not in CHILD_KINDS[parent.kind]:
+            raise ValidationError(
+                _("A %(child)s cannot be placed under a %(parent)s")
+                % {
+                    "child": Organization.Kind(row.kind).label,
+                    "parent": parent.get_kind_display(),
+                }
+            )
+        # Treebeard locks and re-reads the parent, so stale numchild cannot collide.
+        created[row.name] = Organization.objects.add_child(
+            parent,
+            {
+                "kind": row.kind,
+                "name": row.name,
+                "org_type": row.org_type,
+                "place": row.place,
+                "place_path": row.place.path if row.place else "",
+                "town": _town_of_place(row.place) or parent.town,
+                "is_demo": is_demo,
+            },
+        )
+
+    new_members: list[Member] = []
+    for row in members:
+        org = row.organization or created.get(row.organization_name)
+        if org is None:
+            raise ValidationError(
+                _("No such organisation: %(name)s") % {"name": row.organization_name}
+            )
+        if row.organization is not None and not scope.covers_org_path(org.path):
+            raise ValidationError(_("%(name)s is outside your area") % {"name": org.name})
+        member = Member(
+            organization=org,
+            org_path=org.path,
+            town=org.town,
+            name=row.name,
+            gender=row.gender,
+            status=row.status,
+            joined_on=row.joined_on,
+            post=row.post,
+            is_demo=is_demo,
+        )
+        personal.assign(member, "phone", "phone", clean_phone(row.phone))
+        personal.assign(member, "id_number", "id_number", clean_id_number(row.id_number))
+        new_members.append(member)
+    Member.objects.bulk_create(new_members, batch_size=batch_size)
+    counts = {"organizations": len(created), "members": len(new_members)}
+    audit.record(actor=actor, action="party.organizations_imported", data=counts)
+    return counts

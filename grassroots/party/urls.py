@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from grassroots.party import views  # noqa: F401
+from grassroots.party import views
 
 app_name = "party"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("orgs/<int:pk>/", views.org_detail, name="org"),
+    path("mine/", views.my_branches, name="my_branches"),
+    path("orgs/<int:pk>/guidance/", views.guidance_new, name="guidance_new"),
+]

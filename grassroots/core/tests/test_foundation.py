@@ -119,3 +119,20 @@ def test_clock_can_be_frozen_and_advanced() -> None:
         clock.advance(dt.timedelta(days=1))
         assert clock.now() == moment + dt.timedelta(days=1)
     assert clock.now() != moment
+
+
+@pytest.mark.django_db
+def test_seeing_an_ancestor_does_not_allow_writing_under_it(town: Town) -> None:
+    from django.http import Http404
+
+    from grassroots.grid.services import place_create
+    from grassroots.party.services import member_create, organization_create
+
+    with pytest.raises(Http404):
+        place_create(actor=town.sam, parent=town.town, kind="village", name="越权村")
+    with pytest.raises(Http404):
+        organization_create(actor=town.sam, parent=town.committee, kind="branch", name="越权支部")
+    with pytest.raises(Http404):
+        member_create(actor=town.sam, organization=town.committee, name="越权党员")
+    group = place_create(actor=town.sam, parent=town.village_a, kind="group", name="三组")
+    assert group.path.startswith(town.village_a.path)

@@ -1,0 +1,25 @@
+"""Reading prepared figures: one indexed query per call, scoped to the caller."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grassroots.analytics.models import OrgFigures, PlaceFigures
+
+
+def place_figures(user: Any, path: str) -> PlaceFigures | None:
+    """A place's figures, or None when the place is outside the user's reach."""
+    return PlaceFigures.objects.visible_to(user).filter(path=path).first()
+
+
+def child_figures(user: Any, path: str, depth: int) -> list[PlaceFigures]:
+    """Figures of a place's children (one range scan on the path index)."""
+    return list(
+        PlaceFigures.objects.visible_to(user)
+        .filter(depth=depth + 1, path__startswith=path)
+        .order_by("path")
+    )
+
+
+def org_figures(user: Any, path: str) -> OrgFigures | None:
+    return OrgFigures.objects.visible_to(user).filter(path=path).first()

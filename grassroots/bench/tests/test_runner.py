@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from grassroots.bench import runner
+from grassroots.core.bench import BenchContext, BenchResult
+from grassroots.testing import Town
+
+
+def test_ping_is_a_trivial_json_view_without_data() -> None:
+    response = Client().get("/bench/ping")
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
+    assert Client().post("/bench/ping").status_code == 405
+
+
+def test_discovery_finds_the_benchmark_modules_in_order() -> None:
+    names = [f"{label}.{bench.__name__}" for label, bench in runner.discover()]
+    assert names.index("bench.ping") < names.index("analytics.dashboard_reads")
+    assert "grid.pages" in names
+    assert names[-1].startswith("demo.")
+
+
+def test_the_table_and_json_show_medians_targets_and_query_counts(db: None) -> None:
+    ok = BenchResult(name="fast read", samples_s=[0.001, 0.002, 0.003], queries=1, target_s=0.01)
+    slow = BenchResult(name="slow read", samples_s=[0.5], target="p95 < 20 ms", target_s=0.02)
+    outcomes = [
+        runner.Outcome("x", "reads", [ok, slow]),
+        runner.Outcome("y", "broken", [], error="Traceback: boom"),
+    ]
+    text = runner.table(outcomes, judge=True)
+    assert "fast read" in text and "2.0" in text and "yes" in text and "NO" in text
+    assert "y.broken" in text and "ERROR" in text
+    ctx = BenchContext(quick=False, scale="town", households=10)
+    data = runner.report_json(ctx, outcomes, {"synth_s": 1.0}, judge=True)
+    json.dumps(data)
+    assert [r.get("met") for r in data["results"]] == [True, False, None]
+    assert data["results"][0]["queries"] == 1
+    assert data["machine"]["cpus"] >= 1
+
+
+def test_the_bench_refuses_a_database_with_real_data(town: Town, monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "set-by-test")
+    assert runner.has_real_data()
+    with pytest.raises(CommandError, match="not marked as demo"):
+        call_command("bench", "--quick")

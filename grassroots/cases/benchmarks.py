@@ -1,0 +1,204 @@
+"""Benchmarks for `grassroots bench` (contract in grassroots/core/bench.py).
+
+- cases.sweep_idle: N open cases whose deadlines are far away (1,000,000 in full
+  mode, 1,000 in quick mode) and none due; one sweep (warnings, escalations,
+  late handlers) must finish in < 1 s on PostgreSQL — it is three indexed range
+  scans returning nothing. Rows are inserted with COPY on PostgreSQL, bulk_create elsewhere, and
+  kept (title "bench") so a second run reuses them.
+- cases.intake_http: filing a case through the API over HTTP (gunicorn at
+  ctx.base_url), 8 keep-alive threads, against the same load on the minimal
+  JSON view (/bench/ping, else /healthz); target: half its throughput.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import threading
+import time
+from urllib.parse import urlsplit
+
+from django.db import connection, transaction
+
+from grassroots.cases import sweeps
+from grassroots.cases.models import (
+    Case,
+    Category,
+    Channel,
+    Priority,
+    Status,
+    new_tracking_code,
+)
+from grassroots.core import clock
+from grassroots.core.bench import BenchContext, BenchResult
+from grassroots.grid.models import Place
+
+BENCH_TITLE = "bench"
+# Every tenth bench case waits for its handler (a far handler_due_at), so the
+# partial index of the third sweep is not trivially empty.
+WAITING_EVERY = 10
+
+
+def _group() -> Place | None:
+    return Place.objects.filter(kind=Place.Kind.GROUP).order_by("path").first()
+
+
+def _template(group: Place, far: dt.datetime) -> Case:
+    town = Place.objects.get(path=group.town_path())
+    village = Place.objects.get(path=group.path[: len(town.path) + Place.steplen])
+    return Case(
+        town=town,
+        place=group,
+        place_path=group.path,
+        owner_place=village,
+        channel=Channel.API,
+        category=Category.objects.get(code="other"),
+        title=BENCH_TITLE,
+        text="基准测试诉求",
+        priority=Priority.NORMAL,
+        status="in_progress",
+        submitted_at=clock.now(),
+        response_due_at=far,
+        resolve_due_at=far,
+        warn_at=far,
+        escalate_at=far,
+        updated_at=clock.now(),
+        is_demo=True,
+    )
+
+
+def _insert(n: int, template: Case) -> None:
+    fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
+    if connection.vendor == "postgresql":
+        cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        base = [f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields]
+        names = [f.attname for f in fields]
+        code_at, status_at, due_at = (
+            names.index("code"),
+            names.index("status"),
+            names.index("handler_due_at"),
+        )
+        far = template.warn_at
+        waiting = list(base)
+        waiting[status_at] = Status.ASSIGNED.value
+        waiting[due_at] = Case._meta.get_field("handler_due_at").get_db_prep_save(far, connection)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # COPY: a million rows in seconds rather than minutes.
+            with cursor.cursor.copy(f"COPY {Case._meta.db_table} ({cols}) FROM STDIN") as copy:
+                for i in range(n):
+                    row = list(waiting if i % WAITING_EVERY == 0 else base)
+                    row[code_at] = new_tracking_code()
+                    copy.write_row(row)
+            cursor.execute(f"ANALYZE {Case._meta.db_table}")
+        return
+    batch: list[Case] = []
+    with transaction.atomic():
+        for i in range(n):
+            obj = Case(**{f.attname: getattr(template, f.attname) for f in fields})
+            obj.code = new_tracking_code()
+            if i % WAITING_EVERY == 0:
+                obj.status, obj.handler_due_at = Status.ASSIGNED, template.warn_at
+            batch.append(obj)
+            if len(batch) == 5000:
+                Case.objects.bulk_create(batch)
+                batch = []
+        Case.objects.bulk_create(batch)
+
+
+def bench_sweep_idle(ctx: BenchContext) -> list[BenchResult]:
+    n = 1_000 if ctx.quick else int(ctx.options.get("cases", 1_000_000))
+    group = _group()
+    if group is None:
+        return [BenchResult(name="cases.sweep_idle", samples_s=[0.0], notes="no grid data")]
+    far = clock.now() + dt.timedelta(days=3650)
+    have = Case.objects.filter(title=BENCH_TITLE).count()
+    if have < n:
+        _insert(n - have, _template(group, far))
+    samples = []
+    for _ in range(5 if ctx.quick else 20):
+        start = time.perf_counter()
+        result = sweeps.sweep(clock.now())
+        samples.append(time.perf_counter() - start)
+        assert not any(result.values()), result
+    return [
+        BenchResult(
+            name="cases.sweep_idle",
+            samples_s=samples,
+            queries=3,
+            target="p95 < 1 s with 1,000,000 open cases (PostgreSQL)",
+            target_s=1.0,
+            notes=f"{Case.objects.filter(title=BENCH_TITLE).count()} open cases, none due; {connection.vendor}",
+        )
+    ]
+
+
+def _load(base_url: str, path: str, body: dict | None, token: str, seconds: float) -> int:
+    """Requests completed by 8 keep-alive threads in `seconds`."""
+    parts = urlsplit(base_url)
+    done = [0]
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+    payload = json.dumps(body).encode() if body is not None else None
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        count = 0
+        while time.perf_counter() < stop:
+            conn.request("POST" if payload else "GET", path, body=payload, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status < 300:
+                count += 1
+        conn.close()
+        with lock:
+            done[0] += count
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done[0]
+
+
+def bench_intake_http(ctx: BenchContext) -> list[BenchResult]:
+    group = _group()
+    if not ctx.base_url or group is None:
+        return [
+            BenchResult(name="cases.intake_http", samples_s=[0.0], notes="no server or no grid")
+        ]
+    from rest_framework.authtoken.models import Token
+
+    from grassroots.accounts.models import User
+
+    user = User.objects.filter(username="bench.cases").first()
+    if user is None:
+        user = User.objects.create_superuser("bench.cases", password=None)
+    token, _ = Token.objects.get_or_create(user=user)
+    seconds = 2.0 if ctx.quick else 10.0
+    ping_path = "/bench/ping"
+    probe = http.client.HTTPConnection(urlsplit(ctx.base_url).hostname, urlsplit(ctx.base_url).port)
+    probe.request("GET", ping_path)
+    if probe.getresponse().status != 200:
+        ping_path = "/healthz"
+    probe.close()
+    ping = _load(ctx.base_url, ping_path, None, token.key, seconds)
+    body = {"place": group.pk, "text": "基准测试：路灯不亮", "category": "roads-lights"}
+    filed = _load(ctx.base_url, "/api/cases/", body, token.key, seconds)
+    ceiling = ping / seconds
+    return [
+        BenchResult(
+            name="cases.intake_http",
+            samples_s=[seconds],
+            items_per_sample=filed,
+            compare="throughput",
+            target=f"≥ half of {ping_path} ({ceiling:.0f}/s)",
+            target_throughput=ceiling / 2,
+            notes=f"8 threads, {filed} cases filed; ceiling {ping} requests",
+        )
+    ]
+
+
+BENCHMARKS = [bench_sweep_idle, bench_intake_http]

@@ -1,0 +1,52 @@
+"""One FilterSet for the inbox page and the API list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.cases.models import CLOCK_STATUSES, Case, Category, Priority, Status
+from grassroots.core import clock
+
+
+class CaseFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.all(), method="filter_category"
+    )
+    priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
+    mine = django_filters.BooleanFilter(label=_("Assigned to me"), method="filter_mine")
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    supervised = django_filters.BooleanFilter(label=_("Supervised (督办)"))
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+
+    class Meta:
+        model = Case
+        fields = ["status", "category", "priority", "supervised"]
+
+    def filter_category(self, qs: QuerySet, name: str, value: Any) -> QuerySet:
+        if not value:
+            return qs
+        return qs.filter(Q(category=value) | Q(category__parent=value))
+
+    def filter_mine(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if not value or self.request is None:
+            return qs
+        from grassroots.cases.selectors import mine_q
+
+        return qs.filter(mine_q(self.request.user))
+
+    def filter_overdue(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return qs
+        overdue = Q(status__in=CLOCK_STATUSES, resolve_due_at__lt=clock.now())
+        return qs.filter(overdue) if value else qs.exclude(overdue)
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(Q(code__iexact=value) | Q(title__icontains=value))

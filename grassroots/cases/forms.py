@@ -1,0 +1,226 @@
+"""Forms for intake, self-service and each transition's parameters."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.accounts.models import RoleAssignment, User
+from grassroots.accounts.roles import Role
+from grassroots.cases import selectors
+from grassroots.cases.models import Case, Category, Closure, Priority
+from grassroots.grid.models import Place
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+
+
+class IntakeForm(forms.Form):
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
+    text = forms.CharField(
+        label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    affected_households = forms.IntegerField(
+        label=_("Affected households"), min_value=1, max_value=10000, initial=1
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = selectors.public_categories().select_related("parent")
+
+
+class ReportForm(forms.Form):
+    """The resident's self-service form: no account, a small arithmetic challenge."""
+
+    place = forms.ModelChoiceField(label=_("Where"), queryset=Place.objects.none())
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+    text = forms.CharField(
+        label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
+    phone = forms.CharField(
+        label=_("Phone for the call-back (optional)"), max_length=20, required=False
+    )
+    answer = forms.IntegerField(label=_("Answer"))
+    website = forms.CharField(required=False, widget=forms.HiddenInput)  # a honeypot
+
+    def __init__(self, *args: Any, expected: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+        self.fields["place"].queryset = selectors.public_groups()
+        # "明月村 一组": a group's name alone is ambiguous across villages.
+        villages = {v.path: v.name for v in selectors.public_villages()}
+        self.fields["place"].label_from_instance = lambda p: (
+            f"{villages.get(p.path[: -Place.steplen], '')} {p.name}"
+            if p.kind == Place.Kind.GROUP
+            else p.name
+        )
+        self.fields["category"].queryset = selectors.public_categories().select_related("parent")
+
+    def clean_answer(self) -> int:
+        value = self.cleaned_data["answer"]
+        if self.expected is None or value != self.expected:
+            raise forms.ValidationError(_("The answer is not right; try the new question."))
+        return value
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Please leave this field empty."))
+        return ""
+
+
+def new_challenge() -> tuple[str, int]:
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    return f"{a} + {b} = ?", a + b
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with the answer?"),
+        choices=[(i, "★" * i) for i in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment (optional)"), max_length=200, required=False)
+
+
+# ------------------------------------------------------------ transition forms
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def params(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class ReasonForm(NoteForm):
+    note = None  # type: ignore[assignment]
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+def handler_users(case: Case) -> Any:
+    """People who can take cases in this town: handlers and secretaries anchored in it."""
+    ids = RoleAssignment.objects.filter(
+        Q(place__path__startswith=case.town.path)
+        | Q(organization__place_path__startswith=case.town.path),
+        active=True,
+        role__in=[Role.HANDLER, Role.SECRETARY],
+    ).values("user_id")
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
+
+
+def town_units(case: Case) -> Any:
+    return Place.objects.filter(path__startswith=case.town.path, depth__lte=case.town.depth + 1)
+
+
+class AssignForm(NoteForm):
+    handler = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.none(), required=False
+    )
+    handler_place = forms.ModelChoiceField(
+        label=_("Or a unit"), queryset=Place.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = handler_users(self.case)
+        self.fields["handler_place"].queryset = town_units(self.case)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("handler") and not data.get("handler_place"):
+            raise forms.ValidationError(_("Choose a handler: a person or a unit."))
+        return data
+
+
+class SuspendForm(ReasonForm):
+    until = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReplyForm(NoteForm):
+    note = None  # type: ignore[assignment]
+    reply = forms.CharField(
+        label=_("Answer to the resident"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CloseForm(NoteForm):
+    solved = forms.BooleanField(label=_("Solved"), required=False, initial=True)
+    closure = forms.ChoiceField(
+        label=_("Closure type"),
+        choices=[
+            (c.value, c.label)
+            for c in (Closure.RESOLVED, Closure.PARTLY, Closure.EXPLAINED, Closure.NOT_OURS)
+        ],
+    )
+
+
+class ReworkForm(NoteForm):
+    solved = forms.BooleanField(label=_("Solved"), required=False)
+
+
+class WithdrawForm(NoteForm):
+    closure = forms.ChoiceField(
+        label=_("Why"),
+        choices=[
+            (c.value, c.label)
+            for c in (Closure.WITHDRAWN, Closure.DUPLICATE, Closure.NOT_OURS, Closure.EXPLAINED)
+        ],
+    )
+
+
+class ReopenForm(NoteForm):
+    note = forms.CharField(label=_("Why reopen"), max_length=1000)
+
+
+class WhistleForm(NoteForm):
+    users = forms.ModelMultipleChoiceField(
+        label=_("People"), queryset=User.objects.none(), required=False
+    )
+    places = forms.ModelMultipleChoiceField(
+        label=_("Units"), queryset=Place.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = handler_users(self.case)
+        self.fields["places"].queryset = town_units(self.case)
+
+
+ACTION_FORMS: dict[str, type[NoteForm]] = {
+    "accept": NoteForm,
+    "reject": ReasonForm,
+    "assign": AssignForm,
+    "transfer": AssignForm,
+    "take": NoteForm,
+    "return": ReasonForm,
+    "request_suspension": SuspendForm,
+    "approve_suspension": NoteForm,
+    "deny_suspension": NoteForm,
+    "resume": NoteForm,
+    "reply": ReplyForm,
+    "close": CloseForm,
+    "rework": ReworkForm,
+    "withdraw": WithdrawForm,
+    "reopen": ReopenForm,
+    "supervise": NoteForm,
+    "whistle": WhistleForm,
+}

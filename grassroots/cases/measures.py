@@ -1,0 +1,243 @@
+"""Measures per grid node and month, computed from the event timeline.
+
+Cohort: the cases whose place lies under the node (place_path prefix) and which
+were submitted in the month (local time). Read at instant `as_of` (default now):
+events after `as_of` are ignored. Rejected cases count only in the response rate.
+
+- response rate (响应率) = cases whose first accept/reject/withdraw event came at
+  or before `response_due_at`, ÷ cases that have responded or whose response is
+  already due at `as_of`.
+- resolution rate (解决率) = cases closed by a call-back with closure "resolved" or
+  "partly resolved", ÷ cases closed (by call-back or withdrawal) other than those
+  withdrawn or duplicate.
+- satisfaction rate (满意率) = satisfied call-backs ("close" events) ÷ all call-backs
+  ("close" + "rework" events).
+- on-time rate (按期办结率) = closed-by-call-back cases whose last reply came at or
+  before `resolve_due_at`, ÷ (those closed cases + cases still open, not yet
+  replied, whose `resolve_due_at` has passed at `as_of`).
+- return rate (退单率) = cases with at least one "return" ÷ cases ever assigned.
+- rework rate (返工率) = cases with at least one "rework" ÷ cases with a call-back.
+- average working days to resolve = mean working days (working-time clock of
+  `deadlines`) from submission to the last reply, over closed-by-call-back cases.
+
+A rate is None when its denominator is 0. Village ranking: by the mean of the
+available rates (response, resolution, satisfaction, on-time), higher first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from grassroots.cases import deadlines
+from grassroots.cases.models import Case, CaseEvent, Closure
+from grassroots.cases.selectors import children_of
+from grassroots.core import clock
+from grassroots.grid.models import Place
+
+KINDS = ("accept", "reject", "withdraw", "assign", "return", "reply", "close", "rework", "reopen")
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime(year, month, 1))
+    end = timezone.make_aware(
+        dt.datetime(year + 1, 1, 1) if month == 12 else dt.datetime(year, month + 1, 1)
+    )
+    return start, end
+
+
+def _rate(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+@dataclass
+class Measures:
+    cases: int = 0
+    response_base: int = 0
+    responded_on_time: int = 0
+    resolution_base: int = 0
+    resolved: int = 0
+    callbacks: int = 0
+    satisfied_callbacks: int = 0
+    on_time_base: int = 0
+    on_time: int = 0
+    assigned: int = 0
+    returned: int = 0
+    called_back_cases: int = 0
+    reworked: int = 0
+    resolve_days: list[float] = field(default_factory=list)
+
+    @property
+    def response_rate(self) -> float | None:
+        return _rate(self.responded_on_time, self.response_base)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return _rate(self.resolved, self.resolution_base)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return _rate(self.satisfied_callbacks, self.callbacks)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.on_time, self.on_time_base)
+
+    @property
+    def return_rate(self) -> float | None:
+        return _rate(self.returned, self.assigned)
+
+    @property
+    def rework_rate(self) -> float | None:
+        return _rate(self.reworked, self.called_back_cases)
+
+    @property
+    def avg_days_to_resolve(self) -> float | None:
+        if not self.resolve_days:
+            return None
+        return round(sum(self.resolve_days) / len(self.resolve_days), 2)
+
+    @property
+    def score(self) -> float:
+        rates = [
+            r
+            for r in (
+                self.response_rate,
+                self.resolution_rate,
+                self.satisfaction_rate,
+                self.on_time_rate,
+            )
+            if r is not None
+        ]
+        return round(sum(rates) / len(rates), 4) if rates else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "cases": self.cases,
+            "response_rate": self.response_rate,
+            "resolution_rate": self.resolution_rate,
+            "satisfaction_rate": self.satisfaction_rate,
+            "on_time_rate": self.on_time_rate,
+            "return_rate": self.return_rate,
+            "rework_rate": self.rework_rate,
+            "avg_days_to_resolve": self.avg_days_to_resolve,
+            "score": self.score,
+        }
+
+
+def _add_case(
+    m: Measures, case: dict[str, Any], events: list[dict[str, Any]], as_of: dt.datetime
+) -> None:
+    m.cases += 1
+    first_response = next(
+        (e["at"] for e in events if e["kind"] in ("accept", "reject", "withdraw")), None
+    )
+    if first_response is not None or case["response_due_at"] <= as_of:
+        m.response_base += 1
+        if first_response is not None and first_response <= case["response_due_at"]:
+            m.responded_on_time += 1
+    kinds = [e["kind"] for e in events]
+    if "reject" in kinds:
+        return
+    if "assign" in kinds:
+        m.assigned += 1
+        if "return" in kinds:
+            m.returned += 1
+    closes = [e for e in events if e["kind"] == "close"]
+    reworks = [e for e in events if e["kind"] == "rework"]
+    m.callbacks += len(closes) + len(reworks)
+    m.satisfied_callbacks += len(closes)
+    if closes or reworks:
+        m.called_back_cases += 1
+        if reworks:
+            m.reworked += 1
+    # The case's state at as_of: the last of close/withdraw/reopen decides.
+    last = next((e for e in reversed(events) if e["kind"] in ("close", "withdraw", "reopen")), None)
+    closed_by = last["kind"] if last and last["kind"] != "reopen" else None
+    if closed_by is not None:
+        closure = (last["data"] or {}).get("closure", "")
+        if closure not in (Closure.WITHDRAWN, Closure.DUPLICATE):
+            m.resolution_base += 1
+            if closed_by == "close" and closure in (Closure.RESOLVED, Closure.PARTLY):
+                m.resolved += 1
+    if closed_by == "close":
+        last_reply = next((e["at"] for e in reversed(events) if e["kind"] == "reply"), None)
+        m.on_time_base += 1
+        if last_reply is not None:
+            if last_reply <= case["resolve_due_at"]:
+                m.on_time += 1
+            m.resolve_days.append(
+                round(deadlines.working_days_elapsed(case["submitted_at"], last_reply), 2)
+            )
+    elif closed_by is None:
+        replied = False  # is the latest answer still standing (not sent back)?
+        for e in events:
+            if e["kind"] == "reply":
+                replied = True
+            elif e["kind"] in ("rework", "reopen"):
+                replied = False
+        if not replied and case["resolve_due_at"] < as_of:
+            m.on_time_base += 1
+
+
+def _collect(
+    cases: QuerySet, as_of: dt.datetime
+) -> tuple[list[dict[str, Any]], dict[int, list[dict[str, Any]]]]:
+    rows = list(
+        cases.filter(submitted_at__lte=as_of).values(
+            "pk", "place_path", "submitted_at", "response_due_at", "resolve_due_at", "status"
+        )
+    )
+    events: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for e in (
+        CaseEvent.objects.filter(case__in=cases, kind__in=KINDS, at__lte=as_of)
+        .order_by("at", "pk")
+        .values("case_id", "kind", "at", "data")
+    ):
+        events[e["case_id"]].append(e)
+    return rows, events
+
+
+def measures_for(
+    node: Place, year: int, month: int, *, as_of: dt.datetime | None = None
+) -> Measures:
+    as_of = as_of or clock.now()
+    start, end = month_bounds(year, month)
+    cases = Case.objects.filter(
+        place_path__startswith=node.path, submitted_at__gte=start, submitted_at__lt=end
+    )
+    rows, events = _collect(cases, as_of)
+    m = Measures()
+    for row in rows:
+        _add_case(m, row, events.get(row["pk"], []), as_of)
+    return m
+
+
+def village_ranking(
+    town: Place, year: int, month: int, *, as_of: dt.datetime | None = None
+) -> list[tuple[Place, Measures]]:
+    """Every village/community of the town with its measures, best first."""
+    as_of = as_of or clock.now()
+    start, end = month_bounds(year, month)
+    villages = children_of(town)
+    cases = Case.objects.filter(
+        place_path__startswith=town.path, submitted_at__gte=start, submitted_at__lt=end
+    )
+    rows, events = _collect(cases, as_of)
+    by_village = {v.path: Measures() for v in villages}
+    width = len(town.path) + Place.steplen
+    for row in rows:
+        m = by_village.get(row["place_path"][:width])
+        if m is not None:
+            _add_case(m, row, events.get(row["pk"], []), as_of)
+    ranked = [(v, by_village[v.path]) for v in villages]
+    ranked.sort(key=lambda pair: (-pair[1].score, -pair[1].cases, pair[0].path))
+    return ranked
+
+
+__all__ = ["Measures", "measures_for", "month_bounds", "village_ranking"]

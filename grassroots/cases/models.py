@@ -1,0 +1,433 @@
+"""Residents' cases (诉求): categories with time limits, cases, their timeline.
+
+A case carries its town and the materialized path of its place (a villager group),
+so scope is the same indexed prefix test as for households. Statuses are data:
+the allowed transitions live in `workflow.py`, and every change writes a
+`CaseEvent`; measures are computed from those events, not from current state.
+The sweeps read three "next due" columns, `warn_at`, `escalate_at` and
+`handler_due_at` (the assigned handler's one working day to take or return the
+case), through the indexes (status, warn_at), (status, escalate_at) and the
+partial (status, handler_due_at); a claimed row has its column moved or cleared
+in the same transaction, so it drops out of the range.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.core.personal import SealedField
+from grassroots.core.scoping import ScopedQuerySet, scope_for
+
+# Crockford's base32 without I, L, O, U: nothing to misread over the phone.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10  # 50 bits: unguessable by trying, short enough to read aloud
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class Priority(models.TextChoices):
+    EMERGENCY = "emergency", _("emergency")
+    URGENT = "urgent", _("urgent (water, power, gas)")
+    NORMAL = "normal", _("normal")
+    COMPLEX = "complex", _("complex")
+
+
+# (respond within hours, resolve within working days) when a category says nothing.
+DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
+    Priority.EMERGENCY: (2, 1),
+    Priority.URGENT: (24, 3),
+    Priority.NORMAL: (24, 7),
+    Priority.COMPLEX: (24, 15),
+}
+
+
+class Category(models.Model):
+    """A node of the configurable category tree (parent FK: a few dozen rows)."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    public = models.BooleanField(
+        _("public"), default=True, help_text=_("Shown on the public progress board.")
+    )
+    default_priority = models.CharField(
+        _("default priority"), max_length=10, choices=Priority, default=Priority.NORMAL
+    )
+    limits = models.JSONField(
+        _("time limits"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Per priority: [respond within hours, resolve within working days], e.g. {"normal": [24, 3]}.'
+        ),
+    )
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Comma-separated words that suggest this category when there is little history."
+        ),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    sort = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("case category")
+        verbose_name_plural = _("case categories")
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def limits_for(self, priority: str) -> tuple[int, int]:
+        """Own limit, else the nearest ancestor's, else the default for the priority."""
+        node: Category | None = self
+        seen = 0
+        while node is not None and seen < 10:
+            value = (node.limits or {}).get(priority)
+            if value:
+                return int(value[0]), int(value[1])
+            node = node.parent
+            seen += 1
+        return DEFAULT_LIMITS.get(priority, DEFAULT_LIMITS[Priority.NORMAL])
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+    ASSIGNED = "assigned", _("assigned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    SUSPENDED = "suspended", _("suspended")
+    REPLIED = "replied", _("replied")
+    CLOSED = "closed", _("closed")
+
+
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.ASSIGNED,
+    Status.IN_PROGRESS,
+    Status.SUSPENDED,
+    Status.REPLIED,
+)
+# Statuses whose deadlines are live (a replied case waits for the call-back only).
+CLOCK_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS)
+
+
+class Channel(models.TextChoices):
+    VISIT = "visit", _("representative visit")
+    PHONE = "phone", _("phone")
+    WALK_IN = "walk_in", _("walk-in")
+    SELF_SERVICE = "self", _("resident self-service")
+    API = "api", _("API")
+
+
+class Closure(models.TextChoices):
+    RESOLVED = "resolved", _("resolved")
+    PARTLY = "partly", _("partly resolved")
+    EXPLAINED = "explained", _("explained")
+    NOT_OURS = "not_ours", _("not our responsibility")
+    DUPLICATE = "duplicate", _("duplicate")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class CaseQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope: Any) -> models.QuerySet:
+        # Only used without a user at hand; `visible_to` below is the real rule.
+        q = Q(pk__in=[])
+        if scope.representative_ids:
+            q |= Q(reporter_representative_id__in=scope.representative_ids) | Q(
+                household__representative_id__in=scope.representative_ids
+            )
+        return self.filter(q)
+
+    def visible_to(self, user: Any) -> models.QuerySet:
+        from grassroots.cases.permissions import reach_for
+
+        if scope_for(user).everything:
+            return self.all()
+        return self.filter(reach_for(user).case_q(""))
+
+    def open(self) -> models.QuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Case(models.Model):
+    code = models.CharField(
+        _("tracking code"), max_length=16, unique=True, default=new_tracking_code, editable=False
+    )
+    town = models.ForeignKey(
+        "grid.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("town")
+    )
+    place = models.ForeignKey(
+        "grid.Place", on_delete=models.PROTECT, related_name="cases", verbose_name=_("place")
+    )
+    place_path = models.CharField(max_length=255, editable=False)
+    household = models.ForeignKey(
+        "grid.Household",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("household"),
+    )
+    resident = models.ForeignKey(
+        "grid.Resident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("resident"),
+    )
+    reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
+    reporter_phone = SealedField(_("call-back phone"))
+    reporter_phone_hash = models.CharField(max_length=40, blank=True, editable=False)
+    reporter_phone_masked = models.CharField(
+        _("call-back phone"), max_length=20, blank=True, editable=False
+    )
+    reporter_representative = models.ForeignKey(
+        "grid.Representative",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases_filed",
+        verbose_name=_("filed by representative"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category")
+    )
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    text = models.TextField(_("description"))
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority)
+    affected_households = models.PositiveIntegerField(_("affected households"), default=1)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.SUBMITTED)
+    owner_place = models.ForeignKey(
+        "grid.Place",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible level"),
+        help_text=_("The grid level that dispatches this case (village, or the town)."),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases_handled",
+        verbose_name=_("handler"),
+    )
+    handler_place = models.ForeignKey(
+        "grid.Place",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handling unit"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"))
+    response_due_at = models.DateTimeField(_("respond by"))
+    resolve_due_at = models.DateTimeField(_("resolve by"))
+    responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Next due instants read by the sweeps; NULL when nothing is pending.
+    warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    warned_at = models.DateTimeField(_("warned"), null=True, blank=True, editable=False)
+    escalate_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The assigned handler must take or return the case by this instant (one
+    # working day); NULL once they did, or once the sweep told the dispatcher.
+    handler_due_at = models.DateTimeField(
+        _("handler to respond by"), null=True, blank=True, editable=False
+    )
+    # Bumped by every assignment or transfer: keys the "handler late" notice.
+    assign_round = models.PositiveSmallIntegerField(default=0, editable=False)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("assigned by"),
+    )
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    supervised = models.BooleanField(_("supervised (督办)"), default=False)
+    suspended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
+    suspension_reason = models.CharField(_("suspension reason"), max_length=200, blank=True)
+    suspension_requested = models.BooleanField(default=False, editable=False)
+    return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
+    reopen_count = models.PositiveSmallIntegerField(_("reopened"), default=0)
+    rework_count = models.PositiveSmallIntegerField(_("rework"), default=0)
+    reply = models.TextField(_("reply to the resident"), blank=True)
+    rejection_reason = models.CharField(_("rejection reason"), max_length=200, blank=True)
+    closure = models.CharField(_("closure type"), max_length=10, choices=Closure, blank=True)
+    solved = models.BooleanField(_("solved"), null=True, blank=True)
+    satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("resident's rating"), null=True, blank=True)
+    rating_comment = models.CharField(_("resident's comment"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["status", "warn_at"], name="case_warn_due"),
+            models.Index(fields=["status", "escalate_at"], name="case_escalate_due"),
+            # Partial: only cases waiting for their handler carry a value, so the
+            # idle sweep's range scan reads a tiny index whatever the open count.
+            models.Index(
+                fields=["status", "handler_due_at"],
+                name="case_handler_due",
+                condition=Q(handler_due_at__isnull=False),
+            ),
+            models.Index(fields=["town", "place_path"], name="case_town_path"),
+            models.Index(fields=["handler", "status"], name="case_handler_status"),
+            models.Index(fields=["place_path", "submitted_at"], name="case_path_submitted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title or self.text[:20]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def public_status(self) -> str:
+        """Open311's two states."""
+        return "open" if self.is_open else "closed"
+
+    def clean(self) -> None:
+        if self.rating is not None and not 1 <= self.rating <= 5:
+            raise ValidationError({"rating": _("Rate from 1 to 5.")})
+
+
+class CaseEventQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope: Any) -> models.QuerySet:
+        return self.filter(case__in=Case.objects.none())
+
+    def visible_to(self, user: Any) -> models.QuerySet:
+        return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
+
+
+class CaseEvent(models.Model):
+    """One typed row of a case's timeline: a transition or a system event."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=24, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"))
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CaseSummons(models.Model):
+    """One unit called by the town's whistle (吹哨); it must report (报到)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="summonses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="case_summonses",
+        verbose_name=_("person"),
+    )
+    place = models.ForeignKey(
+        "grid.Place",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    summoned_at = models.DateTimeField(_("summoned"))
+    acknowledged_at = models.DateTimeField(_("reported"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("summons")
+        verbose_name_plural = _("summonses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(place__isnull=False), name="summons_has_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.user_id or self.place_id}"
+
+
+MAX_PHOTOS = 3
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+
+class CasePhoto(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("photo"), upload_to="cases/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("uploaded"))
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.file.name

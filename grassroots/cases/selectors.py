@@ -1,0 +1,165 @@
+"""Reads for pages and API: scoped lists, the supervision board, public pages.
+
+Everything a logged-in user sees starts from `Case.objects.visible_to(user)`.
+The public pages (self-service, tracking, village board) have no user: they
+read only what is public by design (a case by its unguessable code; anonymised
+rows of public categories), and never personal fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from grassroots.cases.models import (
+    CLOCK_STATUSES,
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseSummons,
+    Category,
+)
+from grassroots.cases.permissions import reach_for
+from grassroots.core import clock
+from grassroots.grid.models import Place
+
+LIST_RELATED = ("category", "place", "handler", "handler_place", "owner_place")
+
+
+def visible_cases(user: Any) -> QuerySet:
+    return Case.objects.visible_to(user).select_related(*LIST_RELATED)
+
+
+def inbox(user: Any) -> QuerySet:
+    """The handler's inbox: cases assigned to the user or their unit, then the rest in reach."""
+    return visible_cases(user).order_by("status", "resolve_due_at")
+
+
+def mine_q(user: Any) -> Q:
+    reach = reach_for(user)
+    q = Q(handler=user)
+    if reach.handler_place_ids:
+        q |= Q(handler__isnull=True, handler_place_id__in=reach.handler_place_ids)
+    return q
+
+
+def case_detail(user: Any, pk: int) -> Case:
+    from grassroots.core.scoping import get_visible_or_404
+
+    qs = Case.objects.select_related(*LIST_RELATED, "town", "household", "reporter_representative")
+    qs = qs.prefetch_related(
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("at", "pk")),
+        Prefetch("summonses", queryset=CaseSummons.objects.select_related("user", "place")),
+        "photos",
+    )
+    return get_visible_or_404(qs, user, pk=pk)
+
+
+def board(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Overdue and warned cases by village and by handler, and the 督办 list."""
+    now = now or clock.now()
+    qs = visible_cases(user).filter(status__in=CLOCK_STATUSES)
+    overdue = list(qs.filter(resolve_due_at__lt=now).order_by("resolve_due_at"))
+    warning = list(
+        qs.filter(resolve_due_at__gte=now, warned_at__isnull=False).order_by("resolve_due_at")
+    )
+    supervised = list(
+        visible_cases(user)
+        .filter(status__in=OPEN_STATUSES, supervised=True)
+        .order_by("resolve_due_at")
+    )
+    by_village: dict[str, dict[str, int]] = defaultdict(lambda: {"overdue": 0, "warning": 0})
+    by_handler: dict[str, dict[str, int]] = defaultdict(lambda: {"overdue": 0, "warning": 0})
+    for label, rows in (("overdue", overdue), ("warning", warning)):
+        for c in rows:
+            by_village[_village_label(c)][label] += 1
+            by_handler[str(c.handler or c.handler_place or "—")][label] += 1
+    return {
+        "overdue": overdue,
+        "warning": warning,
+        "supervised": supervised,
+        "by_village": sorted(by_village.items(), key=lambda kv: -kv[1]["overdue"]),
+        "by_handler": sorted(by_handler.items(), key=lambda kv: -kv[1]["overdue"]),
+        "now": now,
+    }
+
+
+def _village_label(case: Case) -> str:
+    return case.owner_place.name if case.owner_place else "—"
+
+
+# ------------------------------------------------------------------ public
+
+
+def case_by_code(code: str) -> Case | None:
+    code = (code or "").strip().upper()
+    if not code or len(code) > 16:
+        return None
+    return (
+        Case.objects.select_related("category", "place", "town")
+        .prefetch_related(Prefetch("events", queryset=CaseEvent.objects.order_by("at", "pk")))
+        .filter(code=code)
+        .first()
+    )
+
+
+def public_villages() -> QuerySet:
+    return Place.objects.filter(kind__in=[Place.Kind.VILLAGE, Place.Kind.COMMUNITY]).order_by(
+        "path"
+    )
+
+
+def public_groups() -> QuerySet:
+    """Where a resident can say the problem is: villages and their groups."""
+    return Place.objects.filter(
+        kind__in=[Place.Kind.VILLAGE, Place.Kind.COMMUNITY, Place.Kind.GROUP]
+    ).order_by("path")
+
+
+def public_place(pk: Any) -> Place | None:
+    try:
+        return public_groups().filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def public_board(village: Place, limit: int = 50) -> dict[str, Any]:
+    """Anonymised progress of a village: public categories only, no text, no names."""
+    qs = Case.objects.filter(
+        place_path__startswith=village.path, category__public=True
+    ).select_related("category")
+    counts = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
+    rows = list(qs.order_by("-submitted_at")[:limit])
+    return {"village": village, "counts": counts, "rows": rows}
+
+
+def public_categories() -> QuerySet:
+    return Category.objects.filter(active=True).order_by("sort", "code")
+
+
+def public_village(pk: Any) -> Place | None:
+    try:
+        return public_villages().filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def towns_for(user: Any) -> list[Place]:
+    """The towns whose measures the user may read (town administrators)."""
+    reach = reach_for(user)
+    qs = Place.objects.filter(kind__in=[Place.Kind.TOWN, Place.Kind.SUBDISTRICT])
+    if not reach.everything:
+        q = Q(pk__in=[])
+        for path in reach.town_paths:
+            q |= Q(path=path)
+        qs = qs.filter(q)
+    return list(qs.order_by("path"))
+
+
+def children_of(place: Place) -> list[Place]:
+    return list(
+        Place.objects.filter(path__startswith=place.path, depth=place.depth + 1).order_by("path")
+    )

@@ -1,0 +1,131 @@
+"""Similar open cases on filing, and a category suggestion from the text.
+
+Similar: open cases of the same village filed within SIMILAR_WINDOW_DAYS,
+ranked by TF-IDF cosine between jieba tokens (IDF over the candidates plus the
+new text), kept above SIMILAR_THRESHOLD.
+
+Category: multinomial naive Bayes with Laplace smoothing, trained on the town's
+closed cases (closure resolved/partly/explained); below MIN_TRAINING closed cases
+the category whose keywords occur most in the text wins; with no hit, "other".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from grassroots.cases.models import OPEN_STATUSES, Case, Category, Closure, Status
+from grassroots.cases.text import cosine, tfidf_vectors, tokens
+from grassroots.core import clock
+from grassroots.grid.models import Place
+
+SIMILAR_WINDOW_DAYS = 30
+SIMILAR_THRESHOLD = 0.2  # short texts share few words; tried on the seed phrases
+SIMILAR_LIMIT = 5
+MIN_TRAINING = 30
+TRAINING_LIMIT = 2000  # the most recent closed cases are enough to learn from
+FALLBACK_CODE = "other"
+
+
+@dataclass(frozen=True)
+class Similar:
+    case: Case
+    score: float
+
+
+def similar_open_cases(
+    text: str,
+    *,
+    place: Place,
+    exclude: int | None = None,
+    now: dt.datetime | None = None,
+    base: QuerySet | None = None,
+) -> list[Similar]:
+    """`base` narrows the candidates (e.g. to what the filer may see)."""
+    now = now or clock.now()
+    town_path = place.town_path()
+    village = (
+        place.path[: len(town_path) + Place.steplen]
+        if len(place.path) > len(town_path)
+        else place.path
+    )
+    qs = (
+        (base if base is not None else Case.objects.all())
+        .filter(
+            status__in=OPEN_STATUSES,
+            place_path__startswith=village,
+            submitted_at__gte=now - dt.timedelta(days=SIMILAR_WINDOW_DAYS),
+        )
+        .select_related("category")
+    )
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    candidates = list(qs.order_by("-submitted_at")[:300])
+    query = tokens(text)
+    if not candidates or not query:
+        return []
+    vectors = tfidf_vectors([query, *(tokens(c.text) for c in candidates)])
+    scored = [
+        Similar(case=c, score=round(cosine(vectors[0], v), 3))
+        for c, v in zip(candidates, vectors[1:], strict=True)
+    ]
+    scored = [s for s in scored if s.score >= SIMILAR_THRESHOLD]
+    scored.sort(key=lambda s: -s.score)
+    return scored[:SIMILAR_LIMIT]
+
+
+def _fallback(text: str, categories: list[Category]) -> Category:
+    toks = set(tokens(text))
+    best: tuple[int, bool, Category] | None = None
+    for cat in categories:
+        words = [w.strip() for w in cat.keywords.split(",") if w.strip()]
+        hits = sum(1 for w in words if w in text or w in toks)
+        # On a tie the more specific (child) category wins.
+        key = (hits, cat.parent_id is not None)
+        if hits and (best is None or key > best[:2]):
+            best = (hits, cat.parent_id is not None, cat)
+    if best:
+        return best[2]
+    by_code = {c.code: c for c in categories}
+    return by_code.get(FALLBACK_CODE) or categories[-1]
+
+
+def suggest_category(text: str, *, town: Place | None = None) -> Category:
+    categories = list(Category.objects.filter(active=True))
+    if not categories:
+        raise Category.DoesNotExist("no case categories configured")
+    training = Case.objects.filter(
+        status=Status.CLOSED,
+        closure__in=[Closure.RESOLVED, Closure.PARTLY, Closure.EXPLAINED],
+    )
+    if town is not None:
+        training = training.filter(town=town)
+    rows = list(training.order_by("-closed_at").values_list("category_id", "text")[:TRAINING_LIMIT])
+    if len(rows) < MIN_TRAINING:
+        return _fallback(text, categories)
+    prior: Counter[int] = Counter()
+    words: dict[int, Counter[str]] = defaultdict(Counter)
+    vocab: set[str] = set()
+    for cat_id, body in rows:
+        prior[cat_id] += 1
+        toks = tokens(body)
+        words[cat_id].update(toks)
+        vocab.update(toks)
+    query = tokens(text)
+    if not query:
+        return _fallback(text, categories)
+    v = len(vocab) + 1
+    best_id, best_score = None, -math.inf
+    for cat_id, count in prior.items():
+        total = sum(words[cat_id].values())
+        score = math.log(count / len(rows))
+        for tok in query:
+            score += math.log((words[cat_id][tok] + 1) / (total + v))
+        if score > best_score:
+            best_id, best_score = cat_id, score
+    by_id = {c.pk: c for c in categories}
+    return by_id.get(best_id) or _fallback(text, categories)

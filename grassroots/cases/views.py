@@ -1,0 +1,318 @@
+"""Pages: intake, inbox, case detail with HTMX actions, supervision board, measures,
+and the public self-service, tracking and village board pages."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from grassroots.cases import measures, selectors, services, workflow
+from grassroots.cases.filters import CaseFilter
+from grassroots.cases.forms import (
+    ACTION_FORMS,
+    IntakeForm,
+    RateForm,
+    ReportForm,
+    new_challenge,
+)
+from grassroots.cases.models import Channel, Status
+from grassroots.cases.permissions import reach_for
+from grassroots.cases.suggest import similar_open_cases, suggest_category
+from grassroots.core import clock
+from grassroots.core.scoping import get_visible_or_404
+from grassroots.grid.models import Household
+
+REPORT_LIMIT = getattr(settings, "GRASSROOTS", {}).get("CASE_REPORTS_PER_HOUR", 5)
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+# ------------------------------------------------------------ staff pages
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    qs = selectors.inbox(request.user)
+    f = CaseFilter(request.GET, queryset=qs, request=request)
+    rows = list(f.qs[:200])
+    context = {"filter": f, "rows": rows, "now": clock.now()}
+    template = "cases/_inbox_table.html" if request.htmx else "cases/inbox.html"
+    return render(request, template, context)
+
+
+def _detail_context(request: HttpRequest, case: Any, errors: list[str] | None = None) -> dict:
+    actions = workflow.actions_for(request.user, case)
+    forms = [(a, workflow.ACTION_LABELS[a], ACTION_FORMS[a](case=case, prefix=a)) for a in actions]
+    my_summons = [
+        s
+        for s in case.summonses.all()
+        if s.acknowledged_at is None
+        and (
+            s.user_id == request.user.pk or s.place_id in reach_for(request.user).handler_place_ids
+        )
+    ]
+    return {
+        "case": case,
+        "forms": forms,
+        "errors": errors or [],
+        "labels": workflow.EVENT_LABELS,
+        "my_summons": my_summons,
+        "now": clock.now(),
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_detail(request.user, pk)
+    return render(request, "cases/detail.html", _detail_context(request, case))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    case = selectors.case_detail(request.user, pk)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST, case=case, prefix=action)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.perform(actor=request.user, case=case, action=action, **form.params())
+        except ValidationError as exc:
+            errors = _errors(exc)
+        except PermissionDenied as exc:
+            errors = [str(exc)]
+    else:
+        errors = [e for errs in form.errors.values() for e in errs]
+    case = selectors.case_detail(request.user, pk)
+    context = _detail_context(request, case, errors)
+    if request.htmx:
+        return render(request, "cases/_detail_body.html", context)
+    if errors:
+        return render(request, "cases/detail.html", context, status=400)
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, pk: int, summons_pk: int) -> HttpResponse:
+    case = selectors.case_detail(request.user, pk)
+    summons = next((s for s in case.summonses.all() if s.pk == summons_pk), None)
+    if summons is None:
+        raise Http404
+    try:
+        services.case_acknowledge(actor=request.user, summons=summons)
+    except PermissionDenied:
+        raise Http404 from None
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """The representative's quick intake, from a household (one screen, few taps)."""
+    household = get_visible_or_404(Household, request.user, pk=request.GET.get("household"))
+    form = IntakeForm(request.POST or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_submit(
+                actor=request.user,
+                household=household,
+                text=data["text"],
+                category=data["category"],
+                priority=data["priority"] or None,
+                affected_households=data["affected_households"],
+                channel=Channel.VISIT,
+                photos=request.FILES.getlist("photos"),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            errors = _errors(exc) if isinstance(exc, ValidationError) else [str(exc)]
+        else:
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/intake.html",
+        {"household": household, "form": form, "errors": errors},
+    )
+
+
+@login_required
+def suggest(request: HttpRequest) -> HttpResponse:
+    """HTMX: the suggested category and similar open cases for the text typed so far."""
+    household = get_visible_or_404(Household, request.user, pk=request.GET.get("household"))
+    text = request.GET.get("text", "")[:2000]
+    category = suggest_category(text, town=household.town) if len(text) >= 4 else None
+    similar = (
+        similar_open_cases(text, place=household.place, base=selectors.visible_cases(request.user))
+        if len(text) >= 4
+        else []
+    )
+    return render(
+        request,
+        "cases/_suggest.html",
+        {"category": category, "similar": similar, "household": household},
+    )
+
+
+@login_required
+@require_POST
+def me_too(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_detail(request.user, pk)
+    household = None
+    if request.POST.get("household"):
+        household = get_visible_or_404(Household, request.user, pk=request.POST["household"])
+    with contextlib.suppress(ValidationError):  # a case closed meanwhile: just show it
+        services.case_me_too(actor=request.user, case=case, household=household)
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    reach = reach_for(request.user)
+    if not (reach.everything or reach.dispatch_paths or reach.read_paths):
+        raise Http404
+    return render(request, "cases/board.html", selectors.board(request.user))
+
+
+@login_required
+def measures_page(request: HttpRequest) -> HttpResponse:
+    reach = reach_for(request.user)
+    if not (reach.everything or reach.town_paths):
+        raise Http404
+    now = clock.now()
+    try:
+        year = int(request.GET.get("year", now.year))
+        month = int(request.GET.get("month", now.month))
+        if not 1 <= month <= 12:
+            raise ValueError
+    except ValueError:
+        raise Http404 from None
+    towns = selectors.towns_for(request.user)
+    ranking = [(t, measures.village_ranking(t, year, month)) for t in towns]
+    totals = [(t, measures.measures_for(t, year, month)) for t in towns]
+    return render(
+        request,
+        "cases/measures.html",
+        {"ranking": ranking, "totals": totals, "year": year, "month": month},
+    )
+
+
+# ------------------------------------------------------------ public pages
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    """Resident self-service: no account; rate-limited per IP; arithmetic challenge."""
+    expected = request.session.get("case_challenge")
+    form = ReportForm(request.POST or None, expected=expected)
+    limit_key = f"cases:report:{_client_ip(request)}"
+    limited = cache.get(limit_key, 0) >= REPORT_LIMIT
+    if request.method == "POST" and not limited and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_submit(
+                actor=None,
+                place=data["place"],
+                category=data["category"],
+                text=data["text"],
+                reporter_name=data["name"],
+                reporter_phone=data["phone"],
+                channel=Channel.SELF_SERVICE,
+                photos=request.FILES.getlist("photos"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            cache.add(limit_key, 0, timeout=3600)
+            cache.incr(limit_key)
+            request.session.pop("case_challenge", None)
+            request.session["case_filed"] = case.code
+            return redirect("cases:filed")
+    question, answer = new_challenge()
+    request.session["case_challenge"] = answer
+    status = 429 if limited and request.method == "POST" else 200
+    return render(
+        request,
+        "cases/report.html",
+        {"form": form, "question": question, "limited": limited},
+        status=status,
+    )
+
+
+def filed(request: HttpRequest) -> HttpResponse:
+    code = request.session.get("case_filed")
+    if not code:
+        return redirect("cases:report")
+    return render(request, "cases/filed.html", {"code": code})
+
+
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "").strip().upper()
+    if code:
+        return redirect("cases:track", code=code)
+    return render(request, "cases/track_lookup.html", {})
+
+
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    """The public timeline: statuses, dates and the answer; never names or phones."""
+    case = selectors.case_by_code(code)
+    if case is None:
+        raise Http404
+    form = None
+    if case.status in (Status.REPLIED, Status.CLOSED):
+        form = RateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            services.case_rate(
+                actor=None,
+                case=case,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+            return redirect("cases:track", code=case.code)
+    public_kinds = {
+        "submit",
+        "accept",
+        "reject",
+        "assign",
+        "take",
+        "reply",
+        "close",
+        "rework",
+        "reopen",
+        "withdraw",
+        "approve_suspension",
+        "resume",
+        "rate",
+    }
+    events = [e for e in case.events.all() if e.kind in public_kinds]
+    return render(
+        request,
+        "cases/track.html",
+        {"case": case, "events": events, "labels": workflow.EVENT_LABELS, "form": form},
+    )
+
+
+def public_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "cases/public_index.html", {"villages": selectors.public_villages()})
+
+
+def public_board(request: HttpRequest, pk: int) -> HttpResponse:
+    village = selectors.public_village(pk)
+    if village is None:
+        raise Http404
+    return render(request, "cases/public_board.html", selectors.public_board(village))

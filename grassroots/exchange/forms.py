@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.grid.models import Place, Tag
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What to import"),
+        choices=[
+            ("households", _("Households and residents")),
+            ("organizations", _("Party organisations and members")),
+        ],
+    )
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+    dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False, initial=True)
+    town = forms.ModelChoiceField(
+        label=_("Town"), queryset=Place.objects.none(), required=False, empty_label=None
+    )
+
+    def __init__(self, *args: Any, towns: list[Place] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        towns = towns or []
+        self.fields["town"].queryset = Place.objects.filter(pk__in=[t.pk for t in towns])
+        if len(towns) <= 1:
+            # One town: nothing to choose, the service picks it.
+            del self.fields["town"]
+
+
+class TagForm(forms.Form):
+    name = forms.CharField(label=_("Tag"), max_length=40)
+    applies_to = forms.ChoiceField(
+        label=_("Applies to"), choices=Tag.AppliesTo.choices, initial=Tag.AppliesTo.BOTH
+    )
+    sensitive = forms.BooleanField(label=_("Sensitive"), required=False)

@@ -1,0 +1,418 @@
+"""Imports and exports: the only way spreadsheets reach or leave the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from grassroots.accounts.roles import Cap
+from grassroots.core import audit, personal
+from grassroots.core.scoping import get_visible_or_404, scope_for
+from grassroots.core.services import require
+from grassroots.exchange import importers, readers, writers
+from grassroots.exchange.report import ImportReport
+from grassroots.grid.filters import HouseholdFilter
+from grassroots.grid.models import Household, Place, Resident, Tag
+from grassroots.grid.services import households_bulk_create, resident_create
+from grassroots.party.models import Member, Organization
+from grassroots.party.services import organizations_bulk_create
+
+KINDS = ("households", "organizations")
+TOWN_KINDS = (Place.Kind.TOWN, Place.Kind.SUBDISTRICT)
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+EXPORT_CHUNK = 2000
+
+ROLES = {
+    "households": {
+        "households": (readers.HOUSEHOLD_COLUMNS, {"code", "head"}, "户"),
+        "residents": (readers.RESIDENT_COLUMNS, {"code", "name"}, "居民"),
+    },
+    "organizations": {
+        "organizations": (readers.ORGANIZATION_COLUMNS, {"name", "kind"}, "组织"),
+        "members": (readers.MEMBER_COLUMNS, {"organization", "name"}, "党员"),
+    },
+}
+
+
+def towns_for(actor: Any, kind: str = "households") -> list[Place]:
+    """The towns the actor reaches: through places (a village's town counts) or,
+    for Party records, through the organisations (an officer has no place)."""
+    towns = {t.pk: t for t in Place.objects.visible_to(actor).filter(kind__in=TOWN_KINDS)}
+    if kind == "organizations":
+        town_ids = Organization.objects.visible_to(actor).values("town_id")
+        towns.update({t.pk: t for t in Place.objects.filter(pk__in=town_ids)})
+    return sorted(towns.values(), key=lambda t: t.path)
+
+
+def resolve_town(actor: Any, town: Place | str | int | None, kind: str = "households") -> Place:
+    """The town an import writes into: given, or the only one the actor reaches."""
+    towns = towns_for(actor, kind)
+    if isinstance(town, Place):
+        if town.pk in {t.pk for t in towns}:
+            return town
+    elif town not in (None, ""):
+        for t in towns:
+            if str(town) in (str(t.pk), t.name, t.code or ""):
+                return t
+    elif len(towns) == 1:
+        return towns[0]
+    if not towns:
+        raise PermissionDenied(_("You do not reach any town."))
+    raise ValidationError(
+        _("Choose the town to import into: %(towns)s") % {"towns": "、".join(t.name for t in towns)}
+    )
+
+
+def _sort_errors(report: ImportReport, sheets: list[readers.Sheet]) -> None:
+    """Sheet by sheet, row by row, left to right: the order the user reads."""
+    rank = {sheet.name: i for i, sheet in enumerate(sheets)}
+    columns = {
+        sheet.name: {label: i for i, label in enumerate(sheet.headers.values())} for sheet in sheets
+    }
+    report.errors.sort(
+        key=lambda e: (
+            rank.get(e.sheet, len(rank)),
+            e.row,
+            columns.get(e.sheet, {}).get(e.column, 99),
+        )
+    )
+
+
+def import_file(
+    *,
+    actor: Any,
+    kind: str,
+    filename: str,
+    data: bytes,
+    dry_run: bool = False,
+    town: Place | str | int | None = None,
+) -> ImportReport:
+    """Validate every row; write everything in one transaction, or nothing.
+
+    Raises PermissionDenied without the import capability and ValidationError
+    when no town can be chosen; every problem in the file is in the report.
+    """
+    require(actor, Cap.IMPORT)
+    if kind not in KINDS:
+        raise ValidationError(_("Unknown import kind %(kind)s") % {"kind": kind})
+    report = ImportReport(kind=kind, dry_run=dry_run)
+    if len(data) > MAX_UPLOAD_BYTES:
+        report.add(filename, 0, "", "", _("The file is larger than 30 MB."))
+        return report
+    the_town = resolve_town(actor, town, kind)
+    try:
+        grids = readers.read_grids(filename, data)
+    except readers.UnreadableFile as exc:
+        report.add(filename, 0, "", "", str(exc))
+        return report
+    sheets = readers.pick_sheets(grids, ROLES[kind])
+    for role, sheet in sheets.items():
+        if sheet.name == "CSV":
+            sheet.name = ROLES[kind][role][2]
+    if not sheets:
+        expected = "、".join(label for label, _v in next(iter(ROLES[kind].values()))[0].values())
+        report.add(
+            filename,
+            1,
+            "",
+            "",
+            _("No sheet has the expected headers (%(headers)s).") % {"headers": expected},
+        )
+        return report
+    scope = scope_for(actor)
+    if kind == "households":
+        plan = importers.validate_households(
+            scope=scope,
+            town=the_town,
+            households=sheets.get("households"),
+            residents=sheets.get("residents"),
+            report=report,
+        )
+        report.counts = {
+            "households": len(plan.rows),
+            "residents": sum(len(r.residents) for r in plan.rows) + len(plan.extra_residents),
+        }
+    else:
+        plan = importers.validate_organizations(
+            scope=scope,
+            town=the_town,
+            organizations=sheets.get("organizations"),
+            members=sheets.get("members"),
+            report=report,
+        )
+        report.counts = {
+            "organizations": len(plan.organizations),
+            "members": len(plan.members),
+        }
+    _sort_errors(report, list(sheets.values()))
+    if report.errors or dry_run:
+        return report
+    _write(actor=actor, town=the_town, kind=kind, plan=plan, report=report)
+    return report
+
+
+@transaction.atomic
+def _write(*, actor: Any, town: Place, kind: str, plan: Any, report: ImportReport) -> None:
+    if kind == "households":
+        summary = households_bulk_create(actor=actor, town=town, rows=plan.rows)
+        households = {}
+        if plan.extra_residents:
+            codes = {code for code, _p in plan.extra_residents}
+            households = {
+                h.code: h
+                for h in Household.objects.visible_to(actor).filter(town=town, code__in=codes)
+            }
+        tags = {t.name: t for t in Tag.objects.all()}
+        for code, person in plan.extra_residents:
+            resident_create(
+                actor=actor,
+                household=households[code],
+                name=person.name,
+                relation=person.relation,
+                id_number=person.id_number,
+                phone=person.phone,
+                tags=[tags[t] for t in person.tags],
+            )
+        report.counts = {
+            "households": summary.households,
+            "residents": summary.residents + len(plan.extra_residents),
+            "representatives_created": summary.representatives_created,
+        }
+    else:
+        report.counts = organizations_bulk_create(
+            actor=actor, organizations=plan.organizations, members=plan.members
+        )
+    report.written = True
+
+
+# --- export -----------------------------------------------------------------
+
+
+def _reveal_allowed(actor: Any, reveal: bool, reason: str) -> bool:
+    if not reveal:
+        return False
+    require(actor, Cap.REVEAL)
+    if len((reason or "").strip()) < 2:
+        raise PermissionDenied(_("Give a reason to reveal personal data."))
+    return True
+
+
+def _plain(obj: Any, field: str, reveal: bool) -> str:
+    return _shown(getattr(obj, field), getattr(obj, f"{field}_masked"), reveal)
+
+
+def household_queryset(actor: Any, params: Mapping[str, Any]) -> Any:
+    """Visible households narrowed by the list page's filter (same query string)."""
+    if params.get("place"):
+        # An out-of-scope place must look missing, not export an empty file.
+        get_visible_or_404(Place, actor, pk=params.get("place"))
+    base = Household.objects.visible_to(actor)
+    return HouseholdFilter(params, queryset=base).qs
+
+
+def _shown(cipher: str, masked: str, reveal: bool) -> str:
+    return personal.decrypt(cipher) if reveal and cipher else masked
+
+
+def _household_sheets(actor: Any, qs: Any, reveal: bool) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Rows for the 户 and 居民 sheets in four queries, whatever the size.
+
+    Plain value tuples instead of model instances: building 30,000 models with
+    prefetch caches costs far more than the queries themselves.
+    """
+    show_sensitive = scope_for(actor).can(Cap.REVEAL)
+    villages = dict(
+        Place.objects.filter(kind__in=(Place.Kind.VILLAGE, Place.Kind.COMMUNITY)).values_list(
+            "path", "name"
+        )
+    )
+    ids = qs.values("pk")
+    tag_filter = {} if show_sensitive else {"tag__sensitive": False}
+    household_tags: dict[int, list[str]] = defaultdict(list)
+    for hid, name in (
+        Household.tags.through.objects.filter(household_id__in=ids, **tag_filter)
+        .order_by("tag__name")
+        .values_list("household_id", "tag__name")
+    ):
+        household_tags[hid].append(name)
+    resident_tags: dict[int, list[str]] = defaultdict(list)
+    for rid, name in (
+        Resident.tags.through.objects.filter(resident__household_id__in=ids, **tag_filter)
+        .order_by("tag__name")
+        .values_list("resident_id", "tag__name")
+    ):
+        resident_tags[rid].append(name)
+    people_of: dict[int, list[list[Any]]] = defaultdict(list)
+    for rid, hid, name, relation, id_c, id_m, phone_c, phone_m in (
+        Resident.objects.filter(household_id__in=ids)
+        .order_by("household_id", "id")
+        .values_list(
+            "pk",
+            "household_id",
+            "name",
+            "relation",
+            "id_number",
+            "id_number_masked",
+            "phone",
+            "phone_masked",
+        )
+        .iterator(chunk_size=EXPORT_CHUNK)
+    ):
+        people_of[hid].append(
+            [
+                name,
+                importers.RELATION_LABELS.get(relation, ""),
+                _shown(id_c, id_m, reveal),
+                _shown(phone_c, phone_m, reveal),
+                "、".join(resident_tags.get(rid, ())),
+            ]
+        )
+    households: list[list[Any]] = []
+    people: list[list[Any]] = []
+    rows = (
+        qs.order_by("place_path", "code")
+        .values_list(
+            "pk",
+            "place_path",
+            "place__name",
+            "code",
+            "head_name",
+            "phone",
+            "phone_masked",
+            "address",
+            "size",
+            "representative__name",
+            "representative__phone",
+            "representative__phone_masked",
+        )
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    for hid, path, group, code, head, phone_c, phone_m, address, size, rep, rep_c, rep_m in rows:
+        households.append(
+            [
+                villages.get(path[: -Place.steplen], ""),
+                group,
+                code,
+                head,
+                _shown(phone_c, phone_m, reveal),
+                address,
+                size,
+                rep or "",
+                _shown(rep_c or "", rep_m or "", reveal),
+                "、".join(household_tags.get(hid, ())),
+            ]
+        )
+        people.extend([code, *person] for person in people_of.get(hid, ()))
+    return households, people
+
+
+def _organization_sheets(actor: Any, reveal: bool) -> tuple[list[list[Any]], list[list[Any]]]:
+    orgs = list(Organization.objects.visible_to(actor).select_related("place").order_by("path"))
+    names = {o.path: o.name for o in orgs}
+    rows = [
+        [
+            names.get(o.path[: -Organization.steplen], ""),
+            o.name,
+            importers.ORG_KIND_LABELS.get(o.kind, ""),
+            importers.ORG_TYPE_LABELS.get(o.org_type, ""),
+            o.place.name if o.place else "",
+        ]
+        for o in orgs
+    ]
+    members = [
+        [
+            m.organization.name,
+            m.name,
+            importers.GENDER_LABELS.get(m.gender, ""),
+            importers.STATUS_LABELS.get(m.status, ""),
+            m.joined_on.isoformat() if m.joined_on else "",
+            importers.POST_LABELS.get(m.post, ""),
+            _plain(m, "phone", reveal),
+            _plain(m, "id_number", reveal),
+        ]
+        for m in Member.objects.visible_to(actor)
+        .filter(active=True)
+        .select_related("organization")
+        .order_by("org_path", "name")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    ]
+    return rows, members
+
+
+@transaction.atomic
+def export_data(
+    *,
+    actor: Any,
+    kind: str,
+    params: Mapping[str, Any] | None = None,
+    reveal: bool = False,
+    reason: str = "",
+    fmt: str = "xlsx",
+) -> tuple[bytes, int]:
+    """(file bytes, rows exported): only visible rows, personal data masked unless revealed."""
+    require(actor, Cap.EXPORT)
+    if kind not in KINDS:
+        raise ValidationError(_("Unknown export kind %(kind)s") % {"kind": kind})
+    reveal = _reveal_allowed(actor, reveal, reason)
+    if kind == "households":
+        main, detail = _household_sheets(actor, household_queryset(actor, params or {}), reveal)
+    else:
+        main, detail = _organization_sheets(actor, reveal)
+    content = _csv(kind, main) if fmt == "csv" else writers.export_workbook(kind, [main, detail])
+    audit.record(
+        actor=actor,
+        action="exchange.exported",
+        reason=reason if reveal else "",
+        data={"kind": kind, "count": len(main), "details": len(detail), "revealed": reveal},
+    )
+    return content, len(main)
+
+
+def _csv(kind: str, rows: list[list[Any]]) -> bytes:
+    """The first sheet only, UTF-8 with BOM so Chinese Excel opens it correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(writers.headers(writers.SHEETS[kind][0][1]))
+    for row in rows:
+        writer.writerow([writers.safe(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def iter_report_lines(report: ImportReport) -> Iterator[str]:
+    for e in report.errors:
+        values = {"sheet": e.sheet, "row": e.row, "column": e.column or "—", "value": e.value}
+        values["reason"] = e.reason
+        if e.value:
+            yield _('%(sheet)s row %(row)s, %(column)s "%(value)s": %(reason)s') % values
+        else:
+            yield _("%(sheet)s row %(row)s, %(column)s: %(reason)s") % values
+
+
+# --- the tag list imports draw from ---------------------------------------------
+
+
+@transaction.atomic
+def tag_add(
+    *, actor: Any, name: str, applies_to: str = Tag.AppliesTo.BOTH, sensitive: bool = False
+) -> Tag:
+    """Add a label to the list imports accept (town administrators and superusers)."""
+    scope = scope_for(actor)
+    if not (scope.everything or "town_admin" in scope.roles):
+        raise PermissionDenied(_("Only a town administrator can add tags."))
+    name = name.strip()
+    if not name or len(name) > 40 or any(c in name for c in "、,，;； "):
+        raise ValidationError(_("A tag is one word of at most 40 characters."))
+    if applies_to not in Tag.AppliesTo.values:
+        raise ValidationError(_("Unknown tag target."))
+    if Tag.objects.filter(name=name).exists():
+        raise ValidationError(_("The tag %(name)s already exists.") % {"name": name})
+    tag = Tag.objects.create(name=name, applies_to=applies_to, sensitive=sensitive)
+    audit.record(actor=actor, action="exchange.tag_added", obj=tag, data={"name": name})
+    return tag

@@ -1,0 +1,115 @@
+"""Pages: upload an import (report of every bad row), download templates and exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from grassroots.accounts.roles import Cap
+from grassroots.core import clock
+from grassroots.core.scoping import scope_for
+from grassroots.exchange import services, writers
+from grassroots.exchange.forms import ImportForm, TagForm
+from grassroots.grid.models import Tag
+
+FILE_NAMES = {"households": "households", "organizations": "organizations"}
+
+
+def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not (scope.can(Cap.IMPORT) or scope.can(Cap.EXPORT)):
+        raise PermissionDenied
+    towns = services.towns_for(request.user)
+    report = None
+    form = ImportForm(towns=towns)
+    if request.method == "POST":
+        if not scope.can(Cap.IMPORT):
+            raise PermissionDenied
+        form = ImportForm(request.POST, request.FILES, towns=towns)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = services.import_file(
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    filename=upload.name,
+                    data=upload.read(),
+                    dry_run=form.cleaned_data["dry_run"],
+                    town=form.cleaned_data.get("town"),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+    return render(
+        request,
+        "exchange/index.html",
+        {
+            "form": form,
+            "report": report,
+            "can_import": scope.can(Cap.IMPORT),
+            "can_export": scope.can(Cap.EXPORT),
+            "can_reveal": scope.can(Cap.REVEAL),
+            "can_add_tags": scope.everything or "town_admin" in scope.roles,
+            "tags": Tag.objects.all(),
+            "tag_form": TagForm(),
+        },
+    )
+
+
+@login_required
+def template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in services.KINDS:
+        raise Http404
+    content = writers.template_workbook(kind)
+    return attachment(content, f"{FILE_NAMES[kind]}-template.xlsx", writers.XLSX_TYPE)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest, kind: str) -> HttpResponse:
+    """Download what the list shows; `reveal=1` + reason (POST or GET) shows personal data."""
+    if kind not in services.KINDS:
+        raise Http404
+    params = request.POST if request.method == "POST" else request.GET
+    fmt = "csv" if params.get("format") == "csv" else "xlsx"
+    content, _count = services.export_data(
+        actor=request.user,
+        kind=kind,
+        params=request.GET,
+        reveal=params.get("reveal") == "1",
+        reason=params.get("reason", ""),
+        fmt=fmt,
+    )
+    stamp = clock.now().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        return attachment(content, f"{kind}-{stamp}.csv", "text/csv; charset=utf-8")
+    return attachment(content, f"{kind}-{stamp}.xlsx", writers.XLSX_TYPE)
+
+
+@login_required
+@require_POST
+def tag_add(request: HttpRequest) -> HttpResponse:
+    form = TagForm(request.POST)
+    if form.is_valid():
+        try:
+            tag = services.tag_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("Tag %(name)s added.") % {"name": tag.name})
+    else:
+        messages.error(request, _("Give the tag a name."))
+    return redirect("exchange:index")

@@ -1,0 +1,58 @@
+"""Forms of the grid pages; they only parse input, services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.grid.models import Visit
+
+
+class VisitForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("How"),
+        choices=Visit.Mode.choices,
+        initial=Visit.Mode.DOOR,
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label=_("Notes (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # Filled by site.js when the phone shares its position and clock.
+    latitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    accuracy_m = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    device_time = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def clean_latitude(self) -> object:
+        value = self.cleaned_data.get("latitude")
+        return value if value is None or -90 <= value <= 90 else None
+
+    def clean_longitude(self) -> object:
+        value = self.cleaned_data.get("longitude")
+        return value if value is None or -180 <= value <= 180 else None
+
+    def clean_device_time(self) -> dt.datetime | None:
+        # A phone clock is evidence, not truth: an unreadable value is dropped,
+        # never a reason to lose the visit.
+        raw = (self.cleaned_data.get("device_time") or "").strip()
+        if not raw:
+            return None
+        try:
+            value = parse_datetime(raw)
+        except ValueError:
+            return None
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value

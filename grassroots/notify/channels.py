@@ -1,0 +1,173 @@
+"""Senders for each outgoing channel. Each raises `DeliveryError` on failure.
+
+Payload formats follow the group-robot documentation of WeChat Work (企业微信,
+`{"msgtype": "markdown", "markdown": {"content": ...}}`) and DingTalk (钉钉,
+`{"msgtype": "markdown", "markdown": {"title": ..., "text": ...}}`, optional
+HMAC-SHA256 signature over "timestamp\\nsecret" appended to the URL).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.module_loading import import_string
+
+from grassroots.core import clock, personal
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WEBHOOK_HOSTS = ("qyapi.weixin.qq.com", "oapi.dingtalk.com")
+TIMEOUT_SECONDS = 5
+
+
+class DeliveryError(Exception):
+    pass
+
+
+def allowed_webhook_hosts() -> tuple[str, ...]:
+    # Webhook targets are an SSRF risk: only the robots' official hosts unless
+    # the deployment (or a test with a local server) widens the list.
+    return tuple(getattr(settings, "NOTIFY_WEBHOOK_HOSTS", DEFAULT_WEBHOOK_HOSTS))
+
+
+def check_webhook_url(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.hostname not in allowed_webhook_hosts():
+        raise DeliveryError(f"webhook host not allowed: {parts.hostname}")
+
+
+def message_text(title: str, body: str, url: str) -> str:
+    lines = [title]
+    if body:
+        lines.append(body)
+    if url:
+        lines.append(absolute_url(url))
+    return "\n".join(lines)
+
+
+def absolute_url(url: str) -> str:
+    base = getattr(settings, "NOTIFY_SITE_URL", "")
+    return base.rstrip("/") + url if url.startswith("/") and base else url
+
+
+def wecom_payload(title: str, body: str, url: str) -> dict[str, Any]:
+    content = f"**{title}**"
+    if body:
+        content += f"\n{body}"
+    if url:
+        content += f"\n[{absolute_url(url)}]({absolute_url(url)})"
+    return {"msgtype": "markdown", "markdown": {"content": content}}
+
+
+def dingtalk_payload(title: str, body: str, url: str) -> dict[str, Any]:
+    text = f"#### {title}\n\n{body}" if body else f"#### {title}"
+    if url:
+        text += f"\n\n[{absolute_url(url)}]({absolute_url(url)})"
+    return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
+
+
+def dingtalk_signed_url(url: str, secret: str, timestamp_ms: int | None = None) -> str:
+    if not secret:
+        return url
+    if timestamp_ms is None:
+        timestamp_ms = int(clock.now().timestamp() * 1000)
+    to_sign = f"{timestamp_ms}\n{secret}".encode()
+    digest = hmac.new(secret.encode(), to_sign, hashlib.sha256).digest()
+    sign = urllib.parse.quote_plus(base64.b64encode(digest).decode())
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}timestamp={timestamp_ms}&sign={sign}"
+
+
+def post_json(url: str, payload: dict[str, Any]) -> None:
+    """POST a robot message; both robots answer HTTP 200 with {"errcode": 0} on success."""
+    check_webhook_url(url)
+    data = json.dumps(payload, ensure_ascii=False).encode()
+    request = urllib.request.Request(  # noqa: S310 - scheme checked above
+        url, data=data, headers={"Content-Type": "application/json; charset=utf-8"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            raw = response.read(65536)
+    except urllib.error.HTTPError as exc:
+        raise DeliveryError(f"HTTP {exc.code}") from exc
+    except (urllib.error.URLError, OSError) as exc:
+        raise DeliveryError(f"connection failed: {exc}") from exc
+    try:
+        answer = json.loads(raw or b"{}")
+    except ValueError as exc:
+        raise DeliveryError("answer is not JSON") from exc
+    if isinstance(answer, dict) and answer.get("errcode", 0) != 0:
+        raise DeliveryError(f"errcode {answer.get('errcode')}: {answer.get('errmsg', '')}")
+
+
+def send_wecom(url: str, title: str, body: str, link: str) -> None:
+    post_json(url, wecom_payload(title, body, link))
+
+
+def send_dingtalk(url: str, secret: str, title: str, body: str, link: str) -> None:
+    post_json(dingtalk_signed_url(url, secret), dingtalk_payload(title, body, link))
+
+
+def send_email(address: str, title: str, body: str, link: str) -> None:
+    if not address:
+        raise DeliveryError("no email address")
+    try:
+        send_mail(
+            subject=title,
+            message=message_text("", body, link).strip() or title,
+            from_email=None,
+            recipient_list=[address],
+        )
+    except Exception as exc:  # SMTP errors come in many classes
+        raise DeliveryError(f"email failed: {exc}") from exc
+
+
+# --- SMS -------------------------------------------------------------------
+
+
+class SmsBackend(Protocol):
+    def send(self, phone: str, text: str) -> None: ...
+
+
+class LogSmsBackend:
+    """Default: writes the message to the log (phone masked), sends nothing."""
+
+    def send(self, phone: str, text: str) -> None:
+        log.warning("SMS to %s: %s", personal.mask_phone(phone), text)
+
+
+outbox: list[tuple[str, str]] = []
+
+
+class LocmemSmsBackend:
+    """For tests: keeps messages in `channels.outbox`, like Django's locmem email backend."""
+
+    def send(self, phone: str, text: str) -> None:
+        outbox.append((phone, text))
+
+
+def sms_backend() -> SmsBackend:
+    path = getattr(settings, "NOTIFY_SMS_BACKEND", "grassroots.notify.channels.LogSmsBackend")
+    return import_string(path)()
+
+
+def send_sms(sealed_phone: str, title: str, body: str, link: str) -> None:
+    phone = personal.decrypt(sealed_phone) if sealed_phone else ""
+    if not phone:
+        raise DeliveryError("no phone number")
+    try:
+        sms_backend().send(phone, message_text(title, body, link))
+    except DeliveryError:
+        raise
+    except Exception as exc:  # a gateway adapter may raise anything
+        raise DeliveryError(f"sms failed: {exc}") from exc

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.notify.models import Preference
+
+
+class PreferenceForm(forms.Form):
+    email_enabled = forms.BooleanField(label=_("Send me email"), required=False)
+    email = forms.EmailField(
+        label=_("Email address"),
+        required=False,
+        help_text=_("Leave empty to use the address of your account."),
+    )
+    wecom_enabled = forms.BooleanField(label=_("Post to a WeChat Work group robot"), required=False)
+    wecom_webhook = forms.URLField(
+        label=_("WeChat Work webhook"), required=False, max_length=500, assume_scheme="https"
+    )
+    dingtalk_enabled = forms.BooleanField(label=_("Post to a DingTalk group robot"), required=False)
+    dingtalk_webhook = forms.URLField(
+        label=_("DingTalk webhook"), required=False, max_length=500, assume_scheme="https"
+    )
+    dingtalk_secret = forms.CharField(
+        label=_("DingTalk signing secret"),
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the current secret."),
+    )
+    sms_enabled = forms.BooleanField(label=_("Send me SMS"), required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        required=False,
+        max_length=20,
+        help_text=_("Leave empty to keep the current number."),
+    )
+    muted_kinds = forms.CharField(
+        label=_("Muted kinds"),
+        required=False,
+        max_length=500,
+        help_text=_("Comma-separated kinds that stay in the inbox only, for example: case.warning"),
+    )
+
+    @classmethod
+    def initial_from(cls, pref: Preference) -> dict[str, Any]:
+        return {
+            "email_enabled": pref.email_enabled,
+            "email": pref.email,
+            "wecom_enabled": pref.wecom_enabled,
+            "wecom_webhook": pref.wecom_webhook,
+            "dingtalk_enabled": pref.dingtalk_enabled,
+            "dingtalk_webhook": pref.dingtalk_webhook,
+            "sms_enabled": pref.sms_enabled,
+            "muted_kinds": ", ".join(pref.muted_kinds or []),
+        }
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        if value:
+            from grassroots.grid.services import clean_phone
+
+            value = clean_phone(value)
+        return value
+
+    def clean_muted_kinds(self) -> list[str]:
+        raw = self.cleaned_data["muted_kinds"]
+        return [k.strip() for k in raw.split(",") if k.strip()]

@@ -1,0 +1,145 @@
+"""Open311 reads. This is the public face of cases, so it decides what leaves the building.
+
+Without a valid API key a client sees only cases in public categories (the same
+rule as the public progress board) and no free text; with a key it also gets the
+description and the answer. Reporters' names and phones never leave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from grassroots.core import clock
+from grassroots.grid.models import Household, Place
+
+TOWN_KINDS = (Place.Kind.TOWN, Place.Kind.SUBDISTRICT)
+DEFAULT_WINDOW = dt.timedelta(days=90)  # the spec's default when no dates are given
+MAX_RESULTS = 1000
+
+
+def towns() -> models.QuerySet:
+    return Place.objects.filter(kind__in=TOWN_KINDS)
+
+
+def jurisdiction(code: str | None) -> Place | None:
+    """The town for a jurisdiction_id; without one, the only town there is (or None)."""
+    if code:
+        return towns().filter(code=code.strip()).first()
+    candidates = list(towns()[:2])
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def categories() -> models.QuerySet:
+    from grassroots.cases.models import Category
+
+    return Category.objects.filter(active=True).select_related("parent")
+
+
+def category(code: str) -> Any:
+    return categories().filter(code=code).first()
+
+
+def place_by_address(
+    town: Place, address_id: str = "", address_string: str = ""
+) -> tuple[Place | None, Household | None]:
+    """Where a request is: a household code or division code, else names in the text."""
+    inside = Q(path__startswith=town.path)
+    if address_id:
+        household = (
+            Household.objects.filter(town=town, code=address_id).select_related("place").first()
+        )
+        if household is not None:
+            return household.place, household
+        place = Place.objects.filter(inside, code=address_id).first()
+        return place, None
+    if address_string:
+        village = _named(Place.objects.filter(inside, depth=town.depth + 1), address_string)
+        if village is None:
+            return town, None
+        group = _named(
+            Place.objects.filter(path__startswith=village.path, depth=village.depth + 1),
+            address_string,
+        )
+        return group or village, None
+    return town, None
+
+
+def _named(candidates: Iterable[Place], text: str) -> Place | None:
+    # The longest name found in the text wins ("上杉市村" over "杉市").
+    found = [p for p in candidates if p.name and p.name in text]
+    return max(found, key=lambda p: len(p.name)) if found else None
+
+
+def requests_for(
+    town: Place,
+    *,
+    detailed: bool,
+    ids: list[str] | None = None,
+    service_codes: list[str] | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    statuses: list[str] | None = None,
+    now: dt.datetime,
+) -> list[Any]:
+    from grassroots.cases.models import OPEN_STATUSES, Case
+
+    qs = Case.objects.filter(town=town).select_related("category", "owner_place", "handler_place")
+    if not detailed:
+        qs = qs.filter(category__public=True)
+    if ids is not None:
+        # The spec: a list of ids overrides every other filter.
+        numeric = [int(i) for i in ids if i.isdigit()]
+        return list(qs.filter(pk__in=numeric).order_by("-submitted_at")[:MAX_RESULTS])
+    if service_codes:
+        qs = qs.filter(category__code__in=service_codes)
+    if start is None and end is None:
+        start = now - DEFAULT_WINDOW
+    if start is not None:
+        qs = qs.filter(submitted_at__gte=start)
+    if end is not None:
+        qs = qs.filter(submitted_at__lte=end)
+    if statuses:
+        wanted = set(statuses)
+        if wanted == {"open"}:
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        elif wanted == {"closed"}:
+            qs = qs.exclude(status__in=OPEN_STATUSES)
+    return list(qs.order_by("-submitted_at")[:MAX_RESULTS])
+
+
+def request_by_id(town: Place, request_id: str, *, detailed: bool) -> Any:
+    if not request_id.isdigit():
+        return None
+    found = requests_for(town, detailed=detailed, ids=[request_id], now=clock.now())
+    return found[0] if found else None
+
+
+def request_by_token(town: Place, token: str) -> Any:
+    from grassroots.cases.models import Case
+
+    return Case.objects.filter(town=town, code=token.strip().upper()).first()
+
+
+def place_names(cases: Iterable[Any], town: Place) -> dict[str, str]:
+    """ "明月村一组" for each case's place path, from one query for all rows."""
+    paths: set[str] = set()
+    for case in cases:
+        path = case.place_path
+        paths.update(
+            path[:i] for i in range(len(town.path) + Place.steplen, len(path) + 1, Place.steplen)
+        )
+    names = dict(Place.objects.filter(path__in=paths).values_list("path", "name"))
+    result = {}
+    for case in cases:
+        path = case.place_path
+        parts = [
+            names.get(path[:i], "")
+            for i in range(len(town.path) + Place.steplen, len(path) + 1, Place.steplen)
+        ]
+        result[path] = "".join(parts) or town.name
+    return result
