@@ -44,9 +44,12 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/grassroots bench
 
-messages: $(STAMP)  ## refresh and compile translations
-	cd grassroots && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --no-location
-	cd grassroots && ../$(BIN)/django-admin compilemessages
+messages: $(STAMP)  ## refresh every app's zh_Hans catalogue (then fill the new msgstr) and compile
+	cd grassroots && for app in */; do app=$${app%/}; [ -d $$app/locale ] && \
+	  (cd $$app && DJANGO_SETTINGS_MODULE=grassroots.settings ../../$(BIN)/django-admin makemessages -l zh_Hans --no-location --no-obsolete -v0); done; true
+	cd grassroots && DJANGO_SETTINGS_MODULE=grassroots.settings ../$(BIN)/django-admin makemessages -l zh_Hans --no-location --no-obsolete -v0 \
+	  $$(for d in */; do d=$${d%/}; [ $$d != templates ] && [ $$d != locale ] && echo "-i $$d"; done)
+	cd grassroots && DJANGO_SETTINGS_MODULE=grassroots.settings ../$(BIN)/django-admin compilemessages -v0
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static

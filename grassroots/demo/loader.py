@@ -427,7 +427,7 @@ def load_demo(
 
     # Accounts first: representatives and instructors are created with their user.
     admin = _demo_user("admin", "路口镇管理员")
-    organizer = _demo_user("organizer", "镇党委组织干事")
+    organizer = _demo_user("organizer", "镇党委组织委员")
     secretary = _demo_user("secretary.mingyue", "明月村党总支书记")
     rep_users = {
         0: _demo_user("rep.0001", "明月村代表"),
