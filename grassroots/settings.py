@@ -239,6 +239,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("GRASSROOTS_LOG_LEVEL", "WARNING")},
+    # The Huey consumer installs its own handler; propagating would print every line twice.
+    "loggers": {"huey": {"level": "INFO", "propagate": False}},
 }
 
 # Domain defaults (DOMAIN.md §5), configurable per deployment.

@@ -86,7 +86,10 @@ class CaseSubmitSerializer(serializers.Serializer):
     household = serializers.IntegerField(required=False)
     place = serializers.IntegerField(required=False)
     category = serializers.SlugRelatedField(
-        slug_field="code", queryset=Category.objects.filter(active=True), required=False
+        slug_field="code",
+        # The parent comes along: deadlines fall back to the parent's limits.
+        queryset=Category.objects.filter(active=True).select_related("parent"),
+        required=False,
     )
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     text = serializers.CharField(max_length=2000)

@@ -98,15 +98,25 @@ def send(
 # ---------------------------------------------------------------- places
 
 
-def town_of(place: Place) -> Place:
-    path = place.town_path()
-    if not path:
-        raise ValidationError(_("Cases are filed in a town or below."))
-    return place if place.path == path else Place.objects.get(path=path)
-
-
 def village_path_of(place_path: str, town_path: str) -> str:
     return place_path[: len(town_path) + Place.steplen] if len(place_path) > len(town_path) else ""
+
+
+def town_and_owner(place: Place) -> tuple[Place, Place]:
+    """The place's town and the level that owns a case filed there (its village, else the town).
+
+    One query for both (none when the place is itself the town or the village).
+    """
+    town_path = place.town_path()
+    if not town_path:
+        raise ValidationError(_("Cases are filed in a town or below."))
+    village_path = village_path_of(place.path, town_path)
+    by_path = {place.path: place}
+    missing = list({town_path, village_path} - {place.path, ""})
+    if missing:
+        by_path.update((p.path, p) for p in Place.objects.filter(path__in=missing))
+    town = by_path[town_path]
+    return town, by_path.get(village_path, town) if village_path else town
 
 
 def escalation_chain(case: Case) -> list[Place]:
@@ -136,7 +146,6 @@ def _check_photos(photos: Sequence[Any]) -> None:
             raise ValidationError(_("Photos must be JPEG, PNG, WebP or GIF images."))
 
 
-@transaction.atomic
 def case_submit(
     *,
     actor: Any,
@@ -158,6 +167,12 @@ def case_submit(
 
     Staff channels (visit, phone, walk-in) require the place to be in the
     actor's scope; the public channels (self-service, API) may file anywhere.
+
+    Everything that only reads (checks, the owning level, the dispatchers to
+    notify) happens before the transaction; the transaction holds just the
+    writes: the case, its photos, one event, one audit row and the notices. On
+    SQLite a write transaction locks the whole database, so a short one is what
+    lets several workers file at once.
     """
     text = (text or "").strip()
     if len(text) < 4:
@@ -186,7 +201,7 @@ def case_submit(
                 raise PermissionDenied(_("This household is outside your scope."))
         elif not scope_for(actor).covers_place_path(place.path):
             raise PermissionDenied(_("This place is outside your scope."))
-    town = town_of(place)
+    town, owner = town_and_owner(place)
     if category is None:
         from grassroots.cases.suggest import suggest_category
 
@@ -198,13 +213,9 @@ def case_submit(
     now = clock.now()
     hours, days = category.limits_for(priority)
     due = deadlines.compute(now, hours, days)
-    village = village_path_of(place.path, town.path)
-    owner = Place.objects.get(path=village) if village else town
-    rep = None
-    if authenticated:
-        rep = getattr(actor, "representative", None)
-        if rep is not None and not rep.active:
-            rep = None
+    # The actor's active representative comes from the scope computed above (or
+    # now, once per request), not from another query on the Representative table.
+    rep_ids = scope_for(actor).representative_ids if authenticated else ()
     case = Case(
         town=town,
         place=place,
@@ -212,7 +223,7 @@ def case_submit(
         household=household,
         resident=resident,
         reporter_name=(reporter_name or (household.head_name if household else ""))[:50],
-        reporter_representative=rep,
+        reporter_representative_id=rep_ids[0] if rep_ids else None,
         submitted_by=actor if authenticated else None,
         channel=channel,
         category=category,
@@ -232,23 +243,25 @@ def case_submit(
         from grassroots.grid.services import clean_phone
 
         personal.assign(case, "reporter_phone", "phone", clean_phone(reporter_phone))
-    case.save()
-    for f in photos:
-        CasePhoto.objects.create(case=case, file=f, uploaded_at=now)
-    workflow.record_event(
-        case,
-        "submit",
-        actor,
-        to_status=Status.SUBMITTED,
-        data={"channel": channel, "category": category.code, "priority": priority},
-    )
-    send(
-        case,
-        dispatchers_at(owner),
-        kind="submitted",
-        title=_("New case %(code)s: %(title)s") % {"code": case.code, "title": case.title},
-        key=f"case:{case.pk}:submitted",
-    )
+    recipients = dispatchers_at(owner)
+    with transaction.atomic():
+        case.save(force_insert=True)
+        for f in photos:
+            CasePhoto.objects.create(case=case, file=f, uploaded_at=now)
+        workflow.record_event(
+            case,
+            "submit",
+            actor,
+            to_status=Status.SUBMITTED,
+            data={"channel": channel, "category": category.code, "priority": priority},
+        )
+        send(
+            case,
+            recipients,
+            kind="submitted",
+            title=_("New case %(code)s: %(title)s") % {"code": case.code, "title": case.title},
+            key=f"case:{case.pk}:submitted",
+        )
     return case
 
 

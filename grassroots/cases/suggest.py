@@ -15,8 +15,9 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 
 from grassroots.cases.models import OPEN_STATUSES, Case, Category, Closure, Status
 from grassroots.cases.text import cosine, tfidf_vectors, tokens
@@ -94,6 +95,52 @@ def _fallback(text: str, categories: list[Category]) -> Category:
     return by_code.get(FALLBACK_CODE) or categories[-1]
 
 
+@dataclass(frozen=True)
+class _Model:
+    rows: int
+    prior: dict[int, int]
+    words: dict[int, Counter[str]]
+    totals: dict[int, int]
+    vocab: int
+
+
+# Trained models per town, kept while the training set is unchanged: filing a
+# case then costs one aggregate query instead of re-tokenising up to
+# TRAINING_LIMIT closed cases. Keyed by a fingerprint of the training rows.
+_MODELS: dict[int | None, tuple[Any, _Model]] = {}
+
+
+def _model(training: QuerySet, key: int | None) -> _Model | None:
+    fingerprint = training.aggregate(
+        n=Count("id"), last=Max("id"), cats=Sum("category_id"), at=Max("closed_at")
+    )
+    if (fingerprint["n"] or 0) < MIN_TRAINING:
+        return None
+    cached = _MODELS.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    rows = list(training.order_by("-closed_at").values_list("category_id", "text")[:TRAINING_LIMIT])
+    prior: Counter[int] = Counter()
+    words: dict[int, Counter[str]] = defaultdict(Counter)
+    vocab: set[str] = set()
+    for cat_id, body in rows:
+        prior[cat_id] += 1
+        toks = tokens(body)
+        words[cat_id].update(toks)
+        vocab.update(toks)
+    model = _Model(
+        rows=len(rows),
+        prior=dict(prior),
+        words=dict(words),
+        totals={c: sum(w.values()) for c, w in words.items()},
+        vocab=len(vocab) + 1,
+    )
+    if len(_MODELS) > 64:
+        _MODELS.clear()
+    _MODELS[key] = (fingerprint, model)
+    return model
+
+
 def suggest_category(text: str, *, town: Place | None = None) -> Category:
     categories = list(Category.objects.filter(active=True))
     if not categories:
@@ -104,27 +151,19 @@ def suggest_category(text: str, *, town: Place | None = None) -> Category:
     )
     if town is not None:
         training = training.filter(town=town)
-    rows = list(training.order_by("-closed_at").values_list("category_id", "text")[:TRAINING_LIMIT])
-    if len(rows) < MIN_TRAINING:
+    model = _model(training, getattr(town, "pk", None))
+    if model is None:
         return _fallback(text, categories)
-    prior: Counter[int] = Counter()
-    words: dict[int, Counter[str]] = defaultdict(Counter)
-    vocab: set[str] = set()
-    for cat_id, body in rows:
-        prior[cat_id] += 1
-        toks = tokens(body)
-        words[cat_id].update(toks)
-        vocab.update(toks)
     query = tokens(text)
     if not query:
         return _fallback(text, categories)
-    v = len(vocab) + 1
     best_id, best_score = None, -math.inf
-    for cat_id, count in prior.items():
-        total = sum(words[cat_id].values())
-        score = math.log(count / len(rows))
+    for cat_id, count in model.prior.items():
+        words = model.words.get(cat_id, Counter())
+        denominator = model.totals.get(cat_id, 0) + model.vocab
+        score = math.log(count / model.rows)
         for tok in query:
-            score += math.log((words[cat_id][tok] + 1) / (total + v))
+            score += math.log((words[tok] + 1) / denominator)
         if score > best_score:
             best_id, best_score = cat_id, score
     by_id = {c.pk: c for c in categories}

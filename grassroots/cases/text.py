@@ -70,6 +70,11 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"[\w]+", re.UNICODE)
 
 
+def warm() -> None:
+    """Load jieba's dictionary now (a web worker calls this at start)."""
+    jieba.initialize()
+
+
 @lru_cache(maxsize=2048)
 def tokens(text: str) -> tuple[str, ...]:
     out = []

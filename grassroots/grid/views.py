@@ -61,16 +61,36 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count, when the count comes from the prepared figures."""
+
+    def __init__(self, object_list: object, per_page: int, count: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        if count is not None:
+            self.__dict__["count"] = count  # fills the cached_property
+
+
+# Query parameters that do not narrow the list (the place is applied by the picker).
+_NOT_FILTERS = {"place", "sort", "page", "page_size"}
+
+
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    filterset = HouseholdFilter(request.GET, queryset=selectors.household_rows(request.user))
+    picker = selectors.place_picker(request.user, request.GET.get("place"))
+    # The picker has already narrowed the rows to the chosen place (and checked
+    # that the user reaches it); the FilterSet applies everything else.
+    params = request.GET.copy()
+    params.pop("place", None)
+    filterset = HouseholdFilter(params, queryset=selectors.area_rows(request.user, picker))
     sort = request.GET.get("sort", "place")
     if sort not in selectors.SORTS:
         sort = "place"
     rows = filterset.qs.order_by(*selectors.SORTS[sort])
     page_size = _page_size(request)
-    page = Paginator(rows, page_size).get_page(request.GET.get("page"))
+    filtered = any(v.strip() for k, v in request.GET.items() if k not in _NOT_FILTERS)
+    count = None if filtered else selectors.prepared_count(request.user, picker)
+    page = _CountedPaginator(rows, page_size, count).get_page(request.GET.get("page"))
     can_reveal = scope.can(Cap.REVEAL)
     for household in page.object_list:
         # Sensitive labels (低保, disability...) only for roles that may reveal.
@@ -78,17 +98,20 @@ def household_list(request: HttpRequest) -> HttpResponse:
         household.fresh_class, household.days_since = selectors.freshness(household.last_visit_at)
     query = request.GET.copy()
     query.pop("page", None)
+    htmx = bool(request.htmx and not request.htmx.boosted)
     context = {
         "filter": filterset,
         "page": page,
         "sort": sort,
         "page_size": page_size,
         "query": query.urlencode(),
-        "places": selectors.scope_places(request.user),
+        "place_options": picker.options,
         "can_export": scope.can(Cap.EXPORT),
         "sort_links": _sort_links(request, sort),
+        # An htmx answer also replaces the place select, so the drill-down follows.
+        "oob": htmx,
     }
-    if request.htmx and not request.htmx.boosted:
+    if htmx:
         return render(request, "grid/household_list.html#table", context)
     return render(request, "grid/household_list.html", context)
 
