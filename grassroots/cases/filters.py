@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.cases.models import CLOCK_STATUSES, Case, Category, Priority, Status
 from grassroots.core import clock
+from grassroots.core.widgets import AllYesNoSelect
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -18,9 +19,13 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Category"), queryset=Category.objects.all(), method="filter_category"
     )
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
-    mine = django_filters.BooleanFilter(label=_("Assigned to me"), method="filter_mine")
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
-    supervised = django_filters.BooleanFilter(label=_("Supervised (督办)"))
+    mine = django_filters.BooleanFilter(
+        widget=AllYesNoSelect, label=_("Assigned to me"), method="filter_mine"
+    )
+    overdue = django_filters.BooleanFilter(
+        widget=AllYesNoSelect, label=_("Overdue"), method="filter_overdue"
+    )
+    supervised = django_filters.BooleanFilter(widget=AllYesNoSelect, label=_("Supervised (督办)"))
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
 
     class Meta:

@@ -372,6 +372,13 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
+    @property
+    def to_status_label(self) -> str:
+        """The status this event moved the case to, in the user's language."""
+        return (
+            str(Status(self.to_status).label) if self.to_status in Status.values else self.to_status
+        )
+
 
 class CaseSummons(models.Model):
     """One unit called by the town's whistle (吹哨); it must report (报到)."""

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core import clock
+from grassroots.core.widgets import AllYesNoSelect
 from grassroots.grid.models import (
     Household,
     Place,
@@ -61,7 +62,9 @@ class HouseholdFilter(django_filters.FilterSet):
         label=_("visits"),
     )
     has_active_representative = django_filters.BooleanFilter(
-        method="filter_has_active_representative", label=_("has an active representative")
+        widget=AllYesNoSelect,
+        method="filter_has_active_representative",
+        label=_("has an active representative"),
     )
 
     class Meta:
@@ -124,7 +127,7 @@ class RepresentativeFilter(django_filters.FilterSet):
 
 class RepresentativeLinkFilter(django_filters.FilterSet):
     active = django_filters.BooleanFilter(
-        field_name="ended_at", lookup_expr="isnull", label=_("active")
+        widget=AllYesNoSelect, field_name="ended_at", lookup_expr="isnull", label=_("active")
     )
 
     class Meta:

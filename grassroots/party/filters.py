@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.widgets import AllYesNoSelect
 from grassroots.party.models import (
     GuidanceAssignment,
     GuidanceVisit,
@@ -53,7 +54,7 @@ class InstructorFilter(django_filters.FilterSet):
 
 class GuidanceAssignmentFilter(django_filters.FilterSet):
     active = django_filters.BooleanFilter(
-        field_name="ended_on", lookup_expr="isnull", label=_("active")
+        widget=AllYesNoSelect, field_name="ended_on", lookup_expr="isnull", label=_("active")
     )
 
     class Meta:
