@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.cases.models import CLOCK_STATUSES, Case, Category, Priority, Status
+from grassroots.cases.models import CLOCK_STATUSES, OPEN_STATUSES, Case, Category, Priority, Status
 from grassroots.core import clock
 from grassroots.core.widgets import AllYesNoSelect
 
@@ -24,6 +24,9 @@ class CaseFilter(django_filters.FilterSet):
     )
     overdue = django_filters.BooleanFilter(
         widget=AllYesNoSelect, label=_("Overdue"), method="filter_overdue"
+    )
+    open = django_filters.BooleanFilter(
+        widget=AllYesNoSelect, label=_("Open"), method="filter_open"
     )
     supervised = django_filters.BooleanFilter(widget=AllYesNoSelect, label=_("Supervised (督办)"))
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
@@ -43,6 +46,12 @@ class CaseFilter(django_filters.FilterSet):
         from grassroots.cases.selectors import mine_q
 
         return qs.filter(mine_q(self.request.user))
+
+    def filter_open(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return qs
+        is_open = Q(status__in=OPEN_STATUSES)
+        return qs.filter(is_open) if value else qs.exclude(is_open)
 
     def filter_overdue(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

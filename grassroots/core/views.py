@@ -53,6 +53,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["my_places"] = grid_selectors.browser_roots(user)
     if scope.can(Cap.VIEW_PARTY) and (field_roles or scope.everything):
         context["party"] = party_selectors.figures(user)
+    if field_roles or scope.everything:
+        from grassroots.cases import selectors as case_selectors
+
+        context["cases"] = case_selectors.figures(user)
     if scope.instructor_ids:
         context["branches"] = party_selectors.my_branches(user)
     if scope.representative_ids:
