@@ -213,6 +213,9 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "grassroots.party.models.Organization.Kind",
         "InstructorKindEnum": "grassroots.party.models.Instructor.Kind",
         "MemberStatusEnum": "grassroots.party.models.Member.Status",
+        "CaseStatusEnum": "grassroots.cases.models.Status",
+        "CasePriorityEnum": "grassroots.cases.models.Priority",
+        "DeliveryStatusEnum": "grassroots.notify.models.Delivery.Status",
     },
 }
 

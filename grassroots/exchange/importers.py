@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -464,38 +465,10 @@ def validate_households(
                         % {"values": "、".join(RELATION_LABELS.values())},
                     )
                     bad = True
-            id_number = phone = ""
-            try:
-                id_number = clean_id_number(v.get("id_number", ""))
-            except ValidationError:
-                report.add(
-                    sheet,
-                    row,
-                    rcol("id_number"),
-                    _id(v["id_number"]),
-                    _("not a valid resident ID number (wrong length, date or check digit)"),
-                )
-                bad = True
-            if id_number:
-                if id_number in seen_ids:
-                    report.add(
-                        sheet,
-                        row,
-                        rcol("id_number"),
-                        _id(id_number),
-                        _("the same ID number is also on row %(row)s")
-                        % {"row": seen_ids[id_number]},
-                    )
-                    bad = True
-                else:
-                    seen_ids[id_number] = row
-            try:
-                phone = clean_phone(v.get("phone", ""))
-            except ValidationError:
-                report.add(
-                    sheet, row, rcol("phone"), _phone(v["phone"]), _("not a valid phone number")
-                )
-                bad = True
+            id_number, phone, personal_bad = check_id_and_phone(
+                report, sheet, row, rcol, v, seen_ids
+            )
+            bad = bad or personal_bad
             names = tags.check(report, sheet, row, rcol("tags"), v.get("tags", ""), "resident")
             if bad or len(report.errors) > before:
                 continue
@@ -788,38 +761,10 @@ def validate_organizations(
                         % {"values": "、".join(POST_LABELS.values())},
                     )
                     bad = True
-            id_number = phone = ""
-            try:
-                id_number = clean_id_number(v.get("id_number", ""))
-            except ValidationError:
-                report.add(
-                    sheet,
-                    row,
-                    mcol("id_number"),
-                    _id(v["id_number"]),
-                    _("not a valid resident ID number (wrong length, date or check digit)"),
-                )
-                bad = True
-            if id_number:
-                if id_number in seen_ids:
-                    report.add(
-                        sheet,
-                        row,
-                        mcol("id_number"),
-                        _id(id_number),
-                        _("the same ID number is also on row %(row)s")
-                        % {"row": seen_ids[id_number]},
-                    )
-                    bad = True
-                else:
-                    seen_ids[id_number] = row
-            try:
-                phone = clean_phone(v.get("phone", ""))
-            except ValidationError:
-                report.add(
-                    sheet, row, mcol("phone"), _phone(v["phone"]), _("not a valid phone number")
-                )
-                bad = True
+            id_number, phone, personal_bad = check_id_and_phone(
+                report, sheet, row, mcol, v, seen_ids
+            )
+            bad = bad or personal_bad
             if bad:
                 continue
             if org is None and pending[name_key(org_name)][1] is not None:
@@ -851,3 +796,49 @@ def validate_organizations(
                     _("a Party member with this ID number is already registered"),
                 )
     return plan
+
+
+def check_id_and_phone(
+    report: ImportReport,
+    sheet: str,
+    row: int,
+    col: Callable[[str], str],
+    v: dict[str, str],
+    seen_ids: dict[str, int],
+) -> tuple[str, str, bool]:
+    """Validate one row's ID number (checksum, once per file) and phone.
+
+    Returns the clean values and whether the row had an error; each error is
+    added to the report with its column.
+    """
+    bad = False
+    id_number = phone = ""
+    try:
+        id_number = clean_id_number(v.get("id_number", ""))
+    except ValidationError:
+        report.add(
+            sheet,
+            row,
+            col("id_number"),
+            _id(v["id_number"]),
+            _("not a valid resident ID number (wrong length, date or check digit)"),
+        )
+        bad = True
+    if id_number:
+        if id_number in seen_ids:
+            report.add(
+                sheet,
+                row,
+                col("id_number"),
+                _id(id_number),
+                _("the same ID number is also on row %(row)s") % {"row": seen_ids[id_number]},
+            )
+            bad = True
+        else:
+            seen_ids[id_number] = row
+    try:
+        phone = clean_phone(v.get("phone", ""))
+    except ValidationError:
+        report.add(sheet, row, col("phone"), _phone(v["phone"]), _("not a valid phone number"))
+        bad = True
+    return id_number, phone, bad

@@ -2,25 +2,21 @@
 
 Viewsets are thin: querysets come from `visible_to(request.user)` (via
 ScopedViewSetMixin), writes validate shape with a serializer and call a
-grid.services function. The base classes here are reused by party/api.py.
+grid.services function. The base classes live in core/api.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.request import Request
-from rest_framework.response import Response
-
-from grassroots.core import services as core_services
-from grassroots.core.api import ScopedViewSetMixin
+from grassroots.core.api import (
+    KEPT,
+    RevealMixin,
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
+    ServiceViewSet,
+    documented,
+)
 from grassroots.grid import filters, services
 from grassroots.grid import serializers as s
 from grassroots.grid.models import (
@@ -31,113 +27,6 @@ from grassroots.grid.models import (
     Resident,
     Visit,
 )
-
-KEPT = (
-    "Records are kept for the history: the API offers no DELETE. "
-    "Lists and details only ever contain records inside the caller's scope; "
-    "an id outside it answers 404."
-)
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """Turn a service's django ValidationError into a 400 carrying its message.
-
-    PermissionDenied (403) and Http404 (404) are already mapped by DRF.
-    """
-    try:
-        yield
-    except DjangoValidationError as exc:
-        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        raise serializers.ValidationError(detail) from exc
-
-
-class ServiceViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # fmt: skip
-    """List and detail, scoped; subclasses add create/update/reveal mixins."""
-
-
-class ServiceCreateMixin:
-    """POST validates with `create_serializer_class`, then `perform_service_create`."""
-
-    create_serializer_class: type[serializers.Serializer]
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self.create_serializer_class(
-            data=request.data, context=self.get_serializer_context()
-        )
-        data.is_valid(raise_exception=True)
-        with service_errors():
-            obj = self.perform_service_create(dict(data.validated_data))
-        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
-
-    def perform_service_create(self, data: dict[str, Any]) -> models.Model:  # pragma: no cover
-        raise NotImplementedError
-
-
-class ServiceUpdateMixin:
-    """PATCH: fetch in scope (404 otherwise), validate, `perform_service_update`.
-
-    Only partial updates exist: a PUT would have to restate every field.
-    """
-
-    update_serializer_class: type[serializers.Serializer]
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        obj = self.get_object()
-        data = self.update_serializer_class(
-            data=request.data, partial=True, context=self.get_serializer_context()
-        )
-        data.is_valid(raise_exception=True)
-        with service_errors():
-            obj = self.perform_service_update(obj, dict(data.validated_data))
-        return Response(self.get_serializer(obj).data)
-
-    def perform_service_update(
-        self, obj: models.Model, data: dict[str, Any]
-    ) -> models.Model:  # pragma: no cover
-        raise NotImplementedError
-
-
-class RevealMixin:
-    """`POST {id}/reveal/` returns one personal field in clear, audited by core.services."""
-
-    revealable: tuple[str, ...] = ("phone",)
-
-    @extend_schema(
-        request=s.RevealSerializer,
-        responses={200: s.RevealResultSerializer},
-        description=(
-            "Reveal one personal field in clear. Needs a reason; the reveal is audited. "
-            "404 outside the caller's scope, 403 without the reveal capability."
-        ),
-    )
-    @action(detail=True, methods=["post"])
-    def reveal(self, request: Request, pk: str | None = None) -> Response:
-        obj = self.get_object()
-        body = s.RevealSerializer(data=request.data, fields_allowed=self.revealable)
-        body.is_valid(raise_exception=True)
-        field = body.validated_data["field"]
-        value = core_services.reveal(
-            actor=request.user, obj=obj, field=field, reason=body.validated_data["reason"]
-        )
-        return Response({"field": field, "value": value})
-
-
-def documented(
-    read: type[serializers.Serializer],
-    create: type[serializers.Serializer] | None = None,
-    update: type[serializers.Serializer] | None = None,
-) -> Any:
-    """Tell the schema which serializer each write takes and what it returns."""
-    views: dict[str, Any] = {}
-    if create is not None:
-        views["create"] = extend_schema(request=create, responses={201: read})
-    if update is not None:
-        views["partial_update"] = extend_schema(request=update, responses={200: read})
-    return extend_schema_view(**views)
-
-
-# --- viewsets ------------------------------------------------------------------
 
 
 @documented(s.PlaceSerializer, create=s.PlaceCreateSerializer)

@@ -69,23 +69,6 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return True
 
 
-class RevealSerializer(serializers.Serializer):
-    """Body of `POST /api/<resource>/{id}/reveal/`."""
-
-    field = serializers.ChoiceField(choices=["phone", "id_number"])
-    reason = serializers.CharField(min_length=2, max_length=200, trim_whitespace=True)
-
-    def __init__(self, *args: Any, fields_allowed: tuple[str, ...] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if fields_allowed:
-            self.fields["field"] = serializers.ChoiceField(choices=list(fields_allowed))
-
-
-class RevealResultSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    value = serializers.CharField()
-
-
 def can_see_sensitive(context: dict[str, Any]) -> bool:
     """Sensitive tags follow the personal-data rule: only for roles that may reveal."""
     request = context.get("request")

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from grassroots.grid.api import (
+from grassroots.core.api import (
     KEPT,
     RevealMixin,
     ServiceCreateMixin,

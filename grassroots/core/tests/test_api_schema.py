@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +77,8 @@ def test_healthz_answers_json_with_a_working_database() -> None:
     body = resp.json()
     assert body["database"] is True
     assert body["status"] == "ok"
+
+
+def test_the_openapi_schema_generates_without_warnings(tmp_path: Path) -> None:
+    call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert "/api/cases/" in (tmp_path / "schema.yml").read_text()
