@@ -12,7 +12,6 @@ import sys
 ALIASES = {
     "import": "import_data",
     "export": "export_data",
-    "worker": "run_huey",
     "check": "deploy_check",
 }
 
@@ -27,7 +26,7 @@ def main(argv: list[str] | None = None) -> None:
             "usage: grassroots COMMAND [ARGS]\n\n"
             "  demo [--reset]             load the demo town (idempotent)\n"
             "  serve [--port N]           gunicorn on 127.0.0.1 (PORT overrides), with the worker\n"
-            "  worker                     the Huey background worker\n"
+            "  worker                     the background worker (Huey and the pollers)\n"
             "  import KIND FILE [--dry-run]   KIND: households | organizations\n"
             "  export KIND FILE           KIND: households | organizations\n"
             "  token USERNAME             print an API token\n"

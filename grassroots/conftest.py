@@ -75,3 +75,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             kwargs = dict(marker.kwargs) if marker else {}
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memos() -> Iterator[None]:
+    """Process memos (core.memo) start empty in every test: ids are reused between tests."""
+    from grassroots.core import memo
+
+    memo.clear_all()
+    yield
+    memo.clear_all()

@@ -8,3 +8,8 @@ class AccountsConfig(AppConfig):
     name = "grassroots.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from grassroots.accounts.authentication import watch_scope_sources
+
+        watch_scope_sources()

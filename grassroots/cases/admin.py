@@ -21,6 +21,7 @@ from grassroots.cases.models import (
     DEFAULT_LIMITS,
     Case,
     CaseEvent,
+    CaseIntake,
     CaseSummons,
     Category,
     Priority,
@@ -216,3 +217,14 @@ class CaseAdmin(ScopedReadOnlyAdmin):
     exclude = ("reporter_phone", "reporter_phone_hash")
     readonly_fields = ("reporter_phone_masked", "place_path")
     inlines = (CaseEventInline, CaseSummonsInline)
+
+
+@admin.register(CaseIntake)
+class CaseIntakeAdmin(ScopedReadOnlyAdmin):
+    """Queued filings not yet registered, and those refused with the reason (decision 0007)."""
+
+    list_display = ("code", "status", "received_at", "actor", "error", "processed_at")
+    list_filter = ("status",)
+    search_fields = ("code",)
+    # The filing may hold a sealed phone: the JSON is not shown.
+    exclude = ("payload",)

@@ -177,6 +177,7 @@ def _play(
         channel=channel,
         affected_households=rng.choice([1, 1, 1, 2, 3, 5]),
         is_demo=True,
+        announce_now=True,
     )
     if scenario == "submitted" or not step(rng.uniform(0.5, 30)):
         return case

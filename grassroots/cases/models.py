@@ -261,6 +261,9 @@ class Case(models.Model):
     warn_at = models.DateTimeField(null=True, blank=True, editable=False)
     warned_at = models.DateTimeField(_("warned"), null=True, blank=True, editable=False)
     escalate_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the level's dispatchers were told about the new case (by the worker,
+    # right after the filing commits); NULL until then. Decision 0007.
+    announced_at = models.DateTimeField(_("announced"), null=True, blank=True, editable=False)
     # The assigned handler must take or return the case by this instant (one
     # working day); NULL once they did, or once the sweep told the dispatcher.
     handler_due_at = models.DateTimeField(
@@ -311,6 +314,12 @@ class Case(models.Model):
                 fields=["status", "handler_due_at"],
                 name="case_handler_due",
                 condition=Q(handler_due_at__isnull=False),
+            ),
+            # Partial: empty but for the cases filed in the last moments.
+            models.Index(
+                fields=["submitted_at"],
+                name="case_unannounced",
+                condition=Q(announced_at__isnull=True),
             ),
             models.Index(fields=["town", "place_path"], name="case_town_path"),
             models.Index(fields=["handler", "status"], name="case_handler_status"),
@@ -438,3 +447,65 @@ class CasePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+
+class IntakeStatus(models.TextChoices):
+    PENDING = "pending", _("received, being registered")
+    DONE = "done", _("registered")
+    FAILED = "failed", _("not registered")
+
+
+class CaseIntakeQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope: Any) -> models.QuerySet:
+        return self.none()
+
+    def visible_to(self, user: Any) -> models.QuerySet:
+        """A queued filing is seen by the account that sent it (and by superusers)."""
+        if scope_for(user).everything:
+            return self.all()
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(actor_id=user.pk)
+
+
+class CaseIntake(models.Model):
+    """A filing accepted through the queued API, until the worker registers it (decision 0007).
+
+    The request checks the filing as `case_submit` would and writes only this
+    row; the worker turns it into the case, which keeps the same tracking code
+    and the receipt time as its filing time, and deletes the row in the same
+    transaction. What stays here is waiting, or refused with the reason. The
+    table is small, so the row is lean: the code is the key, and the filer is
+    not a checked foreign key (the worker loads the user and refuses the
+    filing if it has gone).
+    """
+
+    code = models.CharField(_("tracking code"), max_length=16, primary_key=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("filed by"),
+    )
+    received_at = models.DateTimeField(_("received"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=IntakeStatus, default=IntakeStatus.PENDING
+    )
+    # The checked filing: ids, text, channel; a call-back phone only sealed.
+    payload = models.JSONField(_("filing"), default=dict)
+    error = models.CharField(_("why it was not registered"), max_length=300, blank=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    objects = CaseIntakeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("queued filing")
+        verbose_name_plural = _("queued filings")
+        ordering = ["received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.get_status_display()})"

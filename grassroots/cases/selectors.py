@@ -19,14 +19,28 @@ from grassroots.cases.models import (
     OPEN_STATUSES,
     Case,
     CaseEvent,
+    CaseIntake,
     CaseSummons,
     Category,
 )
 from grassroots.cases.permissions import reach_for
 from grassroots.core import clock
+from grassroots.core.memo import Memo
 from grassroots.grid.models import Place
 
 LIST_RELATED = ("category", "place", "handler", "handler_place", "owner_place")
+
+# Active categories by code, with their parent (deadlines fall back to the
+# parent's limits): read by every filing, edited rarely in the admin.
+CATEGORY_TTL = 60.0
+CATEGORIES: Memo[str, Category] = Memo("case categories", ttl=CATEGORY_TTL)
+
+
+def category_by_code(code: str) -> Category | None:
+    return CATEGORIES.get(
+        code,
+        lambda c: Category.objects.filter(active=True, code=c).select_related("parent").first(),
+    )
 
 
 def visible_cases(user: Any) -> QuerySet:
@@ -115,6 +129,14 @@ def case_by_code(code: str) -> Case | None:
         .filter(code=code)
         .first()
     )
+
+
+def intake_by_code(code: str) -> CaseIntake | None:
+    """A queued filing not yet registered (or refused), for the public tracking page."""
+    code = (code or "").strip().upper()
+    if not code or len(code) > 16:
+        return None
+    return CaseIntake.objects.filter(code=code).first()
 
 
 def public_villages() -> QuerySet:

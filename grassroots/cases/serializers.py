@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from grassroots.cases.models import Case, CaseEvent, Category, Closure, Priority
+from grassroots.cases.models import Case, CaseEvent, Category, Closure, IntakeStatus, Priority
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -85,15 +87,20 @@ class CaseDetailSerializer(CaseSerializer):
 class CaseSubmitSerializer(serializers.Serializer):
     household = serializers.IntegerField(required=False)
     place = serializers.IntegerField(required=False)
-    category = serializers.SlugRelatedField(
-        slug_field="code",
-        # The parent comes along: deadlines fall back to the parent's limits.
-        queryset=Category.objects.filter(active=True).select_related("parent"),
-        required=False,
+    category = serializers.CharField(
+        max_length=40, required=False, help_text="category code (see /api/case-categories/)"
     )
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     text = serializers.CharField(max_length=2000)
     affected_households = serializers.IntegerField(min_value=1, default=1)
+
+    def validate_category(self, value: str) -> Category:
+        from grassroots.cases.selectors import category_by_code
+
+        category = category_by_code(value)
+        if category is None:
+            raise serializers.ValidationError(_("No active category has the code “%s”.") % value)
+        return category
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -115,3 +122,17 @@ class TransitionSerializer(serializers.Serializer):
 
         wanted = set(ACTION_FORMS[action].base_fields)
         return {k: v for k, v in self.validated_data.items() if k in wanted}
+
+
+class CaseIntakeSerializer(serializers.Serializer):
+    """The receipt of a queued filing; `case` is set once the worker has registered it."""
+
+    code = serializers.CharField(help_text="tracking code, also for the public tracking page")
+    status = serializers.ChoiceField(choices=IntakeStatus.choices)
+    received_at = serializers.DateTimeField(help_text="deadlines run from this instant")
+    case = serializers.IntegerField(allow_null=True, help_text="the case id once registered")
+    error = serializers.CharField(allow_blank=True, help_text="why it was not registered")
+    track_url = serializers.SerializerMethodField()
+
+    def get_track_url(self, obj: dict[str, Any]) -> str:
+        return reverse("cases:track", args=[obj["code"]])

@@ -9,11 +9,13 @@ the typed event and audit row in the same transaction. Notices are recorded by
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -28,17 +30,23 @@ from grassroots.cases.models import (
     OPEN_STATUSES,
     Case,
     CaseEvent,
+    CaseIntake,
     CasePhoto,
     CaseSummons,
     Category,
     Channel,
     Closure,
+    IntakeStatus,
     Priority,
     Status,
+    new_tracking_code,
 )
-from grassroots.core import clock, personal
+from grassroots.core import clock, personal, rows
+from grassroots.core.memo import Memo
 from grassroots.core.scoping import scope_for
 from grassroots.grid.models import Household, Place, Resident
+
+logger = logging.getLogger(__name__)
 
 PHOTO_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG": "png", b"RIFF": "webp", b"GIF8": "gif"}
 
@@ -58,8 +66,17 @@ def users_at(place: Place | None, roles: Iterable[str]) -> list[int]:
     )
 
 
+# Who dispatches at each level, remembered briefly: read for every new case.
+DISPATCHERS: Memo[int, tuple[int, ...]] = Memo("dispatchers", ttl=30.0)
+
+
 def dispatchers_at(place: Place | None) -> list[int]:
-    return users_at(place, permissions.DISPATCH_ROLES)
+    if place is None:
+        return []
+    return list(
+        DISPATCHERS.get(place.pk, lambda _pk: tuple(users_at(place, permissions.DISPATCH_ROLES)))
+        or ()
+    )
 
 
 def handler_recipients(case: Case) -> list[int]:
@@ -105,18 +122,20 @@ def village_path_of(place_path: str, town_path: str) -> str:
 def town_and_owner(place: Place) -> tuple[Place, Place]:
     """The place's town and the level that owns a case filed there (its village, else the town).
 
-    One query for both (none when the place is itself the town or the village).
+    Both come from the place memo (`grid.selectors.place_by_path`): no query
+    once a worker has seen them.
     """
+    from grassroots.grid.selectors import place_by_path
+
     town_path = place.town_path()
     if not town_path:
         raise ValidationError(_("Cases are filed in a town or below."))
     village_path = village_path_of(place.path, town_path)
-    by_path = {place.path: place}
-    missing = list({town_path, village_path} - {place.path, ""})
-    if missing:
-        by_path.update((p.path, p) for p in Place.objects.filter(path__in=missing))
-    town = by_path[town_path]
-    return town, by_path.get(village_path, town) if village_path else town
+    town = place if place.path == town_path else place_by_path(town_path)
+    if not village_path:
+        return town, town
+    owner = place if place.path == village_path else place_by_path(village_path)
+    return town, owner or town
 
 
 def escalation_chain(case: Case) -> list[Place]:
@@ -146,33 +165,28 @@ def _check_photos(photos: Sequence[Any]) -> None:
             raise ValidationError(_("Photos must be JPEG, PNG, WebP or GIF images."))
 
 
-def case_submit(
+@dataclass(frozen=True)
+class Filing:
+    text: str
+    place: Place
+    household: Household | None
+    channel: str
+
+
+def check_filing(
     *,
     actor: Any,
     text: str,
-    category: Category | None = None,
-    priority: str | None = None,
     place: Place | None = None,
     household: Household | None = None,
     resident: Resident | None = None,
     channel: str | None = None,
-    title: str = "",
-    reporter_name: str = "",
-    reporter_phone: str = "",
-    affected_households: int = 1,
-    photos: Sequence[Any] = (),
-    is_demo: bool = False,
-) -> Case:
-    """File a case. `actor` may be None (resident self-service) or an API user.
+    priority: str | None = None,
+) -> Filing:
+    """What every filing must satisfy, queued or not; raises ValidationError or PermissionDenied.
 
     Staff channels (visit, phone, walk-in) require the place to be in the
     actor's scope; the public channels (self-service, API) may file anywhere.
-
-    Everything that only reads (checks, the owning level, the dispatchers to
-    notify) happens before the transaction; the transaction holds just the
-    writes: the case, its photos, one event, one audit row and the notices. On
-    SQLite a write transaction locks the whole database, so a short one is what
-    lets several workers file at once.
     """
     text = (text or "").strip()
     if len(text) < 4:
@@ -183,6 +197,8 @@ def case_submit(
         place = household.place
     if place is None:
         raise ValidationError({"place": _("Choose where the problem is.")})
+    if priority and priority not in Priority.values:
+        raise ValidationError({"priority": _("Unknown priority.")})
     authenticated = getattr(actor, "is_authenticated", False)
     if channel is None:
         if not authenticated:
@@ -201,6 +217,58 @@ def case_submit(
                 raise PermissionDenied(_("This household is outside your scope."))
         elif not scope_for(actor).covers_place_path(place.path):
             raise PermissionDenied(_("This place is outside your scope."))
+    return Filing(text=text, place=place, household=household, channel=channel)
+
+
+def case_submit(
+    *,
+    actor: Any,
+    text: str,
+    category: Category | None = None,
+    priority: str | None = None,
+    place: Place | None = None,
+    household: Household | None = None,
+    resident: Resident | None = None,
+    channel: str | None = None,
+    title: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    affected_households: int = 1,
+    photos: Sequence[Any] = (),
+    is_demo: bool = False,
+    announce_now: bool = False,
+    code: str | None = None,
+    received_at: dt.datetime | None = None,
+    sealed_phone: dict[str, str] | None = None,
+) -> Case:
+    """File a case. `actor` may be None (resident self-service) or an API user.
+
+    Staff channels (visit, phone, walk-in) require the place to be in the
+    actor's scope; the public channels (self-service, API) may file anywhere.
+
+    Everything that only reads (checks, the owning level) happens before the
+    transaction; the transaction holds just the writes: the case, its photos,
+    one event and one audit row. On SQLite a write transaction locks the whole
+    database, so a short one is what lets several workers file at once. The
+    dispatchers are told by the worker once the filing has committed
+    (`case_announce`, decision 0007); `announce_now` does it in the same
+    transaction instead (the demo, which files its history at past instants).
+
+    A filing queued by `case_intake` arrives here from the worker with its
+    tracking `code`, its `received_at` (the deadlines run from then) and the
+    phone already sealed.
+    """
+    filing = check_filing(
+        actor=actor,
+        text=text,
+        place=place,
+        household=household,
+        resident=resident,
+        channel=channel,
+        priority=priority,
+    )
+    text, place, household, channel = filing.text, filing.place, filing.household, filing.channel
+    authenticated = getattr(actor, "is_authenticated", False)
     town, owner = town_and_owner(place)
     if category is None:
         from grassroots.cases.suggest import suggest_category
@@ -210,13 +278,14 @@ def case_submit(
     if priority not in Priority.values:
         raise ValidationError({"priority": _("Unknown priority.")})
     _check_photos(photos)
-    now = clock.now()
+    now = received_at or clock.now()
     hours, days = category.limits_for(priority)
     due = deadlines.compute(now, hours, days)
     # The actor's active representative comes from the scope computed above (or
     # now, once per request), not from another query on the Representative table.
     rep_ids = scope_for(actor).representative_ids if authenticated else ()
     case = Case(
+        code=code or new_tracking_code(),
         town=town,
         place=place,
         place_path=place.path,
@@ -239,30 +308,235 @@ def case_submit(
         escalate_at=due.resolve_due_at,
         is_demo=is_demo,
     )
-    if reporter_phone:
+    if sealed_phone:
+        for suffix, value in sealed_phone.items():
+            setattr(case, "reporter_phone" + suffix, value)
+    elif reporter_phone:
         from grassroots.grid.services import clean_phone
 
         personal.assign(case, "reporter_phone", "phone", clean_phone(reporter_phone))
-    recipients = dispatchers_at(owner)
-    with transaction.atomic():
-        case.save(force_insert=True)
+    event, audit_row = workflow.build_event(
+        case,
+        "submit",
+        actor,
+        to_status=Status.SUBMITTED,
+        data={"channel": channel, "category": category.code, "priority": priority},
+        at=now,
+    )
+    family = [(event, "case_id", rows.FK), (audit_row, "object_id", rows.TEXT)]
+    if not photos and not announce_now:
+        # The usual filing: one atomic statement on PostgreSQL (core.rows).
+        rows.insert_family(case, family)
+        return case
+    if announce_now:
+        # Announced with its creation: no other worker can see it unannounced.
+        case.announced_at = now
+    # No savepoint of its own: a failure here is the caller's to roll back
+    # (the intake worker keeps one savepoint per filing).
+    with transaction.atomic(savepoint=False):
+        rows.insert_family(case, family)
         for f in photos:
             CasePhoto.objects.create(case=case, file=f, uploaded_at=now)
-        workflow.record_event(
-            case,
-            "submit",
-            actor,
-            to_status=Status.SUBMITTED,
-            data={"channel": channel, "category": category.code, "priority": priority},
-        )
-        send(
-            case,
-            recipients,
-            kind="submitted",
-            title=_("New case %(code)s: %(title)s") % {"code": case.code, "title": case.title},
-            key=f"case:{case.pk}:submitted",
-        )
+        if announce_now:
+            _announce(case)
     return case
+
+
+def case_announce(case_id: int, now: dt.datetime | None = None) -> bool:
+    """Tell the dispatchers of the owning level about a new case, exactly once.
+
+    Runs in the worker (`sweeps.sweep_announcements`, polled every two
+    seconds) once the filing has committed (decision 0007). The claim (a
+    conditional UPDATE of `announced_at`) commits with the notices, so two
+    workers racing on the same case, or a worker killed half way, never
+    announce it twice or lose it. True when this call made the announcement.
+    """
+    now = now or clock.now()
+    with transaction.atomic():
+        claimed = Case.objects.filter(pk=case_id, announced_at__isnull=True).update(
+            announced_at=now
+        )
+        if not claimed:
+            return False
+        _announce(Case.objects.select_related("owner_place").get(pk=case_id))
+    return True
+
+
+def _announce(case: Case) -> None:
+    send(
+        case,
+        dispatchers_at(case.owner_place),
+        kind="submitted",
+        title=_("New case %(code)s: %(title)s") % {"code": case.code, "title": case.title},
+        key=f"case:{case.pk}:submitted",
+    )
+
+
+# ---------------------------------------------------------------- queued intake
+
+
+def case_intake(
+    *,
+    actor: Any,
+    text: str,
+    category: Category | None = None,
+    priority: str | None = None,
+    place: Place | None = None,
+    household: Household | None = None,
+    channel: str | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    affected_households: int = 1,
+) -> CaseIntake:
+    """Accept a filing into the queue: the checks of `case_submit`, then one INSERT.
+
+    The worker registers it as a case within seconds (`intake_process`), with
+    the tracking code returned here. Decision 0007.
+    """
+    filing = check_filing(
+        actor=actor,
+        text=text,
+        place=place,
+        household=household,
+        channel=channel,
+        priority=priority,
+    )
+    town_and_owner(filing.place)  # refuses a place above the towns now, not in the worker
+    payload: dict[str, Any] = {
+        "text": filing.text,
+        "place": filing.place.pk,
+        "household": filing.household.pk if filing.household else None,
+        "channel": filing.channel,
+        "category": category.pk if category else None,
+        "priority": priority or None,
+        "affected_households": max(1, int(affected_households or 1)),
+        "reporter_name": reporter_name[:50],
+    }
+    if reporter_phone:
+        from grassroots.grid.services import clean_phone
+
+        payload["reporter_phone"] = personal.seal("phone", clean_phone(reporter_phone))
+    authenticated = getattr(actor, "is_authenticated", False)
+    intake = CaseIntake(
+        code=new_tracking_code(),
+        actor=actor if authenticated else None,
+        received_at=clock.now(),
+        payload=payload,
+    )
+    rows.insert_family(intake)
+    return intake
+
+
+INTAKE_BATCH = 200
+
+
+def intake_process(limit: int = INTAKE_BATCH) -> int:
+    """Register up to `limit` queued filings as cases; return how many were taken.
+
+    One transaction: the batch is locked (other workers skip it), each filing
+    becomes its case (timeline, audit, announcement) under a savepoint and its
+    queue row is deleted; a filing that can no longer be accepted stays, marked
+    failed with the reason. A worker killed half way leaves the whole batch
+    waiting; a filing is never registered twice.
+    """
+    now = clock.now()
+    with transaction.atomic():
+        batch = list(
+            CaseIntake.objects.select_for_update(skip_locked=True)
+            .filter(status=IntakeStatus.PENDING)
+            .order_by("received_at")[:limit]
+        )
+        if not batch:
+            return 0
+        data = [intake.payload if isinstance(intake.payload, dict) else {} for intake in batch]
+        actors = User.objects.in_bulk(_ids(i.actor_id for i in batch))
+        places = Place.objects.in_bulk(_ids(d.get("place") for d in data))
+        households = Household.objects.select_related("place").in_bulk(
+            _ids(d.get("household") for d in data)
+        )
+        categories = Category.objects.select_related("parent").in_bulk(
+            _ids(d.get("category") for d in data)
+        )
+        registered: list[str] = []
+        failed: list[CaseIntake] = []
+        for intake, d in zip(batch, data, strict=True):
+            try:
+                with transaction.atomic():
+                    if intake.actor_id and intake.actor_id not in actors:
+                        raise PermissionDenied(_("The account that filed this no longer exists."))
+                    case_submit(
+                        actor=actors.get(intake.actor_id),
+                        text=d["text"],
+                        category=categories.get(d.get("category")),
+                        priority=d.get("priority"),
+                        place=places.get(d.get("place")),
+                        household=households.get(d.get("household")),
+                        channel=d["channel"],
+                        reporter_name=d.get("reporter_name", ""),
+                        sealed_phone=d.get("reporter_phone"),
+                        affected_households=d.get("affected_households", 1),
+                        code=intake.code,
+                        received_at=intake.received_at,
+                        announce_now=True,
+                    )
+            except (ValidationError, PermissionDenied, IntegrityError) as exc:
+                intake.error = "; ".join(getattr(exc, "messages", None) or [str(exc)])[:300]
+                failed.append(intake)
+            except Exception:
+                # A filing the worker cannot read must not block the queue behind it.
+                logger.exception("queued filing %s could not be registered", intake.code)
+                intake.error = _("The filing could not be read; please file it again.")
+                failed.append(intake)
+            else:
+                registered.append(intake.code)
+        CaseIntake.objects.filter(code__in=registered).delete()
+        for intake in failed:
+            intake.status, intake.processed_at = IntakeStatus.FAILED, now
+        CaseIntake.objects.bulk_update(failed, ["status", "error", "processed_at"])
+    return len(batch)
+
+
+def _ids(values: Iterable[Any]) -> set[int]:
+    return {v for v in values if type(v) is int}
+
+
+def intake_receipt(user: Any, code: str) -> dict[str, Any] | None:
+    """What the filer may know about a queued filing: waiting, refused, or the case it became."""
+    code = (code or "").strip().upper()
+    intake = CaseIntake.objects.visible_to(user).filter(code=code).first()
+    if intake is not None:
+        return {
+            "code": intake.code,
+            "status": intake.status,
+            "received_at": intake.received_at,
+            "case": None,
+            "error": intake.error,
+        }
+    case = (
+        Case.objects.filter(code=code)
+        .filter(Q(pk__in=Case.objects.visible_to(user).values("pk")) | Q(submitted_by=user))
+        .values("pk", "submitted_at")
+        .first()
+    )
+    if case is None:
+        return None
+    return {
+        "code": code,
+        "status": IntakeStatus.DONE,
+        "received_at": case["submitted_at"],
+        "case": case["pk"],
+        "error": "",
+    }
+
+
+def intake_drain() -> int:
+    """Process the queue until it is empty (the worker's poller); return the filings taken."""
+    total = 0
+    while True:
+        taken = intake_process()
+        total += taken
+        if taken < INTAKE_BATCH:
+            return total
 
 
 # ---------------------------------------------------------------- transitions

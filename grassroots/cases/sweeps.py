@@ -1,9 +1,11 @@
-"""Periodic sweeps: 80 % warnings, overdue escalation, and handlers who have
-not taken or returned an assigned case within one working day.
+"""Periodic sweeps: 80 % warnings, overdue escalation, handlers who have not
+taken or returned an assigned case within one working day, and new cases not
+yet announced to their dispatchers (decision 0007; the worker also polls that
+part every two seconds).
 
 Each sweep first reads the due ids with one indexed range query
-((status, warn_at), (status, escalate_at) or the partial (status,
-handler_due_at)); with nothing due that query
+((status, warn_at), (status, escalate_at), the partial (status,
+handler_due_at) or the partial unannounced index); with nothing due that query
 returns nothing and the sweep is done, whatever the number of open cases.
 Then, per case, one short transaction claims the row with a conditional UPDATE
 (it still must be due and at the level we read), writes the event and records
@@ -191,9 +193,24 @@ def sweep_handler_late(now: dt.datetime | None = None) -> int:
     return done
 
 
+def due_for_announcement(now: dt.datetime) -> list[int]:
+    return list(
+        Case.objects.filter(announced_at__isnull=True, submitted_at__lte=now)
+        .order_by("submitted_at")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+
+
+def sweep_announcements(now: dt.datetime | None = None) -> int:
+    """New cases not yet announced: what the worker's poller runs every two seconds."""
+    now = now or clock.now()
+    return sum(services.case_announce(pk, now) for pk in due_for_announcement(now))
+
+
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:
     now = now or clock.now()
     return {
+        "announced": sweep_announcements(now),
         "warned": sweep_warnings(now),
         "escalated": sweep_escalations(now),
         "handler_late": sweep_handler_late(now),

@@ -10,5 +10,5 @@ from grassroots.cases import sweeps
 
 @db_periodic_task(crontab(minute="*"))
 def case_sweeps() -> dict[str, int]:
-    # Both sweeps are idempotent; overlapping runs claim disjoint rows.
+    # Every sweep is idempotent; overlapping runs claim disjoint rows.
     return sweeps.sweep()

@@ -272,7 +272,10 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     """The public timeline: statuses, dates and the answer; never names or phones."""
     case = selectors.case_by_code(code)
     if case is None:
-        raise Http404
+        intake = selectors.intake_by_code(code)
+        if intake is None:
+            raise Http404
+        return render(request, "cases/track_queued.html", {"intake": intake})
     form = None
     if case.status in (Status.REPLIED, Status.CLOSED):
         form = RateForm(request.POST or None)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from grassroots.cases import permissions
 from grassroots.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
 from grassroots.core import audit, clock
+from grassroots.core.models import AuditEvent
 
 S = Status
 
@@ -181,16 +182,43 @@ def record_event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
+    event, audit_row = build_event(
+        case, kind, actor, from_status=from_status, to_status=to_status, note=note, data=data
+    )
+    event.save(force_insert=True)
+    audit_row.save(force_insert=True)
+    return event
+
+
+def build_event(
+    case: Case,
+    kind: str,
+    actor: Any,
+    *,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    at: Any = None,
+) -> tuple[CaseEvent, AuditEvent]:
+    """The unsaved timeline event and its audit row (a new case has no id yet)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    event = CaseEvent.objects.create(
-        case=case,
+    event = CaseEvent(
+        case_id=case.pk,
         kind=kind,
         actor=user,
-        at=clock.now(),
+        at=at or clock.now(),
         from_status=from_status,
         to_status=to_status,
         note=note,
         data=data or {},
     )
-    audit.record(actor=user, action=f"case.{kind}", obj=case, reason=note[:300], data=data or {})
-    return event
+    audit_row = audit.build(
+        actor=user,
+        action=f"case.{kind}",
+        object_type=case._meta.label_lower,
+        object_id=case.pk or "",
+        reason=note[:300],
+        data=data or {},
+    )
+    return event, audit_row

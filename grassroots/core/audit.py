@@ -1,4 +1,8 @@
-"""Writing audit events: called by services inside their transaction."""
+"""Writing audit events: called by services inside their transaction.
+
+`build` returns the unsaved row, for services that insert it together with the
+row it describes (core.rows.insert_family).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,13 @@ from grassroots.core import clock
 from grassroots.core.models import AuditEvent
 
 
-def record(
+def record(**kwargs: Any) -> AuditEvent:
+    event = build(**kwargs)
+    event.save(force_insert=True)
+    return event
+
+
+def build(
     *,
     actor: Any,
     action: str,
@@ -24,7 +34,7 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         at=clock.now(),
         actor=user,
         action=action,

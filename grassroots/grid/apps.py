@@ -8,3 +8,9 @@ class GridConfig(AppConfig):
     name = "grassroots.grid"
     label = "grid"
     verbose_name = _("Grid")
+
+    def ready(self) -> None:
+        from grassroots.grid.models import Place
+        from grassroots.grid.selectors import PLACES
+
+        PLACES.watch(Place)

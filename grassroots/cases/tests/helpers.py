@@ -17,11 +17,20 @@ def at(*args: int) -> dt.datetime:
 
 
 def file_case(
-    town: Town, *, text: str = "村口道路破损严重，有很多坑", place: Any = None, **kw: Any
+    town: Town,
+    *,
+    text: str = "村口道路破损严重，有很多坑",
+    place: Any = None,
+    announce: bool = True,
+    **kw: Any,
 ) -> Case:
+    """File a self-service case; with `announce`, also do what the worker does after commit."""
     kw.setdefault("category", Category.objects.get(code="roads-repair"))
     kw.setdefault("channel", Channel.SELF_SERVICE)
-    return services.case_submit(actor=None, text=text, place=place or town.group_a1, **kw)
+    case = services.case_submit(actor=None, text=text, place=place or town.group_a1, **kw)
+    if announce:
+        services.case_announce(case.pk)
+    return case
 
 
 def fresh(user: Any) -> Any:

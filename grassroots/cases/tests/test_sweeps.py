@@ -98,9 +98,14 @@ def test_a_suspended_case_is_resumed_by_the_sweep_at_its_end_date(town: Town, ha
         actor=hank, case=case, until=dt.date(2026, 9, 30), reason="等材料"
     )
     services.case_approve_suspension(actor=town.sam, case=case)
-    assert sweeps.sweep(at(2026, 9, 30, 12)) == {"warned": 0, "escalated": 0, "handler_late": 0}
+    assert sweeps.sweep(at(2026, 9, 30, 12)) == {
+        "announced": 0,
+        "warned": 0,
+        "escalated": 0,
+        "handler_late": 0,
+    }
     clock.set_now(at(2026, 10, 1, 0, 30))
-    assert sweeps.sweep() == {"warned": 0, "escalated": 1, "handler_late": 0}
+    assert sweeps.sweep() == {"announced": 0, "warned": 0, "escalated": 1, "handler_late": 0}
     case.refresh_from_db()
     assert case.status == "in_progress" and case.warn_at is not None
     # Paused from Monday 10:00 to Thursday 1 October 00:30: 2 days 14 h of working time.
@@ -114,5 +119,10 @@ def test_the_sweep_with_nothing_due_reads_one_indexed_range_per_due_column(
     waiting = file_case(town)
     services.case_accept(actor=town.sam, case=waiting)
     services.case_assign(actor=town.sam, case=waiting, handler=hank)
-    with django_assert_num_queries(3):
-        assert sweeps.sweep(monday) == {"warned": 0, "escalated": 0, "handler_late": 0}
+    with django_assert_num_queries(4):
+        assert sweeps.sweep(monday) == {
+            "announced": 0,
+            "warned": 0,
+            "escalated": 0,
+            "handler_late": 0,
+        }

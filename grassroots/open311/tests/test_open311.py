@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from grassroots.cases import selectors as case_selectors
 from grassroots.cases import services as case_services
+from grassroots.cases import sweeps as case_sweeps
 from grassroots.cases.models import Case
 from grassroots.core import clock
 from grassroots.grid import services as grid
@@ -160,8 +161,9 @@ def test_a_posted_request_becomes_a_case_in_the_village_inbox(
     assert case.reporter_name == "王大明"
     assert case.reporter_phone_masked and "13812340000" not in case.reporter_phone
     assert "明月村一组村口" in case.text
-    # The village secretary sees it in the inbox and was told about it.
+    # The village secretary sees it in the inbox and is told about it by the worker.
     assert case in case_selectors.inbox(town.sam)
+    assert case_sweeps.sweep_announcements() == 1
     assert Notice.objects.filter(recipient=town.sam, kind="case.submitted").exists()
     # The representative of the other village does not.
     assert case not in case_selectors.inbox(town.rita)

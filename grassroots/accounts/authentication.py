@@ -1,0 +1,40 @@
+"""API token authentication with a short per-process memory (decision 0007).
+
+DRF's `TokenAuthentication` reads the token and its user on every request. A
+client filing cases or polling a list sends the same token again and again, so
+each worker process remembers a valid token's user, and the scope computed for
+that user, for `TOKEN_TTL` seconds. Deleting the token, saving the user, or
+changing anything the scope is computed from clears the memory at once in the
+process that made the change; other processes follow within `TOKEN_TTL`.
+Invalid tokens are never remembered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.authentication import TokenAuthentication
+
+from grassroots.core.memo import Memo
+
+TOKEN_TTL = 30.0
+
+TOKENS: Memo[str, tuple[Any, Any]] = Memo("api tokens", ttl=TOKEN_TTL)
+
+
+class CachedTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        return TOKENS.get(key, super().authenticate_credentials)  # type: ignore[return-value]
+
+
+def watch_scope_sources() -> None:
+    """Forget remembered tokens whenever a user, a token or a scope source changes."""
+    from rest_framework.authtoken.models import Token
+
+    from grassroots.accounts.models import RoleAssignment, User
+    from grassroots.grid.models import Representative
+    from grassroots.party.models import GuidanceAssignment, Instructor, Organization
+
+    TOKENS.watch(
+        Token, User, RoleAssignment, Representative, Instructor, GuidanceAssignment, Organization
+    )
