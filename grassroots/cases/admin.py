@@ -215,6 +215,7 @@ class CaseAdmin(ScopedReadOnlyAdmin):
     date_hierarchy = "submitted_at"
     # The sealed phone and its hash never reach the page; the mask does.
     exclude = ("reporter_phone", "reporter_phone_hash")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ("reporter_phone_masked", "place_path")
     inlines = (CaseEventInline, CaseSummonsInline)
 

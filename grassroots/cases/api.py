@@ -93,6 +93,10 @@ def filing_args(user: Any, body: Any) -> dict[str, Any]:
         "category": data.get("category"),
         "priority": data.get("priority"),
         "affected_households": data["affected_households"],
+        "latitude": data.get("latitude"),
+        "longitude": data.get("longitude"),
+        "location_accuracy_m": data.get("location_accuracy_m"),
+        "media_url": data.get("media_url", ""),
     }
 
 

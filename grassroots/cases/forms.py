@@ -13,6 +13,7 @@ from grassroots.accounts.models import RoleAssignment, User
 from grassroots.accounts.roles import Role
 from grassroots.cases import selectors
 from grassroots.cases.models import Case, Category, Closure, Priority
+from grassroots.grid.forms import PositionForm
 from grassroots.grid.models import Place
 
 
@@ -21,7 +22,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(PositionForm):
     category = CategoryChoiceField(
         label=_("Category"), queryset=Category.objects.none(), required=False
     )
@@ -38,7 +39,7 @@ class IntakeForm(forms.Form):
         self.fields["category"].queryset = selectors.public_categories().select_related("parent")
 
 
-class ReportForm(forms.Form):
+class ReportForm(PositionForm):
     """The resident's self-service form: no account, a small arithmetic challenge."""
 
     place = forms.ModelChoiceField(label=_("Where"), queryset=Place.objects.none())

@@ -251,6 +251,26 @@ class Case(models.Model):
         related_name="+",
         verbose_name=_("handling unit"),
     )
+    # Where the reporter stood, when the phone or the client system said so
+    # (WGS84); the visit during which a representative heard the need.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    location_accuracy_m = models.PositiveIntegerField(
+        _("location accuracy (m)"), null=True, blank=True
+    )
+    media_url = models.URLField(_("photo or video link"), max_length=500, blank=True)
+    visit = models.ForeignKey(
+        "grid.Visit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("heard during the visit"),
+    )
     submitted_at = models.DateTimeField(_("submitted"))
     response_due_at = models.DateTimeField(_("respond by"))
     resolve_due_at = models.DateTimeField(_("resolve by"))

@@ -48,6 +48,11 @@ class CaseSerializer(serializers.ModelSerializer):
             "reporter_name",
             "reporter_phone_masked",
             "affected_households",
+            "latitude",
+            "longitude",
+            "location_accuracy_m",
+            "media_url",
+            "visit",
             "handler",
             "handler_name",
             "handler_place",
@@ -93,6 +98,14 @@ class CaseSubmitSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     text = serializers.CharField(max_length=2000)
     affected_households = serializers.IntegerField(min_value=1, default=1)
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False
+    )
+    location_accuracy_m = serializers.IntegerField(min_value=0, required=False)
+    media_url = serializers.URLField(max_length=500, required=False)
 
     def validate_category(self, value: str) -> Category:
         from grassroots.cases.selectors import category_by_code

@@ -12,9 +12,11 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -44,7 +46,7 @@ from grassroots.cases.models import (
 from grassroots.core import clock, personal, rows
 from grassroots.core.memo import Memo
 from grassroots.core.scoping import scope_for
-from grassroots.grid.models import Household, Place, Resident
+from grassroots.grid.models import Household, Place, Resident, Visit
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +173,21 @@ class Filing:
     place: Place
     household: Household | None
     channel: str
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    media_url: str = ""
+
+
+def _coordinate(value: Any, bound: int, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not -bound <= number <= bound:
+        raise ValidationError({field: _("Give WGS84 decimal degrees.")})
+    return number
 
 
 def check_filing(
@@ -182,6 +199,10 @@ def check_filing(
     resident: Resident | None = None,
     channel: str | None = None,
     priority: str | None = None,
+    latitude: Any = None,
+    longitude: Any = None,
+    media_url: str = "",
+    visit: Visit | None = None,
 ) -> Filing:
     """What every filing must satisfy, queued or not; raises ValidationError or PermissionDenied.
 
@@ -217,7 +238,27 @@ def check_filing(
                 raise PermissionDenied(_("This household is outside your scope."))
         elif not scope_for(actor).covers_place_path(place.path):
             raise PermissionDenied(_("This place is outside your scope."))
-    return Filing(text=text, place=place, household=household, channel=channel)
+    lat = _coordinate(latitude, 90, "latitude")
+    lon = _coordinate(longitude, 180, "longitude")
+    if (lat is None) != (lon is None):
+        raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+    media_url = (media_url or "").strip()
+    if media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+        except ValidationError:
+            raise ValidationError({"media_url": _("Give a web address (http or https).")}) from None
+    if visit is not None and (household is None or visit.household_id != household.pk):
+        raise ValidationError({"visit": _("The visit is not one of this household's.")})
+    return Filing(
+        text=text,
+        place=place,
+        household=household,
+        channel=channel,
+        latitude=lat,
+        longitude=lon,
+        media_url=media_url[:500],
+    )
 
 
 def case_submit(
@@ -240,11 +281,15 @@ def case_submit(
     code: str | None = None,
     received_at: dt.datetime | None = None,
     sealed_phone: dict[str, str] | None = None,
+    latitude: Any = None,
+    longitude: Any = None,
+    location_accuracy_m: int | None = None,
+    media_url: str = "",
+    visit: Visit | None = None,
 ) -> Case:
     """File a case. `actor` may be None (resident self-service) or an API user.
 
-    Staff channels (visit, phone, walk-in) require the place to be in the
-    actor's scope; the public channels (self-service, API) may file anywhere.
+    What the filing must satisfy is `check_filing`'s (scope, text, position).
 
     Everything that only reads (checks, the owning level) happens before the
     transaction; the transaction holds just the writes: the case, its photos,
@@ -266,6 +311,10 @@ def case_submit(
         resident=resident,
         channel=channel,
         priority=priority,
+        latitude=latitude,
+        longitude=longitude,
+        media_url=media_url,
+        visit=visit,
     )
     text, place, household, channel = filing.text, filing.place, filing.household, filing.channel
     authenticated = getattr(actor, "is_authenticated", False)
@@ -306,6 +355,11 @@ def case_submit(
         resolve_due_at=due.resolve_due_at,
         warn_at=due.warn_at,
         escalate_at=due.resolve_due_at,
+        latitude=filing.latitude,
+        longitude=filing.longitude,
+        location_accuracy_m=location_accuracy_m if filing.latitude is not None else None,
+        media_url=filing.media_url,
+        visit=visit,
         is_demo=is_demo,
     )
     if sealed_phone:
@@ -387,6 +441,10 @@ def case_intake(
     reporter_name: str = "",
     reporter_phone: str = "",
     affected_households: int = 1,
+    latitude: Any = None,
+    longitude: Any = None,
+    location_accuracy_m: int | None = None,
+    media_url: str = "",
 ) -> CaseIntake:
     """Accept a filing into the queue: the checks of `case_submit`, then one INSERT.
 
@@ -400,6 +458,9 @@ def case_intake(
         household=household,
         channel=channel,
         priority=priority,
+        latitude=latitude,
+        longitude=longitude,
+        media_url=media_url,
     )
     town_and_owner(filing.place)  # refuses a place above the towns now, not in the worker
     payload: dict[str, Any] = {
@@ -412,6 +473,14 @@ def case_intake(
         "affected_households": max(1, int(affected_households or 1)),
         "reporter_name": reporter_name[:50],
     }
+    if filing.latitude is not None:
+        payload["position"] = [
+            str(filing.latitude),
+            str(filing.longitude),
+            location_accuracy_m,
+        ]
+    if filing.media_url:
+        payload["media_url"] = filing.media_url
     if reporter_phone:
         from grassroots.grid.services import clean_phone
 
@@ -478,6 +547,7 @@ def intake_process(limit: int = INTAKE_BATCH) -> int:
                         code=intake.code,
                         received_at=intake.received_at,
                         announce_now=True,
+                        **_position(d),
                     )
             except (ValidationError, PermissionDenied, IntegrityError) as exc:
                 intake.error = "; ".join(getattr(exc, "messages", None) or [str(exc)])[:300]
@@ -494,6 +564,16 @@ def intake_process(limit: int = INTAKE_BATCH) -> int:
             intake.status, intake.processed_at = IntakeStatus.FAILED, now
         CaseIntake.objects.bulk_update(failed, ["status", "error", "processed_at"])
     return len(batch)
+
+
+def _position(filing: dict[str, Any]) -> dict[str, Any]:
+    lat, lon, accuracy = (filing.get("position") or [None, None, None])[:3]
+    return {
+        "latitude": lat,
+        "longitude": lon,
+        "location_accuracy_m": accuracy,
+        "media_url": filing.get("media_url", ""),
+    }
 
 
 def _ids(values: Iterable[Any]) -> set[int]:

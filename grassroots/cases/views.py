@@ -28,7 +28,7 @@ from grassroots.cases.permissions import reach_for
 from grassroots.cases.suggest import similar_open_cases, suggest_category
 from grassroots.core import clock
 from grassroots.core.scoping import get_visible_or_404
-from grassroots.grid.models import Household
+from grassroots.grid.models import Household, Visit
 
 REPORT_LIMIT = getattr(settings, "GRASSROOTS", {}).get("CASE_REPORTS_PER_HOUR", 5)
 
@@ -122,10 +122,20 @@ def acknowledge(request: HttpRequest, pk: int, summons_pk: int) -> HttpResponse:
 def intake(request: HttpRequest) -> HttpResponse:
     """The representative's quick intake, from a household (one screen, few taps)."""
     household = get_visible_or_404(Household, request.user, pk=request.GET.get("household"))
+    visit = None
+    if request.GET.get("visit"):
+        # Straight from logging a visit: the case is linked to it and, unless
+        # the phone gives a fresh position, filed where the visit was.
+        visit = get_visible_or_404(
+            Visit, request.user, pk=request.GET["visit"], household=household
+        )
     form = IntakeForm(request.POST or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        position = (data["latitude"], data["longitude"], data["accuracy_m"])
+        if position[0] is None and visit is not None:
+            position = (visit.latitude, visit.longitude, visit.accuracy_m)
         try:
             case = services.case_submit(
                 actor=request.user,
@@ -136,6 +146,10 @@ def intake(request: HttpRequest) -> HttpResponse:
                 affected_households=data["affected_households"],
                 channel=Channel.VISIT,
                 photos=request.FILES.getlist("photos"),
+                latitude=position[0],
+                longitude=position[1],
+                location_accuracy_m=position[2],
+                visit=visit,
             )
         except (ValidationError, PermissionDenied) as exc:
             errors = _errors(exc) if isinstance(exc, ValidationError) else [str(exc)]
@@ -144,7 +158,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/intake.html",
-        {"household": household, "form": form, "errors": errors},
+        {"household": household, "visit": visit, "form": form, "errors": errors},
     )
 
 
@@ -234,6 +248,9 @@ def report(request: HttpRequest) -> HttpResponse:
                 reporter_phone=data["phone"],
                 channel=Channel.SELF_SERVICE,
                 photos=request.FILES.getlist("photos"),
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                location_accuracy_m=data["accuracy_m"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

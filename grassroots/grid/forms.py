@@ -12,7 +12,27 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.grid.models import Visit
 
 
-class VisitForm(forms.Form):
+class PositionForm(forms.Form):
+    """Where the phone was, when it shares its position (filled by site.js; never required)."""
+
+    latitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    accuracy_m = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def clean_latitude(self) -> object:
+        value = self.cleaned_data.get("latitude")
+        return value if value is None or -90 <= value <= 90 else None
+
+    def clean_longitude(self) -> object:
+        value = self.cleaned_data.get("longitude")
+        return value if value is None or -180 <= value <= 180 else None
+
+
+class VisitForm(PositionForm):
     mode = forms.ChoiceField(
         label=_("How"),
         choices=Visit.Mode.choices,
@@ -25,23 +45,8 @@ class VisitForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    # Filled by site.js when the phone shares its position and clock.
-    latitude = forms.DecimalField(
-        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
-    )
-    longitude = forms.DecimalField(
-        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
-    )
-    accuracy_m = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    # Filled by site.js when the phone shares its clock.
     device_time = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
-
-    def clean_latitude(self) -> object:
-        value = self.cleaned_data.get("latitude")
-        return value if value is None or -90 <= value <= 90 else None
-
-    def clean_longitude(self) -> object:
-        value = self.cleaned_data.get("longitude")
-        return value if value is None or -180 <= value <= 180 else None
 
     def clean_device_time(self) -> dt.datetime | None:
         # A phone clock is evidence, not truth: an unreadable value is dropped,

@@ -178,7 +178,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.visit_log(
+            visit = services.visit_log(
                 actor=request.user,
                 household=household,
                 mode=data["mode"],
@@ -194,5 +194,10 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("Visit to %(household)s recorded.") % {"household": household}
             )
+            if request.POST.get("then") == "case":
+                # "Save and report a need": the case intake, linked to this visit.
+                return redirect(
+                    reverse("cases:intake") + f"?household={household.pk}&visit={visit.pk}"
+                )
             return redirect(reverse("grid:mine") + f"#hh-{household.pk}")
     return render(request, "grid/visit_form.html", {"household": household, "form": form})

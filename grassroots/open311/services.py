@@ -83,6 +83,9 @@ class NewRequest:
     reporter_name: str = ""
     reporter_phone: str = ""
     location_note: str = ""
+    latitude: str = ""
+    longitude: str = ""
+    media_url: str = ""
 
 
 @transaction.atomic
@@ -111,6 +114,9 @@ def request_submit(*, actor: ApiKey, request: NewRequest, category: Any) -> Any:
         reporter_name=request.reporter_name,
         reporter_phone=request.reporter_phone,
         affected_households=request.affected_households,
+        latitude=request.latitude or None,
+        longitude=request.longitude or None,
+        media_url=request.media_url,
     )
     ApiKey.objects.filter(pk=actor.pk).update(last_used_at=clock.now())
     audit.record(

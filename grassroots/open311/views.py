@@ -148,8 +148,14 @@ def _request_row(case: Any, detailed: bool, addresses: dict[str, str]) -> dict[s
         "address": addresses.get(case.place_path, ""),
         "address_id": "",
         "zipcode": "",
-        "media_url": "",
+        "lat": _degrees(case.latitude),
+        "long": _degrees(case.longitude),
+        "media_url": case.media_url,
     }
+
+
+def _degrees(value: Any) -> str:
+    return "" if value is None else format(value.normalize(), "f")
 
 
 def _parse_date(value: str | None) -> dt.datetime | None | bool:
@@ -226,9 +232,9 @@ def _create_request(request: HttpRequest, town: Place, fmt: str) -> HttpResponse
     priority = p.get("attribute[priority]") or None
     if priority is not None and priority not in Priority.values:
         return errors(fmt, 400, _("attribute[priority] is not one of the listed values"))
-    location = " ".join(
-        x for x in (address_string, f"({lat}, {long})" if lat and long else "") if x
-    )
+    # Coordinates are stored on the case; the address as the resident gave it
+    # goes into the text, where the dispatcher reads it.
+    location = address_string
     new = services.NewRequest(
         service_code=code,
         description=p.get("description", ""),
@@ -240,6 +246,9 @@ def _create_request(request: HttpRequest, town: Place, fmt: str) -> HttpResponse
         reporter_name=f"{p.get('last_name', '')}{p.get('first_name', '')}".strip(),
         reporter_phone=p.get("phone", "").strip(),
         location_note=location,
+        latitude=lat,
+        longitude=long,
+        media_url=p.get("media_url", "").strip(),
     )
     try:
         case = services.request_submit(actor=key, request=new, category=category)

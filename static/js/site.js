@@ -6,15 +6,10 @@ document.addEventListener("click", function (event) {
   }
 });
 
-// Visit form: record the phone's clock and, if allowed, its position. Neither
-// blocks saving: a visit without GPS is still a visit.
-function fillVisitForm(form) {
+// Forms with hidden latitude/longitude/accuracy_m fields: fill them with the
+// phone's position if the user allows it. Never blocks saving.
+function locate(form) {
   var field = function (name) { return form.querySelector("[name=" + name + "]"); };
-  var deviceTime = field("device_time");
-  if (deviceTime) { deviceTime.value = new Date().toISOString(); }
-  form.addEventListener("submit", function () {
-    if (deviceTime) { deviceTime.value = new Date().toISOString(); }
-  });
   var status = form.querySelector("[data-geo-status]");
   if (!("geolocation" in navigator)) { return; }
   if (status) { status.textContent = status.getAttribute("data-msg-wait"); }
@@ -29,6 +24,23 @@ function fillVisitForm(form) {
     if (status) { status.textContent = status.getAttribute("data-msg-fail") || ""; }
   }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
 }
+
+// Visit and intake forms: record the phone's clock (where there is a field for
+// it) and its position at once.
+function fillVisitForm(form) {
+  var deviceTime = form.querySelector("[name=device_time]");
+  if (deviceTime) {
+    deviceTime.value = new Date().toISOString();
+    form.addEventListener("submit", function () { deviceTime.value = new Date().toISOString(); });
+  }
+  locate(form);
+}
+
+// The resident's form asks only when the resident taps "add my location".
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-locate]");
+  if (button) { event.preventDefault(); locate(button.form); }
+});
 
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("form[data-geolocate]").forEach(fillVisitForm);

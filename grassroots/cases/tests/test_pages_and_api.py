@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -238,3 +241,86 @@ def test_the_schema_documents_the_transition_endpoints(town: Town, client_for) -
 def test_login_is_required_for_staff_pages(town: Town) -> None:
     assert Client().get(reverse("cases:inbox")).status_code == 302
     assert Client().get(reverse("cases:board")).status_code == 302
+
+
+def test_a_need_heard_on_a_visit_is_filed_from_it_with_the_visit_position(
+    town: Town, client_for: Any, monday: Any
+) -> None:
+    from grassroots.grid.models import Visit
+
+    rita = client_for("rita")
+    household = town.household_b1
+    saved = rita.post(
+        f"/grid/households/{household.pk}/visit/",
+        {
+            "mode": "door",
+            "latitude": "28.123456",
+            "longitude": "113.654321",
+            "accuracy_m": "12",
+            "then": "case",
+        },
+    )
+    visit = Visit.objects.get(household=household)
+    assert saved.status_code == 302
+    assert saved["Location"] == f"/cases/new/?household={household.pk}&visit={visit.pk}"
+    page = rita.get(saved["Location"])
+    assert page.status_code == 200 and "28.123456" in page.content.decode()
+    filed = rita.post(
+        saved["Location"],
+        {"text": "门前水沟堵塞，下雨就漫进院子", "affected_households": 2, "priority": ""},
+    )
+    case = Case.objects.get(household=household)
+    assert filed.status_code == 302 and filed["Location"] == f"/cases/{case.pk}/"
+    assert case.visit == visit and case.channel == "visit"
+    assert (case.latitude, case.longitude, case.location_accuracy_m) == (
+        visit.latitude,
+        visit.longitude,
+        12,
+    )
+    detail = rita.get(f"/cases/{case.pk}/").content.decode()
+    assert "28.123456, 113.654321" in detail and "±12 m" in detail
+
+
+def test_a_visit_of_another_household_cannot_be_attached(
+    town: Town, client_for: Any, monday: Any
+) -> None:
+    from grassroots.grid import services as grid_services
+
+    other = grid_services.visit_log(actor=town.root, household=town.household_a1, mode="phone")
+    # Outside rita's reach: the same 404 as a missing visit.
+    page = client_for("rita").get(f"/cases/new/?household={town.household_b1.pk}&visit={other.pk}")
+    assert page.status_code == 404
+    with pytest.raises(ValidationError):
+        services.check_filing(
+            actor=town.root, text="门前水沟堵塞", household=town.household_b1, visit=other
+        )
+
+
+def test_positions_and_links_are_checked_and_kept_through_the_api(
+    town: Town, api_for: Any, monday: Any
+) -> None:
+    api = api_for("sam")
+    body = {"place": town.group_a1.pk, "text": "村口路灯不亮，晚上看不见路"}
+    half = api.post("/api/cases/", {**body, "latitude": "28.1"}, format="json")
+    assert half.status_code == 400 and "longitude" in half.json()
+    far = api.post("/api/cases/", {**body, "latitude": "128.1", "longitude": "3"}, format="json")
+    assert far.status_code == 400 and "latitude" in far.json()
+    made = api.post(
+        "/api/cases/",
+        {
+            **body,
+            "latitude": "28.1",
+            "longitude": "113.2",
+            "location_accuracy_m": 30,
+            "media_url": "https://example.org/a.jpg",
+        },
+        format="json",
+    )
+    assert made.status_code == 201
+    assert made.json()["latitude"] == "28.100000" and made.json()["media_url"].endswith("a.jpg")
+    queued = api.post(
+        "/api/case-intake/", {**body, "latitude": "28.1", "longitude": "113.2"}, format="json"
+    )
+    services.intake_drain()
+    case = Case.objects.get(code=queued.json()["code"])
+    assert (str(case.latitude), str(case.longitude)) == ("28.100000", "113.200000")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -228,11 +229,41 @@ def test_bad_posts_get_a_reason_and_change_nothing(
 def test_coordinates_alone_file_the_request_with_the_town(
     town: Town, client: Client, api_key: str
 ) -> None:
-    created = file(client, api_key, address_string="", lat="28.2", long="112.9")
+    created = file(
+        client,
+        api_key,
+        address_string="",
+        lat="28.2",
+        long="112.9",
+        media_url="https://example.org/photos/lamp.jpg",
+    )
     case = Case.objects.get(pk=created["service_request_id"])
     assert case.place == town.town
-    assert "(28.2, 112.9)" in case.text
+    # The coordinates and the media link are kept on the case, not in its text.
+    assert (case.latitude, case.longitude) == (Decimal("28.2"), Decimal("112.9"))
+    assert case.media_url == "https://example.org/photos/lamp.jpg"
+    assert case.text == "村口路灯坏了三天"
     assert f"/cases/track/{case.code}/" in created["service_notice"]
+    [row] = client.get(f"/open311/v2/requests/{case.pk}.json", {"api_key": api_key}).json()
+    assert (row["lat"], row["long"]) == ("28.2", "112.9")
+    assert row["media_url"] == "https://example.org/photos/lamp.jpg"
+
+
+def test_a_media_url_that_is_not_a_web_address_is_refused(
+    town: Town, client: Client, api_key: str
+) -> None:
+    response = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": api_key,
+            "service_code": "roads-lights",
+            "description": "村口路灯坏了三天",
+            "address_string": "明月村一组",
+            "media_url": "javascript:alert(1)",
+        },
+    )
+    assert response.status_code == 400
+    assert not Case.objects.exists()
 
 
 def test_attributes_set_priority_and_affected_households(
