@@ -27,8 +27,6 @@ from grassroots.accounts.models import RoleAssignment, User
 from grassroots.accounts.roles import Role
 from grassroots.cases import deadlines, permissions, workflow
 from grassroots.cases.models import (
-    MAX_PHOTO_BYTES,
-    MAX_PHOTOS,
     OPEN_STATUSES,
     Case,
     CaseEvent,
@@ -43,14 +41,13 @@ from grassroots.cases.models import (
     Status,
     new_tracking_code,
 )
+from grassroots.cases.photos import clean_photos
 from grassroots.core import clock, personal, rows
 from grassroots.core.memo import Memo
 from grassroots.core.scoping import scope_for
 from grassroots.grid.models import Household, Place, Resident, Visit
 
 logger = logging.getLogger(__name__)
-
-PHOTO_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG": "png", b"RIFF": "webp", b"GIF8": "gif"}
 
 
 # ---------------------------------------------------------------- recipients
@@ -153,18 +150,6 @@ def escalation_chain(case: Case) -> list[Place]:
 
 
 # ---------------------------------------------------------------- submit
-
-
-def _check_photos(photos: Sequence[Any]) -> None:
-    if len(photos) > MAX_PHOTOS:
-        raise ValidationError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS})
-    for f in photos:
-        if f.size > MAX_PHOTO_BYTES:
-            raise ValidationError(_("A photo may be at most 5 MB."))
-        head = f.read(4)
-        f.seek(0)
-        if not any(head.startswith(magic) for magic in PHOTO_TYPES):
-            raise ValidationError(_("Photos must be JPEG, PNG, WebP or GIF images."))
 
 
 @dataclass(frozen=True)
@@ -326,7 +311,7 @@ def case_submit(
     priority = priority or category.default_priority
     if priority not in Priority.values:
         raise ValidationError({"priority": _("Unknown priority.")})
-    _check_photos(photos)
+    cleaned_photos = clean_photos(photos)
     now = received_at or clock.now()
     hours, days = category.limits_for(priority)
     due = deadlines.compute(now, hours, days)
@@ -378,7 +363,7 @@ def case_submit(
         at=now,
     )
     family = [(event, "case_id", rows.FK), (audit_row, "object_id", rows.TEXT)]
-    if not photos and not announce_now:
+    if not cleaned_photos and not announce_now:
         # The usual filing: one atomic statement on PostgreSQL (core.rows).
         rows.insert_family(case, family)
         return case
@@ -389,7 +374,7 @@ def case_submit(
     # (the intake worker keeps one savepoint per filing).
     with transaction.atomic(savepoint=False):
         rows.insert_family(case, family)
-        for f in photos:
+        for f in cleaned_photos:
             CasePhoto.objects.create(case=case, file=f, uploaded_at=now)
         if announce_now:
             _announce(case)
