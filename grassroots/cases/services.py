@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -537,6 +537,10 @@ def intake_process(limit: int = INTAKE_BATCH) -> int:
             except (ValidationError, PermissionDenied, IntegrityError) as exc:
                 intake.error = "; ".join(getattr(exc, "messages", None) or [str(exc)])[:300]
                 failed.append(intake)
+            except DatabaseError:
+                # The database, not the filing (down, locked, mid-deploy): the
+                # whole batch rolls back and stays waiting for the next pass.
+                raise
             except Exception:
                 # A filing the worker cannot read must not block the queue behind it.
                 logger.exception("queued filing %s could not be registered", intake.code)

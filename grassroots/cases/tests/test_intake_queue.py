@@ -218,6 +218,27 @@ def test_a_worker_killed_mid_batch_registers_nothing_twice_and_loses_nothing(
     assert services.intake_drain() == 0
 
 
+def test_a_database_failure_in_the_worker_leaves_the_filings_waiting(
+    town: Town, api_for: Any, monday: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = (
+        api_for("sam")
+        .post("/api/case-intake/", {**BODY, "place": town.group_a1.pk}, format="json")
+        .json()["code"]
+    )
+
+    def database_down(**kwargs: Any) -> Case:
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(services, "case_submit", database_down)
+    with pytest.raises(OperationalError):
+        services.intake_drain()
+    # Not "failed": the filing is fine, so it waits for the next pass.
+    assert CaseIntake.objects.get(code=code).status == IntakeStatus.PENDING
+    monkeypatch.undo()
+    assert services.intake_drain() == 1 and Case.objects.filter(code=code).exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_poller_registers_a_queued_filing_within_seconds(
     town: Town, api_for: Any
