@@ -157,7 +157,7 @@ class CaseIntakeViewSet(viewsets.ViewSet):
 
     @extend_schema(responses={200: CaseIntakeSerializer})
     def retrieve(self, request: Request, code: str | None = None) -> Response:
-        receipt = services.intake_receipt(request.user, code or "")
+        receipt = selectors.intake_receipt(request.user, code or "")
         if receipt is None:
             raise Http404
         return Response(represent(CaseIntakeSerializer, receipt))

@@ -34,6 +34,12 @@ def new_tracking_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def clean_code(value: str | None) -> str:
+    """A tracking code as typed or spoken (spaces, lower case) in its stored form; '' if not one."""
+    code = (value or "").strip().upper()
+    return code if 0 < len(code) <= 16 else ""
+
+
 class Priority(models.TextChoices):
     EMERGENCY = "emergency", _("emergency")
     URGENT = "urgent", _("urgent (water, power, gas)")

@@ -22,6 +22,8 @@ from grassroots.cases.models import (
     CaseIntake,
     CaseSummons,
     Category,
+    IntakeStatus,
+    clean_code,
 )
 from grassroots.cases.permissions import reach_for
 from grassroots.core import clock
@@ -120,8 +122,8 @@ def _village_label(case: Case) -> str:
 
 
 def case_by_code(code: str) -> Case | None:
-    code = (code or "").strip().upper()
-    if not code or len(code) > 16:
+    code = clean_code(code)
+    if not code:
         return None
     return (
         Case.objects.select_related("category", "place", "town")
@@ -133,10 +135,37 @@ def case_by_code(code: str) -> Case | None:
 
 def intake_by_code(code: str) -> CaseIntake | None:
     """A queued filing not yet registered (or refused), for the public tracking page."""
-    code = (code or "").strip().upper()
-    if not code or len(code) > 16:
+    code = clean_code(code)
+    return CaseIntake.objects.filter(code=code).first() if code else None
+
+
+def intake_receipt(user: Any, code: str) -> dict[str, Any] | None:
+    """What the filer may know about a queued filing: waiting, refused, or the case it became."""
+    code = clean_code(code)
+    intake = CaseIntake.objects.visible_to(user).filter(code=code).first()
+    if intake is not None:
+        return {
+            "code": intake.code,
+            "status": intake.status,
+            "received_at": intake.received_at,
+            "case": None,
+            "error": intake.error,
+        }
+    case = (
+        Case.objects.filter(code=code)
+        .filter(Q(pk__in=Case.objects.visible_to(user).values("pk")) | Q(submitted_by=user))
+        .values("pk", "submitted_at")
+        .first()
+    )
+    if case is None:
         return None
-    return CaseIntake.objects.filter(code=code).first()
+    return {
+        "code": code,
+        "status": IntakeStatus.DONE,
+        "received_at": case["submitted_at"],
+        "case": case["pk"],
+        "error": "",
+    }
 
 
 def public_villages() -> QuerySet:

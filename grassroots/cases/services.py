@@ -569,35 +569,6 @@ def _ids(values: Iterable[Any]) -> set[int]:
     return {v for v in values if type(v) is int}
 
 
-def intake_receipt(user: Any, code: str) -> dict[str, Any] | None:
-    """What the filer may know about a queued filing: waiting, refused, or the case it became."""
-    code = (code or "").strip().upper()
-    intake = CaseIntake.objects.visible_to(user).filter(code=code).first()
-    if intake is not None:
-        return {
-            "code": intake.code,
-            "status": intake.status,
-            "received_at": intake.received_at,
-            "case": None,
-            "error": intake.error,
-        }
-    case = (
-        Case.objects.filter(code=code)
-        .filter(Q(pk__in=Case.objects.visible_to(user).values("pk")) | Q(submitted_by=user))
-        .values("pk", "submitted_at")
-        .first()
-    )
-    if case is None:
-        return None
-    return {
-        "code": code,
-        "status": IntakeStatus.DONE,
-        "received_at": case["submitted_at"],
-        "case": case["pk"],
-        "error": "",
-    }
-
-
 def intake_drain() -> int:
     """Process the queue until it is empty (the worker's poller); return the filings taken."""
     total = 0

@@ -23,7 +23,7 @@ from grassroots.cases.forms import (
     ReportForm,
     new_challenge,
 )
-from grassroots.cases.models import Channel, Status
+from grassroots.cases.models import Channel, Status, clean_code
 from grassroots.cases.permissions import reach_for
 from grassroots.cases.suggest import similar_open_cases, suggest_category
 from grassroots.core import clock
@@ -279,7 +279,7 @@ def filed(request: HttpRequest) -> HttpResponse:
 
 
 def track_lookup(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("code", "").strip().upper()
+    code = clean_code(request.GET.get("code"))
     if code:
         return redirect("cases:track", code=code)
     return render(request, "cases/track_lookup.html", {})

@@ -120,9 +120,9 @@ def request_by_id(town: Place, request_id: str, *, detailed: bool) -> Any:
 
 
 def request_by_token(town: Place, token: str) -> Any:
-    from grassroots.cases.models import Case
+    from grassroots.cases.models import Case, clean_code
 
-    return Case.objects.filter(town=town, code=token.strip().upper()).first()
+    return Case.objects.filter(town=town, code=clean_code(token)).first()
 
 
 def place_names(cases: Iterable[Any], town: Place) -> dict[str, str]:
