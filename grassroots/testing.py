@@ -16,7 +16,7 @@ from typing import Any
 
 from grassroots.accounts import services as account_services
 from grassroots.accounts.models import User
-from grassroots.accounts.roles import Role
+from grassroots.core.roles import Role
 from grassroots.grid import services as grid
 from grassroots.grid.models import Household, Place, Representative
 from grassroots.party import services as party

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.accounts.roles import Role
+from grassroots.core.roles import Role
 
 
 class User(AbstractUser):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grassroots.accounts.roles import (
+from grassroots.core.roles import (
     CAPABILITIES,
     ORG_ROLES_REACHING_PLACES,
     PLACE_ROLES_REACHING_ORGS,

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import RoleAssignment, User
-from grassroots.accounts.roles import Role
 from grassroots.core import audit
+from grassroots.core.roles import Role
 from grassroots.core.scoping import forget_scope, scope_for
 
 

@@ -5,8 +5,9 @@ the leaves' own counters, then one UPDATE … FROM per depth level adding the
 children's sums to their parent (deepest level first). It never loops over
 households in Python, so its cost is a few sequential scans.
 
-Grid services call the small hooks below (`household_added`, `households_added`,
-`visit_logged`) so dashboards move at once; the nightly task (tasks.py) rebuilds
+Grid services emit events (`core.events`); the small subscribers below
+(`household_added`, `households_added`, `visit_logged`, registered in apps.py) apply
+them inside the same transaction, so dashboards move at once; the nightly task (tasks.py) rebuilds
 everything, which also refreshes the time-dependent figures (visited in the
 last 30/90 days, visits this month) and corrects any drift from writes that
 have no hook (e.g. re-linking a representative, deleting a household).
@@ -290,10 +291,10 @@ def apply_deltas(by_path: Mapping[str, Mapping[str, int]]) -> None:
         _heal(list(totals), now)
 
 
-# --- hooks called from grassroots.grid.services --------------------------------------
+# --- subscribers to grid events (registered in apps.py, run inside the change's transaction) ---
 
 
-def household_added(household: Household) -> None:
+def household_added(*, household: Household) -> None:
     apply_delta(
         household.place_path,
         households=1,

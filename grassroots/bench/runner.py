@@ -121,7 +121,7 @@ def prepare_users(root: Place) -> dict[str, Any]:
     """Bench personas inside the synthetic province (created once, kept)."""
     from grassroots.accounts import services as accounts
     from grassroots.accounts.models import User
-    from grassroots.accounts.roles import Role
+    from grassroots.core.roles import Role
     from grassroots.grid import services as grid
 
     town = Place.objects.filter(path__startswith=root.path, kind=Place.Kind.TOWN).order_by("path")[

@@ -13,11 +13,11 @@ from typing import Any
 
 from grassroots.accounts import services as account_services
 from grassroots.accounts.models import RoleAssignment, User
-from grassroots.accounts.roles import Role
 from grassroots.cases import services, sweeps
 from grassroots.cases.models import Case, Category, Channel, Closure
 from grassroots.cases.selectors import children_of
 from grassroots.core import calendar, clock
+from grassroots.core.roles import Role
 from grassroots.grid.models import Household, Place
 
 TEXTS: dict[str, list[str]] = {

@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.models import RoleAssignment, User
-from grassroots.accounts.roles import Role
 from grassroots.cases import selectors
 from grassroots.cases.models import Case, Category, Closure, Priority
+from grassroots.core.roles import Role
 from grassroots.grid.forms import PositionForm
 from grassroots.grid.models import Place
 

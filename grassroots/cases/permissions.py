@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from grassroots.accounts.roles import Role
+from grassroots.core.roles import Role
 from grassroots.core.scoping import minimal_prefixes, prefix_q, scope_for
 
 DISPATCH_ROLES = (Role.TOWN_ADMIN, Role.SECRETARY)

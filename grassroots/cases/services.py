@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import RoleAssignment, User
-from grassroots.accounts.roles import Role
 from grassroots.cases import deadlines, permissions, workflow
 from grassroots.cases.models import (
     OPEN_STATUSES,
@@ -44,6 +43,7 @@ from grassroots.cases.models import (
 from grassroots.cases.photos import clean_photos
 from grassroots.core import clock, personal, rows
 from grassroots.core.memo import Memo
+from grassroots.core.roles import Role
 from grassroots.core.scoping import scope_for
 from grassroots.grid.models import Household, Place, Resident, Visit
 

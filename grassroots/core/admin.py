@@ -14,9 +14,9 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.accounts.roles import Cap, Role
 from grassroots.core import audit, calendar
 from grassroots.core.models import AuditEvent, CalendarDay
+from grassroots.core.roles import Cap, Role
 from grassroots.core.scoping import ScopedQuerySet, scope_for
 
 admin.site.site_header = _("Grassroots back office")

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from grassroots.accounts.roles import Cap, Role
 from grassroots.core import clock, services
+from grassroots.core.roles import Cap, Role
 from grassroots.core.scoping import get_visible_or_404, scope_for
 
 

@@ -28,8 +28,8 @@ from django.db.models import OuterRef, ProtectedError, RestrictedError, Subquery
 
 from grassroots.accounts import services as account_services
 from grassroots.accounts.models import User
-from grassroots.accounts.roles import Role
 from grassroots.core import audit, clock
+from grassroots.core.roles import Role
 from grassroots.demo.names import NameGen
 from grassroots.grid import services as grid
 from grassroots.grid.models import (

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from grassroots.accounts.roles import Cap
 from grassroots.core import audit, personal
+from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.core.services import require
 from grassroots.exchange import importers, readers, writers

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from grassroots.accounts.roles import Cap
 from grassroots.core import clock
+from grassroots.core.roles import Cap
 from grassroots.core.scoping import scope_for
 from grassroots.exchange import services, writers
 from grassroots.exchange.forms import ImportForm, TagForm

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from grassroots.accounts.roles import Cap
+from grassroots.core.roles import Cap
 from grassroots.core.scoping import scope_for
 from grassroots.grid.models import (
     Household,

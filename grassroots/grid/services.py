@@ -19,9 +19,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
-from grassroots.accounts.roles import Cap
-from grassroots.analytics import services as analytics_services
 from grassroots.core import audit, clock, personal
+from grassroots.core.events import Event, emit
+from grassroots.core.roles import Cap
 from grassroots.core.scoping import scope_for
 from grassroots.core.services import require, require_reach, require_visible
 from grassroots.grid.models import (
@@ -160,7 +160,7 @@ def household_create(
     audit.record(actor=actor, action="grid.household_created", obj=household, data={"code": code})
     if representative is not None:
         link_representative(actor=actor, household=household, representative=representative)
-    analytics_services.household_added(household)
+    emit(Event.HOUSEHOLD_ADDED, household=household)
     return household
 
 
@@ -332,7 +332,7 @@ def visit_log(
         device_time=device_time,
         server_time=now,
     )
-    analytics_services.visit_logged(household=household, visited_at=visited_at)
+    emit(Event.VISIT_LOGGED, household=household, visited_at=visited_at)
     # A conditional UPDATE keeps the newest date even when an older visit is logged
     # late or two visits race: no read-modify-write.
     Household.objects.filter(pk=household.pk).filter(
@@ -697,7 +697,8 @@ def households_bulk_create(
     _Rows(Household.tags.through, ["household_id", "tag_id"], with_ids=False).write(household_tags)
     _Rows(Resident.tags.through, ["resident_id", "tag_id"], with_ids=False).write(resident_tags)
 
-    analytics_services.households_added(
+    emit(
+        Event.HOUSEHOLDS_ADDED,
         households=added,
         residents=added_residents,
         representatives=[_Added(row[3]) for row in rep_rows],

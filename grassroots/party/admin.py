@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from grassroots.accounts.roles import Cap
 from grassroots.core.admin import ScopedReadOnlyAdmin
+from grassroots.core.roles import Cap
 from grassroots.party.models import (
     GuidanceAssignment,
     GuidanceVisit,

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from grassroots.accounts.roles import Cap
 from grassroots.core import audit, clock, personal
+from grassroots.core.roles import Cap
 from grassroots.core.scoping import scope_for
 from grassroots.core.services import require, require_reach, require_visible
 from grassroots.grid.models import Place

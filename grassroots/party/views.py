@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from grassroots.accounts.roles import Cap
+from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.party import selectors, services
 from grassroots.party.forms import GuidanceVisitForm

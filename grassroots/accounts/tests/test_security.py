@@ -7,8 +7,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from grassroots.accounts.roles import Role
 from grassroots.core import clock
+from grassroots.core.roles import Role
 from grassroots.core.scoping import scope_for
 from grassroots.testing import PASSWORD, Town
 

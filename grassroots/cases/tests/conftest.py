@@ -6,9 +6,9 @@ import pytest
 
 from grassroots.accounts import services as account_services
 from grassroots.accounts.models import User
-from grassroots.accounts.roles import Role
 from grassroots.cases.tests.helpers import at
 from grassroots.core import clock
+from grassroots.core.roles import Role
 from grassroots.testing import Town, make_user
 
 

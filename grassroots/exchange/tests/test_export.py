@@ -74,7 +74,7 @@ def test_a_formula_in_a_cell_is_neutralised(town: Town) -> None:
 
 def test_sensitive_tags_are_left_out_for_roles_that_cannot_reveal(town: Town) -> None:
     from grassroots.accounts import services as accounts
-    from grassroots.accounts.roles import Role
+    from grassroots.core.roles import Role
     from grassroots.testing import make_user
 
     poor = Tag.objects.create(name="低保户", sensitive=True)

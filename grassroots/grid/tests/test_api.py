@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from grassroots.accounts import services as account_services
-from grassroots.accounts.roles import Role
 from grassroots.core.models import AuditEvent
+from grassroots.core.roles import Role
 from grassroots.grid import services as grid
 from grassroots.grid.models import Household, Place, Representative, RepresentativeLink, Visit
 from grassroots.testing import ID_A, ID_B, Town

@@ -273,8 +273,8 @@ def test_reveal_out_of_scope_is_404(client_for: ClientFor, town: Town) -> None:
 
 
 def test_roles_without_reveal_get_no_button_and_403(client_for: ClientFor, town: Town) -> None:
-    from grassroots.accounts.roles import Role
     from grassroots.accounts.services import role_grant
+    from grassroots.core.roles import Role
     from grassroots.testing import make_user
 
     hank = make_user("hank")

@@ -1,7 +1,8 @@
 """Roles (DOMAIN.md §3) and what each may do inside its scope.
 
 Capabilities are data: a role grants a set of them; services and views ask
-`scope.can("...")`. Reach (which records) is separate and lives in scope.py.
+`scope.can("...")`. Reach (which records) is computed in accounts/scope.py. Roles live
+in core so that every app, core included, can read them without importing accounts.
 """
 
 from __future__ import annotations

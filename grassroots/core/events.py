@@ -1,0 +1,67 @@
+"""Domain events: how a lower app tells the apps above it that something changed.
+
+`core` and the domain apps form layers (core ← grid ← party ← accounts ← … ← analytics, home).
+A lower app never imports a higher one; when it changes something a higher app keeps
+figures or notices about (a household added, a visit logged, a case closed), it calls
+`emit(Event.X, **payload)` and the higher app subscribes from its `AppConfig.ready()`.
+
+Two phases, chosen by the subscriber:
+
+- `Phase.IN_TRANSACTION` runs at once, inside the emitter's transaction. Use it for derived
+  rows that must commit or roll back together with the change (the prepared figures:
+  a crash between the commit and a later callback would leave a figure wrong until the
+  next full rebuild).
+- `Phase.AFTER_COMMIT` runs through `transaction.on_commit`, once the change is durable
+  (notices, deliveries, anything that talks to the world). Nothing runs for a rolled-back
+  change.
+
+Payloads are keyword arguments; each event's docstring below says which ones it carries.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+
+Handler = Callable[..., None]
+
+
+class Event(enum.StrEnum):
+    HOUSEHOLD_ADDED = "grid.household_added"
+    """household: Household."""
+    HOUSEHOLDS_ADDED = "grid.households_added"
+    """households, residents, representatives: lists of rows added in bulk."""
+    VISIT_LOGGED = "grid.visit_logged"
+    """household: Household, visited_at: datetime."""
+
+
+class Phase(enum.Enum):
+    IN_TRANSACTION = "in_transaction"
+    AFTER_COMMIT = "after_commit"
+
+
+_subscribers: dict[Event, list[tuple[Phase, Handler]]] = defaultdict(list)
+
+
+def subscribe(event: Event, handler: Handler, *, phase: Phase = Phase.AFTER_COMMIT) -> None:
+    """Register `handler` for `event` (idempotent: `ready()` may run more than once)."""
+    entry = (phase, handler)
+    if entry not in _subscribers[event]:
+        _subscribers[event].append(entry)
+
+
+def emit(event: Event, /, **payload: Any) -> None:
+    for phase, handler in list(_subscribers.get(event, ())):
+        if phase is Phase.IN_TRANSACTION:
+            handler(**payload)
+        else:
+            transaction.on_commit(lambda h=handler: h(**payload))
+
+
+def subscribers(event: Event) -> list[tuple[Phase, Handler]]:
+    """For tests and the architecture map: who listens to what."""
+    return list(_subscribers.get(event, ()))
