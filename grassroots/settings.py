@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "grassroots.open311",
     "grassroots.demo",
     "grassroots.bench",
+    "grassroots.home",
 ]
 
 MIDDLEWARE = [
@@ -132,7 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AXES_FAILURE_LIMIT = envint("GRASSROOTS_LOGIN_FAILURE_LIMIT", 5)

@@ -32,6 +32,7 @@ urlpatterns = [
     # The queued filing's fast path, in front of the router's documented route (decision 0007).
     path("api/case-intake/", cases_api.intake_fast),
     path("api/", include(router.urls)),
+    path("", include("grassroots.home.urls")),
     path("", include("grassroots.core.urls")),
     path("accounts/", include("grassroots.accounts.urls")),
     path("grid/", include("grassroots.grid.urls")),

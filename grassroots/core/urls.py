@@ -6,6 +6,5 @@ from grassroots.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("reveal/<str:label>/<int:pk>/<str:field>/", views.reveal, name="reveal"),
 ]

@@ -8,13 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from grassroots.core import clock, services
-from grassroots.core.roles import Cap, Role
+from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
 
 
@@ -32,36 +32,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if db_ok else "error", "database": db_ok, "time": clock.now().isoformat()},
         status=status,
     )
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """One landing page, shaped by the roles the user holds."""
-    from grassroots.grid import selectors as grid_selectors
-    from grassroots.party import selectors as party_selectors
-
-    user = request.user
-    scope = scope_for(user)
-    field_roles = scope.roles - {Role.REPRESENTATIVE, Role.INSTRUCTOR}
-    # A representative with no other role has one job: their households.
-    only_representative = not (field_roles or scope.everything or scope.instructor_ids)
-    if scope.representative_ids and only_representative:
-        return redirect("grid:mine")
-    context: dict[str, Any] = {"scope": scope}
-    if scope.can(Cap.VIEW_GRID) and (field_roles or scope.everything):
-        context["grid"] = grid_selectors.figures(user)
-        context["my_places"] = grid_selectors.browser_roots(user)
-    if scope.can(Cap.VIEW_PARTY) and (field_roles or scope.everything):
-        context["party"] = party_selectors.figures(user)
-    if field_roles or scope.everything:
-        from grassroots.cases import selectors as case_selectors
-
-        context["cases"] = case_selectors.figures(user)
-    if scope.instructor_ids:
-        context["branches"] = party_selectors.my_branches(user)
-    if scope.representative_ids:
-        context["mine"] = grid_selectors.my_households(user)
-    return render(request, "core/home.html", context)
 
 
 # Personal fields that may be revealed, per model: anything else is a 404.

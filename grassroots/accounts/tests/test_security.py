@@ -39,9 +39,9 @@ def test_idle_session_is_logged_out(town: Town) -> None:
             ).status_code
             == 302
         )
-        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("home:home")).status_code == 200
         clock.advance(dt.timedelta(seconds=settings.IDLE_TIMEOUT_SECONDS + 60))
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("home:home"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 

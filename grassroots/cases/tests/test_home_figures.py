@@ -36,7 +36,7 @@ def test_home_figures_match_the_lists_they_link_to(town: Town) -> None:
 
 def test_the_home_page_shows_the_case_figures_to_a_secretary(town: Town, client_for: Any) -> None:
     file_case(town)
-    page = client_for("sam").get(reverse("core:home"))
+    page = client_for("sam").get(reverse("home:home"))
     assert page.status_code == 200
     assert f"{reverse('cases:inbox')}?open=true" in page.text
     assert page.context["cases"]["open"] == 1

@@ -50,42 +50,6 @@ def add_households(town: Town, count: int, start: int = 100) -> None:
         services.resident_create(actor=town.root, household=household, name=f"户主{i}")
 
 
-# --- home --------------------------------------------------------------------
-
-
-def test_town_admin_home_shows_the_figures_of_the_town(client_for: ClientFor) -> None:
-    response = client_for("alice").get(reverse("core:home"))
-    assert response.status_code == 200
-    assert response.context["grid"]["households"] == 4
-    assert response.context["grid"]["residents"] == 2
-    assert response.context["party"]["branches"] == 3
-    assert response.context["party"]["members"] == 2
-
-
-def test_secretary_home_counts_only_her_village(client_for: ClientFor, town: Town) -> None:
-    response = client_for("sam").get(reverse("core:home"))
-    assert response.context["grid"]["households"] == 2
-    assert [p.pk for p in response.context["my_places"]] == [town.village_a.pk]
-
-
-def test_representative_home_goes_straight_to_my_households(client_for: ClientFor) -> None:
-    response = client_for("rita").get(reverse("core:home"))
-    assert response.status_code == 302 and response.url == reverse("grid:mine")
-
-
-def test_instructor_home_lists_their_branches(client_for: ClientFor, town: Town) -> None:
-    response = client_for("ivan").get(reverse("core:home"))
-    orgs = [row.assignment.organization for row in response.context["branches"]]
-    assert orgs == [town.branch_b]
-    assert "grid" not in response.context
-
-
-def test_outsider_home_shows_no_figures(client_for: ClientFor) -> None:
-    response = client_for("oscar").get(reverse("core:home"))
-    assert response.status_code == 200
-    assert "grid" not in response.context and "party" not in response.context
-
-
 def test_pages_need_a_login() -> None:
     response = Client().get(reverse("grid:household_list"))
     assert response.status_code == 302 and "/accounts/login/" in response.url
