@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.events import Event, Phase, subscribe
+
 
 class AnalyticsConfig(AppConfig):
     name = "grassroots.analytics"
@@ -10,10 +12,12 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
-        # The prepared figures commit or roll back with the change they count.
-        from grassroots.analytics import services
-        from grassroots.core.events import Event, Phase, subscribe
+        # Models load only once the registry is ready, hence the imports here.
+        from grassroots.analytics import selectors, services
+        from grassroots.grid.selectors import provide_prepared_households
 
+        # The prepared figures commit or roll back with the change they count.
         subscribe(Event.HOUSEHOLD_ADDED, services.household_added, phase=Phase.IN_TRANSACTION)
         subscribe(Event.HOUSEHOLDS_ADDED, services.households_added, phase=Phase.IN_TRANSACTION)
         subscribe(Event.VISIT_LOGGED, services.visit_logged, phase=Phase.IN_TRANSACTION)
+        provide_prepared_households(selectors.prepared_households)

@@ -12,6 +12,12 @@ def place_figures(user: Any, path: str) -> PlaceFigures | None:
     return PlaceFigures.objects.visible_to(user).filter(path=path).first()
 
 
+def prepared_households(user: Any, path: str) -> int | None:
+    """The prepared household count of a place (grid's household list reads it)."""
+    figures = place_figures(user, path)
+    return None if figures is None else figures.households
+
+
 def child_figures(user: Any, path: str, depth: int) -> list[PlaceFigures]:
     """Figures of a place's children (one range scan on the path index)."""
     return list(

@@ -6,9 +6,12 @@ import io
 import time
 
 from django.db import transaction
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
 
-from grassroots.bench.httpload import get_many
 from grassroots.core.bench import BenchContext, Benchmark, BenchResult
+from grassroots.core.httpload import get_many
+from grassroots.exchange.services import import_file
 from grassroots.grid.models import Place
 
 CONCURRENCY = 8
@@ -42,8 +45,6 @@ def ping(ctx: BenchContext) -> list[BenchResult]:
 
 def roster_xlsx(town: Place, households: int, tag: str) -> bytes:
     """A household roster in the import template's headers, spread over the town's groups."""
-    from openpyxl import Workbook
-
     groups = [
         (village.name, group.name)
         for village in town.get_children().order_by("path")
@@ -90,10 +91,6 @@ class _Rollback(Exception):
 
 
 def import_roster(ctx: BenchContext) -> list[BenchResult]:
-    from python_calamine import CalamineWorkbook
-
-    from grassroots.exchange.services import import_file
-
     town = ctx.options["town"]
     actor = ctx.options["users"]["root"]
     n = 200 if ctx.quick else 20_000

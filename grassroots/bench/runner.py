@@ -28,9 +28,15 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from grassroots.accounts import services as accounts
+from grassroots.accounts.models import User
 from grassroots.analytics import services as analytics
+from grassroots.bench.synth import root_name, synthesize
 from grassroots.core.bench import BenchContext, Benchmark, BenchResult
+from grassroots.core.roles import Role
+from grassroots.grid import services as grid
 from grassroots.grid.models import Household, Place, Representative
+from grassroots.party.models import Member, Organization
 
 SCALES = {"town": 7_000, "county": 300_000, "province": 20_000_000}
 QUICK_HOUSEHOLDS = 400
@@ -53,8 +59,6 @@ class Outcome:
 
 def has_real_data() -> bool:
     """True when the database holds anything not marked as demo data."""
-    from grassroots.party.models import Member, Organization
-
     return any(
         model.objects.filter(is_demo=False).exists()
         for model in (Place, Household, Organization, Member)
@@ -78,8 +82,6 @@ def reset_database(log: Callable[[str], None]) -> None:
 def prepare_data(
     households: int, seed: int, force: bool, log: Callable[[str], None]
 ) -> tuple[Place, dict[str, Any]]:
-    from grassroots.bench.synth import root_name, synthesize
-
     info: dict[str, Any] = {}
     root = Place.objects.get_root_nodes().filter(name=root_name(households, seed)).first()
     if root is None:
@@ -108,8 +110,6 @@ def vacuum(log: Callable[[str], None]) -> None:
     Benchmarks that roll back (imports, demo loads) leave dead index entries; on a
     server without autovacuum they inflate every later page time.
     """
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         return
     log("VACUUM ANALYZE")
@@ -119,11 +119,6 @@ def vacuum(log: Callable[[str], None]) -> None:
 
 def prepare_users(root: Place) -> dict[str, Any]:
     """Bench personas inside the synthetic province (created once, kept)."""
-    from grassroots.accounts import services as accounts
-    from grassroots.accounts.models import User
-    from grassroots.core.roles import Role
-    from grassroots.grid import services as grid
-
     town = Place.objects.filter(path__startswith=root.path, kind=Place.Kind.TOWN).order_by("path")[
         0
     ]

@@ -30,6 +30,36 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     pass
 
 
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id the caller can see; anything else is 'does not exist' (400).
+
+    The candidate queryset is built per request from `visible_to(user)`, so an
+    out-of-scope id is indistinguishable from a missing one. A place or
+    organisation must moreover lie inside the caller's area, not merely above it.
+    """
+
+    def __init__(self, model: type[models.Model], **kwargs: Any) -> None:
+        self.scoped_model = model
+        # `.none()` only tells DRF (and the schema generator) the model; the real
+        # candidates come from get_queryset below.
+        kwargs.setdefault("queryset", model._default_manager.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> models.QuerySet:
+        return self.scoped_model._default_manager.visible_to(self._user())
+
+    def _user(self) -> Any:
+        return getattr(self.context.get("request"), "user", None)
+
+    def to_internal_value(self, data: Any) -> Any:
+        obj = super().to_internal_value(data)
+        # Places and organisations above the caller's area are visible (breadcrumbs,
+        # tree roots) but are never a target to write under or into.
+        if not core_services.reaches(self._user(), obj):
+            self.fail("does_not_exist", pk_value=data)
+        return obj
+
+
 class RevealSerializer(serializers.Serializer):
     """Body of `POST /api/<resource>/{id}/reveal/`."""
 

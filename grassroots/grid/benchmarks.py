@@ -7,8 +7,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from grassroots.bench.httpload import get_many
 from grassroots.core.bench import BenchContext, Benchmark, BenchResult
+from grassroots.core.httpload import get_many
 
 
 def _page(ctx: BenchContext, label: str, url: str, persona: str) -> BenchResult:

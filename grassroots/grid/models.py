@@ -84,6 +84,10 @@ class Place(MP_Node):
     def is_town(self) -> bool:
         return self.kind in (self.Kind.TOWN, self.Kind.SUBDISTRICT)
 
+    def reached_by(self, scope: Scope) -> bool:
+        """True when the scope reaches into this place (seeing it as an ancestor is not enough)."""
+        return scope.covers_place_path(self.path)
+
     def town_path(self) -> str:
         """Path of the town this place belongs to ('' above town level)."""
         return town_path_of(self.path, self.depth, self.kind)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -250,24 +250,35 @@ def area_rows(user: Any, picker: PlacePicker) -> QuerySet:
     return rows
 
 
+# How many households a place path holds according to prepared figures the user may
+# read (None: no such figure). The figures live in analytics, above grid: it provides
+# the reader from its AppConfig.ready(), so grid never imports it.
+PreparedHouseholds = Callable[[Any, str], int | None]
+_prepared_households: list[PreparedHouseholds] = []
+
+
+def provide_prepared_households(reader: PreparedHouseholds) -> None:
+    """Install the reader of prepared household counts (the last one wins)."""
+    _prepared_households[:] = [reader]
+
+
 def prepared_count(user: Any, picker: PlacePicker) -> int | None:
     """The area's household count from the prepared figures, when it is large and exact.
 
     None when the figure does not apply (no single area; households reached
     through representative links, which no subtree figure covers; a figure the
-    user may not read) or when the area is small enough to count directly.
+    user may not read; no app provides figures) or when the area is small enough
+    to count directly.
     """
-    from grassroots.analytics.selectors import place_figures
-
     scope = scope_for(user)
     if picker.area is None or (scope.representative_ids and not scope.everything):
         return None
-    if not scope.covers_place_path(picker.area.path):
+    if not scope.covers_place_path(picker.area.path) or not _prepared_households:
         return None
-    figures = place_figures(user, picker.area.path)
-    if figures is None or figures.households < ROLLUP_COUNT_ABOVE:
+    households = _prepared_households[0](user, picker.area.path)
+    if households is None or households < ROLLUP_COUNT_ABOVE:
         return None
-    return figures.households
+    return households
 
 
 def freshness(last_visit_at: dt.datetime | None) -> tuple[str, int | None]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from grassroots.core.api import ScopedPrimaryKeyRelatedField
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import scope_for
 from grassroots.grid.models import (
@@ -26,47 +26,7 @@ from grassroots.grid.models import (
     Visit,
 )
 
-# --- shared building blocks (party and accounts serializers reuse them) ------
-
-
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related id the caller can see; anything else is 'does not exist' (400).
-
-    The candidate queryset is built per request from `visible_to(user)`, so an
-    out-of-scope id is indistinguishable from a missing one. A place or
-    organisation must moreover lie inside the caller's area, not merely above it.
-    """
-
-    def __init__(self, model: type[models.Model], **kwargs: Any) -> None:
-        self.scoped_model = model
-        # `.none()` only tells DRF (and the schema generator) the model; the real
-        # candidates come from get_queryset below.
-        kwargs.setdefault("queryset", model._default_manager.none())
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> models.QuerySet:
-        return self.scoped_model._default_manager.visible_to(self._user())
-
-    def _user(self) -> Any:
-        return getattr(self.context.get("request"), "user", None)
-
-    def to_internal_value(self, data: Any) -> Any:
-        obj = super().to_internal_value(data)
-        # Places and organisations above the caller's area are visible (breadcrumbs,
-        # tree roots) but are never a target to write under or into.
-        if not self._reaches(obj):
-            self.fail("does_not_exist", pk_value=data)
-        return obj
-
-    def _reaches(self, obj: Any) -> bool:
-        from grassroots.party.models import Organization
-
-        scope = scope_for(self._user())
-        if isinstance(obj, Place):
-            return scope.covers_place_path(obj.path)
-        if isinstance(obj, Organization):
-            return scope.covers_org_path(obj.path)
-        return True
+# --- shared building blocks ---------------------------------------------------
 
 
 def can_see_sensitive(context: dict[str, Any]) -> bool:

@@ -82,6 +82,10 @@ class Organization(MP_Node):
     def __str__(self) -> str:
         return self.name
 
+    def reached_by(self, scope: Scope) -> bool:
+        """True when the scope reaches into this organisation (not merely above it)."""
+        return scope.covers_org_path(self.path)
+
 
 class MemberQuerySet(ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> models.QuerySet:

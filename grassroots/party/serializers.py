@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from grassroots.core.api import ScopedPrimaryKeyRelatedField
 from grassroots.grid.models import Place
-from grassroots.grid.serializers import ScopedPrimaryKeyRelatedField
 from grassroots.party.models import (
     GuidanceAssignment,
     GuidanceVisit,

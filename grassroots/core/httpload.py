@@ -1,4 +1,4 @@
-"""A small HTTP load generator (standard library only, so CI needs nothing extra).
+"""A small HTTP load generator for the benchmarks (core.bench), standard library only.
 
 Gunicorn's sync workers close the connection after each response, so each
 request opens a new connection; threads overlap them. The client shares the
