@@ -1,4 +1,4 @@
-"""Users and role assignments."""
+"""Users, role assignments and API tokens."""
 
 from __future__ import annotations
 
@@ -7,20 +7,28 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from grassroots.accounts.models import RoleAssignment, User
 from grassroots.core import audit
+from grassroots.core.actors import Actor
+from grassroots.core.audit import Action
 from grassroots.core.roles import Role
 from grassroots.core.scoping import forget_scope, scope_for
 
 
-def _can_manage(actor: Any) -> bool:
+def _can_manage(actor: Actor) -> bool:
     return actor is None or scope_for(actor).everything or Role.TOWN_ADMIN in scope_for(actor).roles
 
 
 @transaction.atomic
 def user_create(
-    *, actor: Any, username: str, password: str, display_name: str = "", is_superuser: bool = False
+    *,
+    actor: Actor,
+    username: str,
+    password: str,
+    display_name: str = "",
+    is_superuser: bool = False,
 ) -> User:
     """Create a login. `actor=None` is the system (demo loader, CLI)."""
     if not _can_manage(actor):
@@ -34,13 +42,15 @@ def user_create(
         is_superuser=is_superuser,
         is_staff=is_superuser,
     )
-    audit.record(actor=actor, action="accounts.user_created", obj=user, data={"username": username})
+    audit.record(
+        actor=actor, action=Action.ACCOUNTS_USER_CREATED, obj=user, data={"username": username}
+    )
     return user
 
 
 @transaction.atomic
 def role_grant(
-    *, actor: Any, user: User, role: str, place: Any = None, organization: Any = None
+    *, actor: Actor, user: User, role: str, place: Any = None, organization: Any = None
 ) -> RoleAssignment:
     if not _can_manage(actor):
         raise ValidationError(_("Only a town administrator can grant roles."))
@@ -61,5 +71,14 @@ def role_grant(
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     forget_scope(user)
-    audit.record(actor=actor, action="accounts.role_granted", obj=user, data={"role": role})
+    audit.record(actor=actor, action=Action.ACCOUNTS_ROLE_GRANTED, obj=user, data={"role": role})
     return ra
+
+
+@transaction.atomic
+def token_issue(*, actor: Actor, user: User) -> Token:
+    """The user's API token; a newly created one is audited (tokens are credentials)."""
+    token, created = Token.objects.get_or_create(user=user)
+    if created:
+        audit.record(actor=actor, action=Action.ACCOUNTS_TOKEN_CREATED, obj=user)
+    return token

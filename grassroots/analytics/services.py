@@ -27,6 +27,8 @@ from django.utils import timezone
 
 from grassroots.analytics.models import ORG_COUNTERS, PLACE_COUNTERS, OrgFigures, PlaceFigures
 from grassroots.core import audit, clock
+from grassroots.core.actors import Actor
+from grassroots.core.audit import Action
 from grassroots.grid.models import Household, Place, Representative, Resident, Visit
 from grassroots.party.models import Member, Organization
 
@@ -215,13 +217,13 @@ def _rebuild_orgs(w: Windows) -> int:
 
 
 @transaction.atomic
-def rebuild(*, actor: Any = None, now: dt.datetime | None = None) -> RebuildSummary:
+def rebuild(*, actor: Actor = None, now: dt.datetime | None = None) -> RebuildSummary:
     """Recompute every prepared figure from the base tables."""
     w = windows(now)
     summary = RebuildSummary(places=_rebuild_places(w), organizations=_rebuild_orgs(w))
     audit.record(
         actor=actor,
-        action="analytics.rebuilt",
+        action=Action.ANALYTICS_REBUILT,
         data={"places": summary.places, "organizations": summary.organizations},
     )
     return summary

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core import audit, calendar
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent, CalendarDay
 from grassroots.core.roles import Cap, Role
 from grassroots.core.scoping import ScopedQuerySet, scope_for
@@ -85,7 +86,7 @@ class TownAdminEditable(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         audit.record(
             actor=request.user,
-            action=f"admin.{obj._meta.model_name}_{'changed' if change else 'added'}",
+            action=Action.ADMIN_CHANGED if change else Action.ADMIN_ADDED,
             obj=obj,
             data={"fields": list(form.changed_data)},
         )
@@ -93,7 +94,7 @@ class TownAdminEditable(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         audit.record(
             actor=request.user,
-            action=f"admin.{obj._meta.model_name}_deleted",
+            action=Action.ADMIN_DELETED,
             obj=obj,
             data={"repr": str(obj)},
         )

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.grid.services import clean_phone
 from grassroots.notify.models import Preference
 
 
@@ -60,8 +61,6 @@ class PreferenceForm(forms.Form):
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"].strip()
         if value:
-            from grassroots.grid.services import clean_phone
-
             value = clean_phone(value)
         return value
 

@@ -1,4 +1,4 @@
-"""Writing notices, reading them, preferences, and delivering them over each channel.
+"""Writing notices, reading them, and preferences (delivery itself: notify.delivery).
 
 `notify()` is the one entry point every capability calls. It records notices in
 the caller's transaction (so a rolled-back sweep leaves no notice behind) and
@@ -15,23 +15,14 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from grassroots.core import audit, clock, personal
+from grassroots.core.actors import Actor
+from grassroots.core.audit import Action
 from grassroots.notify import channels
 from grassroots.notify.models import Channel, Delivery, Notice, Preference, TownWebhook
-
-MAX_ATTEMPTS = 6
-BACKOFF_BASE = dt.timedelta(minutes=1)
-# A claimed delivery is hidden from other workers for this long; if the worker
-# dies mid-send the row becomes due again after the lease and is retried.
-LEASE = dt.timedelta(minutes=5)
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    """1, 2, 4, 8, 16 minutes after the 1st, 2nd, … failed attempt."""
-    return BACKOFF_BASE * (2 ** max(attempts - 1, 0))
+from grassroots.notify.tasks import deliver_task
 
 
 def _user_ids(recipients: Iterable[Any]) -> list[int]:
@@ -76,81 +67,35 @@ def notify(
     (the unique constraint decides, so two racing sweeps cannot both record it).
     """
     user_ids = _user_ids(recipients)
-    if not user_ids:
-        return 0
-    now = clock.now()
-    object_type = ContentType.objects.get_for_model(obj) if obj is not None else None
-    object_id = str(obj.pk) if obj is not None else ""
-    if key is not None:
+    if key is not None and user_ids:
         already = set(
             Notice.objects.filter(key=key, recipient_id__in=user_ids).values_list(
                 "recipient_id", flat=True
             )
         )
         user_ids = [u for u in user_ids if u not in already]
-    created: list[Notice] = []
+    if not user_ids:
+        return 0
+    now = clock.now()
     with transaction.atomic():
-        for user_id in user_ids:
-            notice = Notice(
-                recipient_id=user_id,
-                kind=kind[:64],
-                title=title[:200],
-                body=body,
-                url=url[:500],
-                object_type=object_type,
-                object_id=object_id,
-                key=key,
-                created_at=now,
-            )
-            try:
-                # A savepoint per row: a concurrent duplicate only skips that row.
-                with transaction.atomic():
-                    notice.save(force_insert=True)
-            except IntegrityError:
-                if key is None:
-                    raise
-                continue
-            created.append(notice)
+        created = _record(
+            user_ids,
+            kind=kind[:64],
+            title=title[:200],
+            body=body,
+            url=url[:500],
+            object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+            object_id=str(obj.pk) if obj is not None else "",
+            key=key,
+            created_at=now,
+        )
         if not created:
             return 0
-        prefs = {
-            p.user_id: p
-            for p in Preference.objects.filter(user_id__in=[n.recipient_id for n in created])
-        }
-        deliveries: list[Delivery] = []
-        for notice in created:
-            deliveries.append(
-                Delivery(
-                    notice=notice,
-                    channel=Channel.INAPP,
-                    status=Delivery.Status.SENT,
-                    attempts=1,
-                    sent_at=now,
-                    created_at=now,
-                )
-            )
-            for channel in _channels_for(prefs.get(notice.recipient_id), kind):
-                deliveries.append(
-                    Delivery(notice=notice, channel=channel, next_attempt_at=now, created_at=now)
-                )
-        town_id = getattr(obj, "town_id", None) if obj is not None else None
-        if town_id:
-            for hook in TownWebhook.objects.filter(town_id=town_id, enabled=True):
-                if hook.wants(kind):
-                    # One message per group chat, not one per recipient.
-                    deliveries.append(
-                        Delivery(
-                            notice=created[0],
-                            channel=hook.channel,
-                            town_webhook=hook,
-                            next_attempt_at=now,
-                            created_at=now,
-                        )
-                    )
+        deliveries = _deliveries(created, kind, getattr(obj, "town_id", None), now)
         Delivery.objects.bulk_create(deliveries)
         audit.record(
             actor=None,
-            action="notify.notice",
+            action=Action.NOTIFY_NOTICE_SENT,
             obj=obj,
             object_type="" if obj is not None else "notify.notice",
             object_id="" if obj is not None else created[0].pk,
@@ -158,106 +103,88 @@ def notify(
         )
     pending = [d.pk for d in deliveries if d.status == Delivery.Status.PENDING]
     if pending:
-        transaction.on_commit(lambda: _enqueue(pending))
+        transaction.on_commit(lambda: deliver_task(pending))
     return len(created)
 
 
-def _enqueue(delivery_ids: list[int]) -> None:
-    from grassroots.notify.tasks import deliver_task
-
-    deliver_task(delivery_ids)
-
-
-# --- delivery ----------------------------------------------------------------
-
-
-def _send(delivery: Delivery) -> None:
-    notice = delivery.notice
-    args = (notice.title, notice.body, notice.url)
-    hook = delivery.town_webhook
-    if hook is not None:
-        if delivery.channel == Channel.WECOM:
-            channels.send_wecom(hook.url, *args)
-        else:
-            channels.send_dingtalk(hook.url, hook.secret, *args)
-        return
-    pref = Preference.objects.filter(user_id=notice.recipient_id).first()
-    if pref is None:
-        raise channels.DeliveryError("no preferences")
-    if delivery.channel == Channel.EMAIL:
-        channels.send_email(pref.email or notice.recipient.email, *args)
-    elif delivery.channel == Channel.WECOM:
-        channels.send_wecom(pref.wecom_webhook, *args)
-    elif delivery.channel == Channel.DINGTALK:
-        channels.send_dingtalk(pref.dingtalk_webhook, pref.dingtalk_secret, *args)
-    elif delivery.channel == Channel.SMS:
-        channels.send_sms(pref.phone, *args)
-    else:
-        raise channels.DeliveryError(f"unknown channel {delivery.channel}")
+def _record(user_ids: list[int], **fields: Any) -> list[Notice]:
+    """Insert one notice per recipient; return those that were new."""
+    created: list[Notice] = []
+    for user_id in user_ids:
+        notice = Notice(recipient_id=user_id, **fields)
+        try:
+            # A savepoint per row: a concurrent duplicate only skips that row.
+            with transaction.atomic():
+                notice.save(force_insert=True)
+        except IntegrityError:
+            if fields["key"] is None:
+                raise
+            continue
+        created.append(notice)
+    return created
 
 
-def attempt_delivery(delivery_id: int) -> str:
-    """Claim one due delivery, send it, record the outcome; returns the resulting status.
-
-    The claim is a conditional UPDATE, so of two workers racing for a row only
-    one sends; sending happens outside any transaction.
-    """
-    now = clock.now()
-    claimed = Delivery.objects.filter(
-        pk=delivery_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE)
-    if not claimed:
-        return "skipped"
-    delivery = Delivery.objects.select_related("notice__recipient", "town_webhook").get(
-        pk=delivery_id
-    )
-    try:
-        _send(delivery)
-    except channels.DeliveryError as exc:
-        failed = delivery.attempts >= MAX_ATTEMPTS
-        Delivery.objects.filter(pk=delivery_id).update(
-            status=Delivery.Status.FAILED if failed else Delivery.Status.PENDING,
-            last_error=str(exc)[:500],
-            next_attempt_at=None if failed else clock.now() + backoff(delivery.attempts),
+def _deliveries(
+    created: list[Notice], kind: str, town_id: int | None, now: dt.datetime
+) -> list[Delivery]:
+    """The in-app copy (sent at once), each channel a recipient chose, the town's robots."""
+    prefs = {
+        p.user_id: p
+        for p in Preference.objects.filter(user_id__in=[n.recipient_id for n in created])
+    }
+    deliveries: list[Delivery] = []
+    for notice in created:
+        deliveries.append(
+            Delivery(
+                notice=notice,
+                channel=Channel.INAPP,
+                status=Delivery.Status.SENT,
+                attempts=1,
+                sent_at=now,
+                created_at=now,
+            )
         )
-        return Delivery.Status.FAILED if failed else "retry"
-    Delivery.objects.filter(pk=delivery_id).update(
-        status=Delivery.Status.SENT, sent_at=clock.now(), last_error="", next_attempt_at=None
-    )
-    return Delivery.Status.SENT
-
-
-def deliver_due(*, limit: int = 500) -> int:
-    """Send every pending delivery whose time has come; returns how many were attempted."""
-    due = list(
-        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=clock.now())
-        .order_by("next_attempt_at")[:limit]
-        .values_list("pk", flat=True)
-    )
-    return sum(attempt_delivery(pk) != "skipped" for pk in due)
+        for channel in _channels_for(prefs.get(notice.recipient_id), kind):
+            deliveries.append(
+                Delivery(notice=notice, channel=channel, next_attempt_at=now, created_at=now)
+            )
+    if town_id:
+        for hook in TownWebhook.objects.filter(town_id=town_id, enabled=True):
+            if hook.wants(kind):
+                # One message per group chat, not one per recipient.
+                deliveries.append(
+                    Delivery(
+                        notice=created[0],
+                        channel=hook.channel,
+                        town_webhook=hook,
+                        next_attempt_at=now,
+                        created_at=now,
+                    )
+                )
+    return deliveries
 
 
 # --- reading -------------------------------------------------------------------
 
 
 @transaction.atomic
-def notice_mark_read(*, actor: Any, notice: Notice) -> bool:
+def notice_mark_read(*, actor: Actor, notice: Notice) -> bool:
     if notice.recipient_id != getattr(actor, "pk", None):
         raise ValidationError(_("This notice is not yours."))
     changed = Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=clock.now())
     if changed:
-        audit.record(actor=actor, action="notify.read", obj=notice)
+        audit.record(actor=actor, action=Action.NOTIFY_NOTICE_READ, obj=notice)
     notice.refresh_from_db(fields=["read_at"])
     return bool(changed)
 
 
 @transaction.atomic
-def notices_mark_all_read(*, actor: Any) -> int:
+def notices_mark_all_read(*, actor: Actor) -> int:
     changed = Notice.objects.visible_to(actor).unread().update(read_at=clock.now())
     if changed:
         audit.record(
             actor=actor,
-            action="notify.read_all",
+            action=Action.NOTIFY_ALL_READ,
             object_type="accounts.user",
             object_id=actor.pk,
             data={"count": changed},
@@ -290,7 +217,7 @@ def preference_for(user: Any) -> Preference:
 
 
 @transaction.atomic
-def preference_update(*, actor: Any, phone: str | None = None, **values: Any) -> Preference:
+def preference_update(*, actor: Actor, phone: str | None = None, **values: Any) -> Preference:
     """Set the actor's own channel preferences (nobody edits someone else's)."""
     unknown = set(values) - set(PREFERENCE_FIELDS)
     if unknown:
@@ -322,7 +249,7 @@ def preference_update(*, actor: Any, phone: str | None = None, **values: Any) ->
     pref.save()
     audit.record(
         actor=actor,
-        action="notify.preferences",
+        action=Action.NOTIFY_PREFERENCES_CHANGED,
         obj=pref,
         data={k: v for k, v in values.items() if k not in ("dingtalk_secret",)},
     )
@@ -330,7 +257,7 @@ def preference_update(*, actor: Any, phone: str | None = None, **values: Any) ->
 
 
 @transaction.atomic
-def town_webhook_save(*, actor: Any, hook: TownWebhook) -> TownWebhook:
+def town_webhook_save(*, actor: Actor, hook: TownWebhook) -> TownWebhook:
     """Create or change a town's robot (from the admin)."""
     try:
         channels.check_webhook_url(hook.url)
@@ -342,7 +269,7 @@ def town_webhook_save(*, actor: Any, hook: TownWebhook) -> TownWebhook:
     hook.save()
     audit.record(
         actor=actor,
-        action="notify.town_webhook." + ("create" if created else "update"),
+        action=Action.NOTIFY_WEBHOOK_CREATED if created else Action.NOTIFY_WEBHOOK_UPDATED,
         obj=hook,
         data={"town": hook.town_id, "channel": hook.channel, "enabled": hook.enabled},
     )

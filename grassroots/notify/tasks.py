@@ -5,14 +5,14 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from grassroots.notify import services
+from grassroots.notify import delivery
 
 
 @db_task()
 def deliver_task(delivery_ids: list[int]) -> list[str]:
-    return [services.attempt_delivery(pk) for pk in delivery_ids]
+    return [delivery.attempt_delivery(pk) for pk in delivery_ids]
 
 
 @db_periodic_task(crontab(minute="*"))
 def retry_due_deliveries() -> int:
-    return services.deliver_due()
+    return delivery.deliver_due()

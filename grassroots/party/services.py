@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from grassroots.core import audit, clock, personal
+from grassroots.core.actors import Actor
+from grassroots.core.audit import Action
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import scope_for
 from grassroots.core.services import require, require_reach, require_visible
@@ -43,7 +45,7 @@ def _town_of_place(place: Place | None) -> Place | None:
 @transaction.atomic
 def organization_create(
     *,
-    actor: Any,
+    actor: Actor,
     parent: Organization | None,
     kind: str,
     name: str,
@@ -82,14 +84,16 @@ def organization_create(
         if fields["town"] is None:
             fields["town"] = parent.town
         org = Organization.objects.add_child(parent, fields)
-    audit.record(actor=actor, action="party.organization_created", obj=org, data={"name": name})
+    audit.record(
+        actor=actor, action=Action.PARTY_ORGANIZATION_CREATED, obj=org, data={"name": name}
+    )
     return org
 
 
 @transaction.atomic
 def member_create(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     name: str,
     status: str = Member.Status.FULL,
@@ -118,14 +122,14 @@ def member_create(
     personal.assign(member, "phone", "phone", clean_phone(phone))
     personal.assign(member, "id_number", "id_number", clean_id_number(id_number))
     member.save()
-    audit.record(actor=actor, action="party.member_created", obj=member)
+    audit.record(actor=actor, action=Action.PARTY_MEMBER_CREATED, obj=member)
     return member
 
 
 @transaction.atomic
 def member_update(
     *,
-    actor: Any,
+    actor: Actor,
     member: Member,
     organization: Organization | None = None,
     status: str | None = None,
@@ -152,14 +156,14 @@ def member_update(
         personal.assign(member, "phone", "phone", clean_phone(phone))
         changed["phone"] = "changed"
     member.save()
-    audit.record(actor=actor, action="party.member_updated", obj=member, data=changed)
+    audit.record(actor=actor, action=Action.PARTY_MEMBER_UPDATED, obj=member, data=changed)
     return member
 
 
 @transaction.atomic
 def instructor_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     kind: str = Instructor.Kind.INSTRUCTOR,
     title: str = "",
@@ -174,13 +178,13 @@ def instructor_create(
     )
     personal.assign(instructor, "phone", "phone", clean_phone(phone))
     instructor.save()
-    audit.record(actor=actor, action="party.instructor_created", obj=instructor)
+    audit.record(actor=actor, action=Action.PARTY_INSTRUCTOR_CREATED, obj=instructor)
     return instructor
 
 
 @transaction.atomic
 def instructor_assign(
-    *, actor: Any, instructor: Instructor, organization: Organization, on: dt.date | None = None
+    *, actor: Actor, instructor: Instructor, organization: Organization, on: dt.date | None = None
 ) -> GuidanceAssignment:
     require(actor, Cap.EDIT_PARTY)
     require_reach(actor, organization)
@@ -195,13 +199,13 @@ def instructor_assign(
     assignment = GuidanceAssignment.objects.create(
         instructor=instructor, organization=organization, started_on=on or clock.today()
     )
-    audit.record(actor=actor, action="party.instructor_assigned", obj=assignment)
+    audit.record(actor=actor, action=Action.PARTY_INSTRUCTOR_ASSIGNED, obj=assignment)
     return assignment
 
 
 @transaction.atomic
 def instructor_unassign(
-    *, actor: Any, assignment: GuidanceAssignment, on: dt.date | None = None
+    *, actor: Actor, assignment: GuidanceAssignment, on: dt.date | None = None
 ) -> GuidanceAssignment:
     require(actor, Cap.EDIT_PARTY)
     require_reach(actor, assignment.organization)
@@ -209,14 +213,14 @@ def instructor_unassign(
         raise ValidationError(_("This assignment has already ended."))
     assignment.ended_on = on or clock.today()
     assignment.save(update_fields=["ended_on"])
-    audit.record(actor=actor, action="party.instructor_unassigned", obj=assignment)
+    audit.record(actor=actor, action=Action.PARTY_INSTRUCTOR_UNASSIGNED, obj=assignment)
     return assignment
 
 
 @transaction.atomic
 def guidance_visit_log(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     topic: str,
     notes: str = "",
@@ -241,7 +245,7 @@ def guidance_visit_log(
         created_at=clock.now(),
         is_demo=is_demo,
     )
-    audit.record(actor=actor, action="party.guidance_visit_logged", obj=visit)
+    audit.record(actor=actor, action=Action.PARTY_GUIDANCE_VISIT_LOGGED, obj=visit)
     return visit
 
 
@@ -275,7 +279,7 @@ class MemberRow:
 @transaction.atomic
 def organizations_bulk_create(
     *,
-    actor: Any,
+    actor: Actor,
     organizations: Sequence[OrganizationRow],
     members: Sequence[MemberRow],
     is_demo: bool = False,
@@ -344,5 +348,5 @@ def organizations_bulk_create(
         new_members.append(member)
     Member.objects.bulk_create(new_members, batch_size=batch_size)
     counts = {"organizations": len(created), "members": len(new_members)}
-    audit.record(actor=actor, action="party.organizations_imported", data=counts)
+    audit.record(actor=actor, action=Action.PARTY_ORGANIZATIONS_IMPORTED, data=counts)
     return counts

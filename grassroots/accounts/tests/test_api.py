@@ -11,6 +11,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
 from grassroots.testing import Town
 
@@ -68,11 +69,11 @@ def test_the_token_command_prints_a_stable_token_that_authenticates(town: Town) 
     call_command("token", "rita", stdout=out)
     key = out.getvalue().strip()
     assert key == Token.objects.get(user=town.rita).key
-    assert AuditEvent.objects.filter(action="accounts.token_created").count() == 1
+    assert AuditEvent.objects.filter(action=Action.ACCOUNTS_TOKEN_CREATED).count() == 1
     again = StringIO()
     call_command("token", "rita", stdout=again)
     assert again.getvalue().strip() == key
-    assert AuditEvent.objects.filter(action="accounts.token_created").count() == 1
+    assert AuditEvent.objects.filter(action=Action.ACCOUNTS_TOKEN_CREATED).count() == 1
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/me/").json()["username"] == "rita"

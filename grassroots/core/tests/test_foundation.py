@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from grassroots.core import calendar, clock, personal
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent, CalendarDay
 from grassroots.core.scoping import get_visible_or_404, minimal_prefixes
 from grassroots.core.services import reveal
@@ -44,7 +45,7 @@ def test_reveal_is_audited_and_needs_a_reason(town: Town) -> None:
         reveal(actor=town.sam, obj=town.household_a1, field="phone", reason="")
     value = reveal(actor=town.sam, obj=town.household_a1, field="phone", reason="上门核实")
     assert value == "13812345678"
-    event = AuditEvent.objects.get(action="personal.reveal")
+    event = AuditEvent.objects.get(action=Action.PERSONAL_REVEALED)
     assert (
         event.actor == town.sam and event.reason == "上门核实" and event.data == {"field": "phone"}
     )
@@ -56,7 +57,7 @@ def test_reveal_outside_scope_is_404(town: Town) -> None:
 
     with pytest.raises(Http404):
         reveal(actor=town.sam, obj=town.household_b1, field="phone", reason="好奇")
-    assert not AuditEvent.objects.filter(action="personal.reveal").exists()
+    assert not AuditEvent.objects.filter(action=Action.PERSONAL_REVEALED).exists()
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from grassroots.accounts import services as account_services
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
 from grassroots.core.roles import Role
 from grassroots.grid import services as grid
@@ -170,7 +171,7 @@ def test_a_secretary_creates_a_household_in_her_village_and_it_is_audited(
     assert "13711112222" not in resp.content.decode()
     household = Household.objects.get(code="A-003")
     assert household.representative == town.rep_a
-    assert audited("grid.household_created", town.sam)
+    assert audited(Action.GRID_HOUSEHOLD_CREATED, town.sam)
 
 
 def test_a_household_outside_scope_is_refused_and_never_created(town: Town, api_for: Any) -> None:
@@ -216,7 +217,7 @@ def test_a_household_is_updated_through_the_service_and_out_of_scope_updates_are
     assert resp.status_code == 200, resp.content
     assert resp.json()["head_name"] == "王大明二"
     assert resp.json()["phone"] == "138****3333"
-    assert audited("grid.household_updated", town.sam)
+    assert audited(Action.GRID_HOUSEHOLD_UPDATED, town.sam)
     other = sam.patch(f"/api/households/{town.household_b1.pk}/", {"size": 9}, format="json")
     assert other.status_code == 404
     town.household_b1.refresh_from_db()
@@ -231,7 +232,7 @@ def test_places_are_created_under_a_parent_in_scope_only(town: Town, api_for: An
         format="json",
     )
     assert ok.status_code == 201, ok.content
-    assert audited("grid.place_created", town.sam)
+    assert audited(Action.GRID_PLACE_CREATED, town.sam)
     refused = sam.post(
         "/api/places/",
         {"parent": town.village_b.pk, "kind": "group", "name": "越界组"},
@@ -251,7 +252,7 @@ def test_residents_are_created_in_scope_with_masked_id_numbers(town: Town, api_f
     assert ok.status_code == 201, ok.content
     assert ID_B not in ok.content.decode()
     assert ok.json()["id_number"].endswith("2345")
-    assert audited("grid.resident_created", town.sam)
+    assert audited(Action.GRID_RESIDENT_CREATED, town.sam)
     refused = sam.post(
         "/api/residents/", {"household": town.household_b1.pk, "name": "越界"}, format="json"
     )
@@ -274,7 +275,7 @@ def test_representatives_are_created_for_a_village_in_scope_only(town: Town, api
         "/api/representatives/", {"place": town.village_a.pk, "name": "新代表"}, format="json"
     )
     assert ok.status_code == 201, ok.content
-    assert audited("grid.representative_created", town.sam)
+    assert audited(Action.GRID_REPRESENTATIVE_CREATED, town.sam)
     refused = sam.post(
         "/api/representatives/", {"place": town.village_b.pk, "name": "越界代表"}, format="json"
     )
@@ -294,7 +295,7 @@ def test_relinking_a_household_keeps_history_with_one_active_link(town: Town, ap
     links = RepresentativeLink.objects.filter(household=town.household_a2)
     assert links.count() == 2
     assert links.filter(ended_at__isnull=True).get().representative == new_rep
-    assert audited("grid.representative_linked", town.sam)
+    assert audited(Action.GRID_REPRESENTATIVE_LINKED, town.sam)
     refused = sam.post(
         "/api/representative-links/",
         {"household": town.household_b1.pk, "representative": new_rep.pk},
@@ -313,7 +314,7 @@ def test_a_representative_logs_a_visit_to_her_household_only(town: Town, api_for
     assert resp.json()["representative"] == town.rep_b.pk
     town.household_b1.refresh_from_db()
     assert town.household_b1.last_visit_at is not None
-    assert audited("grid.visit_logged", town.rita)
+    assert audited(Action.GRID_VISIT_LOGGED, town.rita)
     refused = rita.post("/api/visits/", {"household": town.household_a1.pk}, format="json")
     assert refused.status_code == 400
     assert not Visit.objects.filter(household=town.household_a1).exists()
@@ -332,7 +333,7 @@ def test_reveal_returns_the_plain_phone_and_is_audited_with_the_reason(
     )
     assert resp.status_code == 200, resp.content
     assert resp.json() == {"field": "phone", "value": "13812345678"}
-    event = AuditEvent.objects.get(action="personal.reveal", actor=town.sam)
+    event = AuditEvent.objects.get(action=Action.PERSONAL_REVEALED, actor=town.sam)
     assert event.reason == "联系户主"
 
 
@@ -343,7 +344,7 @@ def test_reveal_needs_a_reason_and_a_field_of_that_resource(town: Town, api_for:
     assert sam.post(url, {"field": "phone", "reason": " "}, format="json").status_code == 400
     bad_field = {"field": "id_number", "reason": "核实身份"}
     assert sam.post(url, bad_field, format="json").status_code == 400
-    assert not AuditEvent.objects.filter(action="personal.reveal").exists()
+    assert not AuditEvent.objects.filter(action=Action.PERSONAL_REVEALED).exists()
 
 
 def test_reveal_outside_scope_is_404_and_without_the_capability_403(

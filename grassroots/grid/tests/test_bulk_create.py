@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from grassroots.core import personal
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
 from grassroots.grid import services
 from grassroots.grid.models import (
@@ -83,7 +84,7 @@ def rows(town: Town) -> list[HouseholdRow]:
 
 
 def test_rows_households_links_residents_and_tags_point_at_each_other(town: Town) -> None:
-    before = AuditEvent.objects.filter(action="grid.households_imported").count()
+    before = AuditEvent.objects.filter(action=Action.GRID_HOUSEHOLDS_IMPORTED).count()
     summary = services.households_bulk_create(actor=town.alice, town=town.town, rows=rows(town))
     assert (summary.households, summary.residents, summary.representatives_created) == (4, 2, 1)
     assert summary.links == 3
@@ -137,7 +138,7 @@ def test_rows_households_links_residents_and_tags_point_at_each_other(town: Town
     assert head.id_number_masked == "110105********002X"
     assert [t.name for t in head.tags.all()] == ["退役军人"]
     assert child.id_number == "" and child.id_number_hash == "" and list(child.tags.all()) == []
-    assert AuditEvent.objects.filter(action="grid.households_imported").count() == before + 1
+    assert AuditEvent.objects.filter(action=Action.GRID_HOUSEHOLDS_IMPORTED).count() == before + 1
 
 
 def test_records_created_afterwards_get_fresh_ids(town: Town) -> None:

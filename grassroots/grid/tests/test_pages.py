@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from grassroots.core import clock
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
 from grassroots.grid import services
 from grassroots.grid.models import Household, Visit
@@ -213,7 +214,7 @@ def test_reveal_shows_the_value_and_writes_an_audit_row(client_for: ClientFor, t
     assert form.status_code == 200 and 'name="reason"' in form.content.decode()
     response = sam.post(url, {"reason": "contact", "details": "核实走访"}, HTTP_HX_REQUEST="true")
     assert "13812345678" in response.content.decode()
-    event = AuditEvent.objects.get(action="personal.reveal")
+    event = AuditEvent.objects.get(action=Action.PERSONAL_REVEALED)
     assert event.actor == town.sam and event.object_id == str(town.household_a1.pk)
     assert "核实走访" in event.reason
 
@@ -224,7 +225,7 @@ def test_reveal_without_a_reason_reveals_nothing(client_for: ClientFor, town: To
     )
     response = client_for("sam").post(url, {"reason": ""})
     assert "430121199001011237" not in response.content.decode()
-    assert not AuditEvent.objects.filter(action="personal.reveal").exists()
+    assert not AuditEvent.objects.filter(action=Action.PERSONAL_REVEALED).exists()
 
 
 def test_reveal_out_of_scope_is_404(client_for: ClientFor, town: Town) -> None:
@@ -233,7 +234,7 @@ def test_reveal_out_of_scope_is_404(client_for: ClientFor, town: Town) -> None:
     assert client_for("oscar").get(url).status_code == 404
     bad_field = reverse("core:reveal", args=["grid.household", town.household_a1.pk, "address"])
     assert client_for("sam").get(bad_field).status_code == 404
-    assert not AuditEvent.objects.filter(action="personal.reveal").exists()
+    assert not AuditEvent.objects.filter(action=Action.PERSONAL_REVEALED).exists()
 
 
 def test_roles_without_reveal_get_no_button_and_403(client_for: ClientFor, town: Town) -> None:
@@ -250,7 +251,7 @@ def test_roles_without_reveal_get_no_button_and_403(client_for: ClientFor, town:
     )
     url = reverse("core:reveal", args=["grid.household", town.household_a1.pk, "phone"])
     assert hank_client.post(url, {"reason": "contact"}).status_code == 403
-    assert not AuditEvent.objects.filter(action="personal.reveal").exists()
+    assert not AuditEvent.objects.filter(action=Action.PERSONAL_REVEALED).exists()
 
 
 # --- my households and the visit form ------------------------------------------

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from grassroots.accounts.models import RoleAssignment, User
 from grassroots.core import calendar
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent, CalendarDay
 from grassroots.grid.models import Tag
 from grassroots.testing import Town
@@ -76,7 +77,9 @@ def test_town_admin_edits_a_calendar_day_and_deadlines_follow(client_for: Client
     assert response.status_code == 302, response.content.decode()[:2000]
     assert CalendarDay.objects.get(date=day).is_workday is False
     assert not calendar.is_workday(day)
-    assert AuditEvent.objects.filter(action="admin.calendarday_added").exists()
+    assert AuditEvent.objects.filter(
+        action=Action.ADMIN_ADDED, object_type="core.calendarday"
+    ).exists()
 
 
 def test_secretary_cannot_edit_the_calendar_or_tags(client_for: ClientFor) -> None:
@@ -101,7 +104,7 @@ def test_role_granted_in_the_admin_goes_through_the_service(
     )
     assert response.status_code == 302
     assert RoleAssignment.objects.get(user=newbie).place == town.village_b
-    assert AuditEvent.objects.filter(action="accounts.role_granted", actor=town.alice).exists()
+    assert AuditEvent.objects.filter(action=Action.ACCOUNTS_ROLE_GRANTED, actor=town.alice).exists()
     newbie.refresh_from_db()
     assert newbie.is_staff
 

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from grassroots.core import clock
 from grassroots.notify import channels, services
+from grassroots.notify.delivery import LEASE, MAX_ATTEMPTS, attempt_delivery, deliver_due
 from grassroots.notify.models import Delivery, Notice, Preference, TownWebhook
 from grassroots.testing import Town
 
@@ -199,21 +200,21 @@ def test_a_failing_robot_is_retried_with_backoff_then_marked_failed(
     assert delivery.next_attempt_at == T0 + dt.timedelta(minutes=1)
 
     clock.set_now(T0 + dt.timedelta(seconds=59))
-    assert services.deliver_due() == 0  # not due yet
+    assert deliver_due() == 0  # not due yet
     gaps = []
-    for _ in range(services.MAX_ATTEMPTS - 1):
+    for _ in range(MAX_ATTEMPTS - 1):
         delivery.refresh_from_db()
         gaps.append(delivery.next_attempt_at - clock.now())
         clock.set_now(delivery.next_attempt_at)
-        assert services.deliver_due() == 1
+        assert deliver_due() == 1
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == ("failed", services.MAX_ATTEMPTS)
+    assert (delivery.status, delivery.attempts) == ("failed", MAX_ATTEMPTS)
     assert delivery.next_attempt_at is None
-    assert len(robot.received) == services.MAX_ATTEMPTS
+    assert len(robot.received) == MAX_ATTEMPTS
     # Back-off doubles: 1, 2, 4, 8, 16 minutes.
     assert [round(g.total_seconds() / 60) for g in gaps[1:]] == [2, 4, 8, 16]
     clock.advance(dt.timedelta(days=1))
-    assert services.deliver_due() == 0
+    assert deliver_due() == 0
 
 
 def test_a_robot_that_recovers_gets_the_message_exactly_once(
@@ -226,9 +227,9 @@ def test_a_robot_that_recovers_gets_the_message_exactly_once(
         services.notify(recipients=[town.sam], kind="k", title="恢复")
     robot.status = 200
     clock.advance(dt.timedelta(minutes=1))
-    assert services.deliver_due() == 1
+    assert deliver_due() == 1
     clock.advance(dt.timedelta(hours=1))
-    assert services.deliver_due() == 0
+    assert deliver_due() == 0
     assert len(robot.received) == 2  # the failed try and the successful one
     assert Delivery.objects.get(channel="wecom").status == "sent"
 
@@ -244,18 +245,18 @@ def test_a_worker_killed_after_claiming_loses_nothing_and_sends_once(
     # A worker claims the row, then dies before sending.
     assert (
         Delivery.objects.filter(pk=delivery.pk, status="pending", next_attempt_at__lte=T0).update(
-            attempts=1, next_attempt_at=T0 + services.LEASE
+            attempts=1, next_attempt_at=T0 + LEASE
         )
         == 1
     )
     # Another worker must not send it while the claim is fresh…
-    assert services.attempt_delivery(delivery.pk) == "skipped"
-    assert services.deliver_due() == 0
+    assert attempt_delivery(delivery.pk) == "skipped"
+    assert deliver_due() == 0
     # …and picks it up once the lease has run out, exactly once.
-    clock.set_now(T0 + services.LEASE)
-    assert services.deliver_due() == 1
-    assert services.deliver_due() == 0
-    assert services.attempt_delivery(delivery.pk) == "skipped"
+    clock.set_now(T0 + LEASE)
+    assert deliver_due() == 1
+    assert deliver_due() == 0
+    assert attempt_delivery(delivery.pk) == "skipped"
     assert len(robot.received) == 1
 
 

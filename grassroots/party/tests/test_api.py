@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
 from grassroots.party import services as party
 from grassroots.party.models import (
@@ -133,7 +134,7 @@ def test_an_officer_creates_a_branch_under_the_committee_and_it_is_audited(
     assert resp.status_code == 201, resp.content
     created = Organization.objects.get(name="新党支部")
     assert created.path.startswith(town.committee.path) and created.depth == 2
-    assert audited("party.organization_created", town.olga)
+    assert audited(Action.PARTY_ORGANIZATION_CREATED, town.olga)
 
 
 def test_an_organisation_under_an_out_of_scope_parent_is_refused(town: Town, api_for: Any) -> None:
@@ -165,7 +166,7 @@ def test_a_secretary_adds_a_member_to_her_branch_with_masked_personal_data(
     text = resp.content.decode()
     assert "13566667777" not in text and ID_B not in text
     assert resp.json()["phone"] == "135****7777"
-    assert audited("party.member_created", town.sam)
+    assert audited(Action.PARTY_MEMBER_CREATED, town.sam)
     refused = sam.post(
         "/api/members/", {"organization": town.branch_b.pk, "name": "越界党员"}, format="json"
     )
@@ -188,7 +189,7 @@ def test_a_member_is_updated_in_scope_and_out_of_scope_updates_are_404(
     resp = sam.patch(f"/api/members/{town.member_a.pk}/", {"post": "organizer"}, format="json")
     assert resp.status_code == 200, resp.content
     assert resp.json()["post"] == "organizer"
-    assert audited("party.member_updated", town.sam)
+    assert audited(Action.PARTY_MEMBER_UPDATED, town.sam)
     other = sam.patch(f"/api/members/{town.member_b.pk}/", {"active": False}, format="json")
     assert other.status_code == 404
     town.member_b.refresh_from_db()
@@ -202,7 +203,7 @@ def test_instructors_are_created_by_party_editors_only(town: Town, api_for: Any)
         format="json",
     )
     assert ok.status_code == 201, ok.content
-    assert audited("party.instructor_created", town.olga)
+    assert audited(Action.PARTY_INSTRUCTOR_CREATED, town.olga)
     refused = api_for("oscar").post("/api/instructors/", {"name": "冒充"}, format="json")
     assert refused.status_code == 403
     assert not Instructor.objects.filter(name="冒充").exists()
@@ -218,11 +219,11 @@ def test_an_instructor_is_assigned_to_a_branch_in_scope_and_the_assignment_can_e
         format="json",
     )
     assert resp.status_code == 201, resp.content
-    assert audited("party.instructor_assigned", town.olga)
+    assert audited(Action.PARTY_INSTRUCTOR_ASSIGNED, town.olga)
     ended = olga.post(f"/api/guidance-assignments/{resp.json()['id']}/end/", {}, format="json")
     assert ended.status_code == 200, ended.content
     assert ended.json()["active"] is False
-    assert audited("party.instructor_unassigned", town.olga)
+    assert audited(Action.PARTY_INSTRUCTOR_UNASSIGNED, town.olga)
     again = olga.post(f"/api/guidance-assignments/{resp.json()['id']}/end/", {}, format="json")
     assert again.status_code == 400
 
@@ -246,7 +247,7 @@ def test_an_instructor_logs_guidance_for_his_branch_only(town: Town, api_for: An
     )
     assert ok.status_code == 201, ok.content
     assert ok.json()["instructor"] == town.instructor.pk
-    assert audited("party.guidance_visit_logged", town.ivan)
+    assert audited(Action.PARTY_GUIDANCE_VISIT_LOGGED, town.ivan)
     refused = ivan.post(
         "/api/guidance-visits/",
         {"organization": town.branch_a.pk, "topic": "越界"},
@@ -267,7 +268,7 @@ def test_an_officer_reveals_a_members_phone_with_a_reason(town: Town, api_for: A
     )
     assert resp.status_code == 200, resp.content
     assert resp.json() == {"field": "phone", "value": "13500000001"}
-    assert audited("personal.reveal", town.olga)
+    assert audited(Action.PERSONAL_REVEALED, town.olga)
 
 
 def test_member_reveal_is_403_without_the_capability_and_404_outside_scope(
@@ -292,7 +293,7 @@ def test_member_reveal_is_403_without_the_capability_and_404_outside_scope(
         .status_code
         == 400
     )
-    assert not AuditEvent.objects.filter(action="personal.reveal").exists()
+    assert not AuditEvent.objects.filter(action=Action.PERSONAL_REVEALED).exists()
 
 
 def test_no_party_response_contains_a_plain_phone_or_id_number(town: Town, api_for: Any) -> None:

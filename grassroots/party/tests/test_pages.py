@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from grassroots.core import clock
+from grassroots.core.audit import Action
 from grassroots.party import services
 from grassroots.party.models import GuidanceVisit
 from grassroots.testing import Town
@@ -97,7 +98,7 @@ def test_member_reveal_is_audited(client_for: ClientFor, town: Town) -> None:
     url = reverse("core:reveal", args=["party.member", town.member_a.pk, "phone"])
     response = client_for("olga").post(url, {"reason": "contact"})
     assert "13500000001" in response.content.decode()
-    assert AuditEvent.objects.filter(action="personal.reveal", actor=town.olga).count() == 1
+    assert AuditEvent.objects.filter(action=Action.PERSONAL_REVEALED, actor=town.olga).count() == 1
     assert client_for("ivan").post(url, {"reason": "contact"}).status_code == 404
 
 

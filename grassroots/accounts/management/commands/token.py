@@ -5,20 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from grassroots.accounts.models import User
-from grassroots.core import audit
-
-
-@transaction.atomic
-def token_issue(*, actor: Any, user: User) -> Token:
-    """The user's token; a newly created one is audited (tokens are credentials)."""
-    token, created = Token.objects.get_or_create(user=user)
-    if created:
-        audit.record(actor=actor, action="accounts.token_created", obj=user)
-    return token
+from grassroots.accounts.services import token_issue
 
 
 class Command(BaseCommand):
