@@ -7,7 +7,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from grassroots.accounts import api as accounts_api
-from grassroots.analytics import api as analytics_api
 from grassroots.cases import api as cases_api
 from grassroots.core import views as core_views
 from grassroots.exchange import api as exchange_api
@@ -24,7 +23,6 @@ for module in (
     accounts_api,
     exchange_api,
     notify_api,
-    analytics_api,
 ):
     module.register(router)
 

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core import clock
+from grassroots.core.personal import lookup_hash, normalize
 from grassroots.core.widgets import AllYesNoSelect
 from grassroots.grid.models import (
     Household,
@@ -79,8 +80,6 @@ class HouseholdFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        from grassroots.core.personal import lookup_hash, normalize
-
         q = Q(code__icontains=value) | Q(head_name__icontains=value) | Q(address__icontains=value)
         digits = normalize(value)
         if digits.isdigit() and len(digits) >= 7:

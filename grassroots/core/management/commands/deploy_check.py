@@ -8,6 +8,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from grassroots.core import personal
 
 
 class Command(BaseCommand):
@@ -27,14 +30,10 @@ class Command(BaseCommand):
         except Exception as exc:  # noqa: BLE001 - report any connection failure
             problems.append(f"database unreachable: {exc}")
         else:
-            from django.db.migrations.executor import MigrationExecutor
-
             executor = MigrationExecutor(connection)
             plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
             if plan:
                 problems.append(f"{len(plan)} migrations not applied; run `grassroots migrate`")
-        from grassroots.core import personal
-
         try:
             personal.decrypt(personal.encrypt("check"))
         except Exception as exc:  # noqa: BLE001
