@@ -1,6 +1,7 @@
 """Domain events: how a lower app tells the apps above it that something changed.
 
-`core` and the domain apps form layers (core ← grid ← party ← accounts ← … ← analytics, home).
+`core` and the domain apps form layers (core ← grid ← party ← accounts ← notify ← cases ←
+open311 / analytics / exchange ← demo / bench / home; the gate is core/tests/test_layers.py).
 A lower app never imports a higher one; when it changes something a higher app keeps
 figures or notices about (a household added, a visit logged, a case closed), it calls
 `emit(Event.X, **payload)` and the higher app subscribes from its `AppConfig.ready()`.

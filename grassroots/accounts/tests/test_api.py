@@ -11,6 +11,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from grassroots.accounts import services
 from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
 from grassroots.testing import Town
@@ -77,6 +78,13 @@ def test_the_token_command_prints_a_stable_token_that_authenticates(town: Town) 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/me/").json()["username"] == "rita"
+
+
+def test_token_issue_audits_a_new_token_with_its_actor_and_reuses_it(town: Town) -> None:
+    token = services.token_issue(actor=town.alice, user=town.sam)
+    assert services.token_issue(actor=town.alice, user=town.sam) == token
+    event = AuditEvent.objects.get(action=Action.ACCOUNTS_TOKEN_CREATED)
+    assert (event.actor, event.object_id) == (town.alice, str(town.sam.pk))
 
 
 def test_the_token_command_refuses_an_unknown_user(town: Town) -> None:

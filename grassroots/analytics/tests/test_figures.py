@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from grassroots.analytics import selectors, services
 from grassroots.analytics.models import ORG_COUNTERS, PLACE_COUNTERS, OrgFigures, PlaceFigures
 from grassroots.core import clock
+from grassroots.grid import selectors as grid_selectors
 from grassroots.grid import services as grid
 from grassroots.grid.models import Place
 from grassroots.grid.services import HouseholdRow, ResidentRow
@@ -163,3 +164,13 @@ def test_the_nightly_task_rebuilds_the_figures(town: Town) -> None:
     PlaceFigures.objects.filter(path=town.town.path).update(households=99)
     nightly_rollup.call_local()
     assert PlaceFigures.objects.get(path=town.town.path).households == 4
+
+
+def test_analytics_provides_grid_with_the_prepared_household_count_it_may_read(
+    town: Town,
+) -> None:
+    services.rebuild()
+    assert grid_selectors._prepared_households == [selectors.prepared_households]
+    assert selectors.prepared_households(town.alice, town.town.path) == 4
+    assert selectors.prepared_households(town.sam, town.village_a.path) == 2
+    assert selectors.prepared_households(town.oscar, town.town.path) is None
