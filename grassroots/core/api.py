@@ -46,7 +46,8 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self) -> models.QuerySet:
-        return self.scoped_model._default_manager.visible_to(self._user())
+        manager: Any = self.scoped_model._default_manager  # built from a ScopedQuerySet
+        return manager.visible_to(self._user())
 
     def _user(self) -> Any:
         return getattr(self.context.get("request"), "user", None)
