@@ -20,7 +20,8 @@ def require(actor: Any, capability: str) -> None:
 
 def require_visible(actor: Any, obj: models.Model) -> None:
     """Raise 404 (never 403) when obj is outside the actor's scope."""
-    if not type(obj).objects.visible_to(actor).filter(pk=obj.pk).exists():
+    model: Any = type(obj)  # a scoped model: `visible_to` is on its manager
+    if not model.objects.visible_to(actor).filter(pk=obj.pk).exists():
         raise Http404
 
 
