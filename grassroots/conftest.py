@@ -9,9 +9,11 @@ import coverage
 import pytest
 from django.db import connections
 from django.test import Client
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from grassroots.core import clock
+from grassroots.accounts.models import User
+from grassroots.core import clock, memo
 from grassroots.testing import Town, build_town
 
 
@@ -30,8 +32,6 @@ def town(db: None) -> Town:
 def client_for(town: Town) -> object:
     """client_for("rita") → a logged-in page client."""
 
-    from grassroots.accounts.models import User
-
     def make(username: str) -> Client:
         # force_login: django-axes refuses Client.login(), which has no request.
         c = Client()
@@ -44,9 +44,6 @@ def client_for(town: Town) -> object:
 @pytest.fixture
 def api_for(town: Town) -> object:
     """api_for("rita") → an API client authenticated with rita's token."""
-    from rest_framework.authtoken.models import Token
-
-    from grassroots.accounts.models import User
 
     def make(username: str) -> APIClient:
         token, _ = Token.objects.get_or_create(user=User.objects.get(username=username))
@@ -101,8 +98,6 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fresh_memos() -> Iterator[None]:
     """Process memos (core.memo) start empty in every test: ids are reused between tests."""
-    from grassroots.core import memo
-
     memo.clear_all()
     yield
     memo.clear_all()
