@@ -12,8 +12,8 @@ run: $(STAMP)  ## set up, load the demo town once, serve on http://127.0.0.1:$${
 	$(BIN)/grassroots demo
 	$(BIN)/grassroots serve
 
-test: $(STAMP)  ## the whole suite; DATABASE_URL=postgres://… runs it on PostgreSQL
-	$(BIN)/pytest
+test: $(STAMP)  ## the whole suite under coverage, held to its floors (conftest.py); DATABASE_URL=postgres://… runs it on PostgreSQL
+	$(BIN)/coverage run -m pytest --coverage-floors
 
 test-fast: $(STAMP)  ## everything but the browser tests
 	$(BIN)/pytest -m "not browser"
@@ -23,6 +23,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy grassroots/core grassroots/accounts
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -52,4 +53,4 @@ messages: $(STAMP)  ## refresh every app's zh_Hans catalogue (then fill the new 
 	cd grassroots && DJANGO_SETTINGS_MODULE=grassroots.settings ../$(BIN)/django-admin compilemessages -v0
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3* var/static
+	rm -rf $(VENV) var/*.sqlite3* var/static .coverage .mypy_cache

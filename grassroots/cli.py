@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 ALIASES = {
     "import": "import_data",
     "export": "export_data",
@@ -19,8 +21,6 @@ ALIASES = {
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.settings")
-    from django.core.management import execute_from_command_line
-
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(
             "usage: grassroots COMMAND [ARGS]\n\n"

@@ -63,7 +63,17 @@ def make_user(username: str, **kwargs: Any) -> User:
 
 
 def build_town() -> Town:
+    """The persona town; the parts are built in this order (ids and the audit log rely on it)."""
     root = make_user("root", is_superuser=True)
+    parts: dict[str, Any] = {"root": root}
+    parts.update(_places(root))
+    parts.update(_households(root, parts))
+    parts.update(_party(root, parts))
+    parts.update(_personas(root, parts))
+    return Town(**parts)
+
+
+def _places(root: User) -> dict[str, Place]:
     town = grid.place_create(
         actor=root, parent=None, kind=Place.Kind.TOWN, name="测试镇", code="430121100000"
     )
@@ -72,17 +82,28 @@ def build_town() -> Town:
     group_a1 = grid.place_create(actor=root, parent=village_a, kind=Place.Kind.GROUP, name="一组")
     group_a2 = grid.place_create(actor=root, parent=village_a, kind=Place.Kind.GROUP, name="二组")
     group_b1 = grid.place_create(actor=root, parent=village_b, kind=Place.Kind.GROUP, name="一组")
+    return {
+        "town": town,
+        "village_a": village_a,
+        "village_b": village_b,
+        "group_a1": group_a1,
+        "group_a2": group_a2,
+        "group_b1": group_b1,
+    }
 
+
+def _households(root: User, p: dict[str, Any]) -> dict[str, Any]:
+    """Rita (representative in village B) with the representatives, households, residents."""
     rita = make_user("rita", display_name="代表丽塔")
     rep_a = grid.representative_create(
-        actor=root, village=village_a, name="张代表", phone="13800000001"
+        actor=root, village=p["village_a"], name="张代表", phone="13800000001"
     )
     rep_b = grid.representative_create(
-        actor=root, village=village_b, name="丽塔", phone="13800000002", user=rita
+        actor=root, village=p["village_b"], name="丽塔", phone="13800000002", user=rita
     )
     h_a1 = grid.household_create(
         actor=root,
-        group=group_a1,
+        group=p["group_a1"],
         code="A-001",
         head_name="王大明",
         phone="13812345678",
@@ -92,7 +113,7 @@ def build_town() -> Town:
     )
     h_a2 = grid.household_create(
         actor=root,
-        group=group_a2,
+        group=p["group_a2"],
         code="A-002",
         head_name="李小红",
         phone="13912345678",
@@ -102,7 +123,7 @@ def build_town() -> Town:
     )
     h_b1 = grid.household_create(
         actor=root,
-        group=group_b1,
+        group=p["group_b1"],
         code="B-001",
         head_name="赵铁柱",
         phone="13712345678",
@@ -112,7 +133,7 @@ def build_town() -> Town:
     )
     h_b2 = grid.household_create(
         actor=root,
-        group=group_b1,
+        group=p["group_b1"],
         code="B-002",
         head_name="钱多多",
         phone="13612345678",
@@ -128,27 +149,38 @@ def build_town() -> Town:
         phone="13812345678",
     )
     grid.resident_create(actor=root, household=h_b1, name="赵铁柱", relation="head", id_number=ID_B)
+    return {
+        "rita": rita,
+        "rep_a": rep_a,
+        "rep_b": rep_b,
+        "household_a1": h_a1,
+        "household_a2": h_a2,
+        "household_b1": h_b1,
+        "household_b2": h_b2,
+    }
 
+
+def _party(root: User, p: dict[str, Any]) -> dict[str, Any]:
     committee = party.organization_create(
         actor=root,
         parent=None,
         kind=Organization.Kind.COMMITTEE,
         name="中共测试镇委员会",
-        place=town,
+        place=p["town"],
     )
     branch_a = party.organization_create(
         actor=root,
         parent=committee,
         kind=Organization.Kind.BRANCH,
         name="明月村党支部",
-        place=village_a,
+        place=p["village_a"],
     )
     branch_b = party.organization_create(
         actor=root,
         parent=committee,
         kind=Organization.Kind.BRANCH,
         name="上杉市村党支部",
-        place=village_b,
+        place=p["village_b"],
     )
     branch_firm = party.organization_create(
         actor=root,
@@ -156,7 +188,7 @@ def build_town() -> Town:
         kind=Organization.Kind.BRANCH,
         name="测试科技有限公司党支部",
         org_type=Organization.OrgType.TWO_NEW,
-        place=town,
+        place=p["town"],
     )
     member_a = party.member_create(
         actor=root,
@@ -173,47 +205,38 @@ def build_town() -> Town:
         status="probationary",
         joined_on=dt.date(2023, 7, 1),
     )
+    return {
+        "committee": committee,
+        "branch_a": branch_a,
+        "branch_b": branch_b,
+        "branch_firm": branch_firm,
+        "member_a": member_a,
+        "member_b": member_b,
+    }
 
+
+def _personas(root: User, p: dict[str, Any]) -> dict[str, Any]:
+    """The users with roles (alice, sam, olga, ivan) and oscar, who has none."""
     alice = make_user("alice", display_name="镇管理员")
-    account_services.role_grant(actor=root, user=alice, role=Role.TOWN_ADMIN, place=town)
+    account_services.role_grant(actor=root, user=alice, role=Role.TOWN_ADMIN, place=p["town"])
     sam = make_user("sam", display_name="明月村书记")
-    account_services.role_grant(actor=root, user=sam, role=Role.SECRETARY, place=village_a)
+    account_services.role_grant(actor=root, user=sam, role=Role.SECRETARY, place=p["village_a"])
     olga = make_user("olga", display_name="组织委员")
     account_services.role_grant(
-        actor=root, user=olga, role=Role.ORG_OFFICER, organization=committee
+        actor=root, user=olga, role=Role.ORG_OFFICER, organization=p["committee"]
     )
     ivan = make_user("ivan", display_name="指导员")
-    instructor = party.instructor_create(actor=root, name="伊万", user=ivan, town=town)
-    party.instructor_assign(actor=root, instructor=instructor, organization=branch_b)
+    instructor = party.instructor_create(actor=root, name="伊万", user=ivan, town=p["town"])
+    party.instructor_assign(actor=root, instructor=instructor, organization=p["branch_b"])
     oscar = make_user("oscar")
-    return Town(
-        town=town,
-        village_a=village_a,
-        village_b=village_b,
-        group_a1=group_a1,
-        group_a2=group_a2,
-        group_b1=group_b1,
-        household_a1=h_a1,
-        household_a2=h_a2,
-        household_b1=h_b1,
-        household_b2=h_b2,
-        rep_a=rep_a,
-        rep_b=rep_b,
-        committee=committee,
-        branch_a=branch_a,
-        branch_b=branch_b,
-        branch_firm=branch_firm,
-        member_a=member_a,
-        member_b=member_b,
-        instructor=instructor,
-        root=root,
-        alice=alice,
-        sam=sam,
-        rita=rita,
-        ivan=ivan,
-        oscar=oscar,
-        olga=olga,
-    )
+    return {
+        "alice": alice,
+        "sam": sam,
+        "olga": olga,
+        "ivan": ivan,
+        "instructor": instructor,
+        "oscar": oscar,
+    }
 
 
 def fresh(user: User) -> User:

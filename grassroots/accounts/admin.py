@@ -20,7 +20,7 @@ from grassroots.core.scoping import prefix_q, scope_for
 @admin.register(User)
 class GrassrootsUserAdmin(UserAdmin):
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Grassroots"), {"fields": ("display_name",)}),
     )
     list_display = ("username", "display_name", "is_active", "is_staff", "last_login")

@@ -19,8 +19,8 @@ def compute_scope(user: Any) -> Scope:
     from grassroots.party.models import GuidanceAssignment, Instructor, Organization
 
     if user.is_superuser:
-        caps = frozenset().union(*CAPABILITIES.values())
-        return Scope(everything=True, roles=frozenset(Role.values), capabilities=caps)
+        every_cap: frozenset[str] = frozenset().union(*CAPABILITIES.values())
+        return Scope(everything=True, roles=frozenset(Role.values), capabilities=every_cap)
 
     place_paths: list[str] = []
     org_paths: list[str] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,6 +21,7 @@ class ScopedViewSetMixin:
     """Every queryset a viewset serves comes from `visible_to(request.user)`."""
 
     queryset: Any
+    request: Any  # the viewset's (Django's or DRF's request, depending on the base)
 
     def get_queryset(self) -> Any:
         return self.queryset.visible_to(self.request.user)
@@ -106,6 +107,9 @@ class ServiceCreateMixin:
     """POST validates with `create_serializer_class`, then `perform_service_create`."""
 
     create_serializer_class: type[serializers.Serializer]
+    # provided by the GenericViewSet the mixin is combined with
+    get_serializer: Callable[..., serializers.BaseSerializer]
+    get_serializer_context: Callable[[], dict[str, Any]]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.create_serializer_class(
@@ -127,6 +131,10 @@ class ServiceUpdateMixin:
     """
 
     update_serializer_class: type[serializers.Serializer]
+    # provided by the GenericViewSet the mixin is combined with
+    get_object: Callable[[], Any]
+    get_serializer: Callable[..., serializers.BaseSerializer]
+    get_serializer_context: Callable[[], dict[str, Any]]
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
@@ -148,6 +156,7 @@ class RevealMixin:
     """`POST {id}/reveal/` returns one personal field in clear, audited by core.services."""
 
     revealable: tuple[str, ...] = ("phone",)
+    get_object: Callable[[], Any]  # provided by the GenericViewSet the mixin is combined with
 
     @extend_schema(
         request=RevealSerializer,

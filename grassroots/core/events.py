@@ -24,6 +24,7 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -60,7 +61,7 @@ def emit(event: Event, /, **payload: Any) -> None:
         if phase is Phase.IN_TRANSACTION:
             handler(**payload)
         else:
-            transaction.on_commit(lambda h=handler: h(**payload))
+            transaction.on_commit(partial(handler, **payload))
 
 
 def subscribers(event: Event) -> list[tuple[Phase, Handler]]:

@@ -18,7 +18,7 @@ No signals are sent (none of the models written this way has receivers).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -73,7 +73,7 @@ def _sql(
     sql = _SQL.get(key)
     if sql is not None:
         return sql
-    qn = connection.ops.quote_name
+    qn: Callable[..., str] = connection.ops.quote_name  # columns are typed `str | None`
     slots = iter(shape)
 
     def value() -> str:

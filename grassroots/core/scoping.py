@@ -99,7 +99,9 @@ M = TypeVar("M", bound=models.Model)
 
 
 def get_visible_or_404(model_or_qs: type[M] | models.QuerySet, user: Any, **lookup: Any) -> M:
-    qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects.all()
+    # `Any`: `visible_to` lives on the scoped queryset, which the stubs cannot see
+    model: Any = model_or_qs
+    qs: Any = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model.objects.all()
     try:
         return qs.visible_to(user).get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError) as exc:

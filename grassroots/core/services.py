@@ -22,7 +22,8 @@ def require(actor: Actor, capability: str) -> None:
 
 def require_visible(actor: Actor, obj: models.Model) -> None:
     """Raise 404 (never 403) when obj is outside the actor's scope."""
-    if not type(obj).objects.visible_to(actor).filter(pk=obj.pk).exists():
+    model: Any = type(obj)  # a scoped model: `visible_to` is on its manager
+    if not model.objects.visible_to(actor).filter(pk=obj.pk).exists():
         raise Http404
 
 

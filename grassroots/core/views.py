@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.apps import apps
@@ -12,10 +12,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django_htmx.middleware import HtmxDetails
 
 from grassroots.core import clock, services
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (for the type checker)."""
+
+    htmx: HtmxDetails
 
 
 @never_cache
@@ -58,7 +65,7 @@ class RevealForm(forms.Form):
     details = forms.CharField(label=_("Details"), required=False, max_length=200)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if data.get("reason") == "other" and len(data.get("details", "").strip()) < 2:
             self.add_error("details", _("Explain why you need to see this."))
         return data
@@ -72,7 +79,7 @@ class RevealForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reveal(request: HttpRequest, label: str, pk: int, field: str) -> HttpResponse:
+def reveal(request: HtmxHttpRequest, label: str, pk: int, field: str) -> HttpResponse:
     """Ask for a reason, then show one personal value; the service audits it."""
     if field not in REVEALABLE.get(label, ()):
         raise Http404
