@@ -27,6 +27,7 @@ from grassroots.cases.models import (
     Priority,
 )
 from grassroots.core import audit
+from grassroots.core.audit import Action
 from grassroots.core.admin import ScopedReadOnlyAdmin, TownAdminEditable
 
 
@@ -152,7 +153,7 @@ class CategoryAdmin(TownAdminEditable):
         admin.ModelAdmin.save_model(self, request, obj, form, change)
         audit.record(
             actor=request.user,
-            action=f"admin.category_{'changed' if change else 'added'}",
+            action=Action.ADMIN_CHANGED if change else Action.ADMIN_ADDED,
             obj=obj,
             data={
                 "fields": list(form.changed_data),
