@@ -27,8 +27,8 @@ from grassroots.cases.models import (
     Priority,
 )
 from grassroots.core import audit
-from grassroots.core.audit import Action
 from grassroots.core.admin import ScopedReadOnlyAdmin, TownAdminEditable
+from grassroots.core.audit import Action
 
 
 def _respond(priority: str) -> str:

@@ -62,7 +62,9 @@ def test_a_queued_filing_is_answered_with_a_receipt_and_registered_by_the_worker
     assert case.place == town.group_a1 and case.category.code == "roads-lights"
     assert case.submitted_by == town.sam and case.channel == "phone"
     assert CaseEvent.objects.filter(case=case, kind="submit").count() == 1
-    assert AuditEvent.objects.filter(action=Action.CASE_SUBMITTED, object_id=str(case.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action=Action.CASE_SUBMITTED, object_id=str(case.pk)).count() == 1
+    )
     # Registered and announced together: the village secretary is told once per case.
     assert Notice.objects.filter(kind="case.submitted", recipient=town.sam).count() == 2
     assert sweeps.sweep_announcements() == 0
