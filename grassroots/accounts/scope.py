@@ -58,7 +58,10 @@ class _Anchors:
                 self.place_paths.append(ra.organization.place_path)
 
     def _add_case_parts(self, ra: RoleAssignment) -> None:
-        path = ra.place.path if ra.place else (ra.organization.place_path or "")
+        if ra.place is not None:
+            path = ra.place.path
+        else:
+            path = ra.organization.place_path if ra.organization is not None else ""
         if not path:
             return
         if ra.role in CASE_DISPATCH_ROLES:

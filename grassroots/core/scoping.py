@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -161,8 +161,11 @@ M = TypeVar("M", bound=models.Model)
 
 
 def get_visible_or_404(model_or_qs: type[M] | models.QuerySet, user: Any, **lookup: Any) -> M:
-    qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects.all()
+    if isinstance(model_or_qs, models.QuerySet):
+        qs = cast(ScopedQuerySet, model_or_qs)
+    else:
+        qs = cast(ScopedQuerySet, cast(Any, model_or_qs).objects.all())
     try:
-        return qs.visible_to(user).get(**lookup)
+        return cast(M, qs.visible_to(user).get(**lookup))
     except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(str(qs.model._meta.verbose_name)) from exc

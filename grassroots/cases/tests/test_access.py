@@ -163,3 +163,28 @@ def test_scope_needs_a_provider(town: Town, monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(ImproperlyConfigured):
         scope_for(town.sam)
     scoping.forget_scope(town.sam)
+
+
+def test_a_representative_calls_back_the_household_less_cases_of_their_village(
+    town: Town, monday: Any
+) -> None:
+    road = file_case(town, place=town.group_b1)  # no household: anyone's road
+    elsewhere = file_case(town, place=town.group_a1)
+    theirs = file_case(town, place=None, household=town.household_b1)
+    scope = scope_for(town.rita)
+    assert scope.representative_paths == (town.village_b.path,)
+    assert set(Case.objects.visible_to(town.rita)) == {road, theirs}
+    assert rules.is_representative_of(scope, road) and rules.can_call_back(scope, road)
+    assert rules.is_representative_of(scope, theirs)
+    assert not rules.is_representative_of(scope, elsewhere)
+    assert not rules.is_representative_of(scope_for(town.sam), road)
+    nobody = scope_for(None)
+    assert not rules.is_handler(nobody, road) and not rules.can_call_back(nobody, road)
+    assert not Case.objects.visible_to(None).exists()
+    assert not rules.sees_board(scope) and not rules.reads_measures(scope)
+    assert rules.reads_measures(scope_for(town.alice)) and rules.sees_board(scope_for(town.sam))
+    services.case_accept(actor=town.sam, case=elsewhere)
+    services.case_assign(actor=town.sam, case=elsewhere, handler_place=town.village_a)
+    # A case handed to a village as a unit is handled by its secretary.
+    assert rules.is_handler(scope_for(town.sam), Case.objects.get(pk=elsewhere.pk))
+    assert not rules.is_handler(scope_for(town.alice), Case.objects.get(pk=elsewhere.pk))
