@@ -3,7 +3,7 @@
 Categories are town configuration (time limits per priority, the public flag,
 the keywords of the category suggestion): superusers and town administrators
 edit them, and every edit is audited with the values it set. Cases change only
-through the services of `services.py`, so here they are read-only and scoped
+through the services of `services/`, so here they are read-only and scoped
 with `Case.objects.visible_to(user)`.
 """
 

@@ -9,6 +9,10 @@ The sweeps read three "next due" columns, `warn_at`, `escalate_at` and
 case), through the indexes (status, warn_at), (status, escalate_at) and the
 partial (status, handler_due_at); a claimed row has its column moved or cleared
 in the same transaction, so it drops out of the range.
+
+Who reaches a case is `CaseQuerySet.scope_filter`, over the caller's Scope
+(decision 0003); what they may do there is `rules.py`. The queued filings
+(`CaseIntake`) are in `queued.py`, re-exported here.
 """
 
 from __future__ import annotations

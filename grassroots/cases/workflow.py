@@ -1,7 +1,7 @@
 """The one allowed-transition table of the case lifecycle.
 
 (from status, action) → Rule(to statuses, who may do it). Services in
-`services.py` lock the case, call `check()` and then `apply()`, which saves the
+`services/` lock the case, call `check()` and then `apply()`, which saves the
 new status and writes the typed event in the same transaction. An action not in
 the table for the current status is refused with a ValidationError naming the
 actions that are allowed; nothing changes.
