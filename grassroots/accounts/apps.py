@@ -10,6 +10,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules load models, which the
+        # app registry allows only once every app is ready.
         from grassroots.accounts.authentication import watch_scope_sources
+        from grassroots.accounts.scope import compute_scope
+        from grassroots.core.scoping import register_scope_provider
 
+        register_scope_provider(compute_scope)
         watch_scope_sources()

@@ -14,8 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
 
+from grassroots.accounts.models import RoleAssignment, User
 from grassroots.core.memo import Memo
+from grassroots.grid.models import Representative
+from grassroots.party.models import GuidanceAssignment, Instructor, Organization
 
 TOKEN_TTL = 30.0
 
@@ -29,12 +33,6 @@ class CachedTokenAuthentication(TokenAuthentication):
 
 def watch_scope_sources() -> None:
     """Forget remembered tokens whenever a user, a token or a scope source changes."""
-    from rest_framework.authtoken.models import Token
-
-    from grassroots.accounts.models import RoleAssignment, User
-    from grassroots.grid.models import Representative
-    from grassroots.party.models import GuidanceAssignment, Instructor, Organization
-
     TOKENS.watch(
         Token, User, RoleAssignment, Representative, Instructor, GuidanceAssignment, Organization
     )

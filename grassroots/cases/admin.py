@@ -3,7 +3,7 @@
 Categories are town configuration (time limits per priority, the public flag,
 the keywords of the category suggestion): superusers and town administrators
 edit them, and every edit is audited with the values it set. Cases change only
-through the services of `services.py`, so here they are read-only and scoped
+through the services of `services/`, so here they are read-only and scoped
 with `Case.objects.visible_to(user)`.
 """
 
@@ -28,6 +28,7 @@ from grassroots.cases.models import (
 )
 from grassroots.core import audit
 from grassroots.core.admin import ScopedReadOnlyAdmin, TownAdminEditable
+from grassroots.core.audit import Action
 
 
 def _respond(priority: str) -> str:
@@ -152,7 +153,7 @@ class CategoryAdmin(TownAdminEditable):
         admin.ModelAdmin.save_model(self, request, obj, form, change)
         audit.record(
             actor=request.user,
-            action=f"admin.category_{'changed' if change else 'added'}",
+            action=Action.ADMIN_CHANGED if change else Action.ADMIN_ADDED,
             obj=obj,
             data={
                 "fields": list(form.changed_data),

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -21,7 +22,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from grassroots.accounts.authentication import CachedTokenAuthentication
-from grassroots.accounts.models import User
 from grassroots.cases import selectors, services, workflow
 from grassroots.cases.filters import CaseFilter
 from grassroots.cases.models import Case, Category
@@ -35,7 +35,7 @@ from grassroots.cases.serializers import (
 )
 from grassroots.core.api import ScopedViewSetMixin
 from grassroots.core.scoping import get_visible_or_404
-from grassroots.grid.models import Household, Place
+from grassroots.grid.models import Household
 from grassroots.grid.selectors import place_by_id
 
 
@@ -203,21 +203,9 @@ class CaseViewSet(
         case = self.get_object()
         ser = TransitionSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        params = ser.params_for(name)
-        user = request.user
-        if params.get("handler") is not None:
-            params["handler"] = User.objects.filter(pk=params["handler"], is_active=True).first()
-        if params.get("handler_place") is not None:
-            params["handler_place"] = Place.objects.visible_to(user).filter(
-                pk=params["handler_place"]
-            ).first() or _town_unit(case, params["handler_place"])
-        if "users" in params:
-            params["users"] = list(User.objects.filter(pk__in=params["users"], is_active=True))
-        if "places" in params:
-            params["places"] = [_town_unit(case, pk) for pk in params["places"]]
-            params["places"] = [p for p in params["places"] if p is not None]
+        params = _resolve(case, ser.params_for(name))
         try:
-            services.perform(actor=user, case=case, action=name, **params)
+            services.perform(actor=request.user, case=case, action=name, **params)
         except ValidationError as exc:
             raise _api_errors(exc) from exc
         except PermissionDenied as exc:
@@ -226,10 +214,30 @@ class CaseViewSet(
         return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
 
-def _town_unit(case: Case, pk: int) -> Place | None:
-    from grassroots.cases.forms import town_units
+def _resolve(case: Case, params: dict[str, Any]) -> dict[str, Any]:
+    """Ids to people and units, from the same selectors the form offers.
 
-    return town_units(case).filter(pk=pk).first()
+    An id outside them is an error (400) before anything is written; the
+    services check the same rule again, whoever calls them.
+    """
+    handlers = selectors.eligible_handlers(case)
+    units = selectors.town_units(case)
+    if params.get("handler") is not None:
+        params["handler"] = _one(handlers, params["handler"], "handler")
+    if params.get("handler_place") is not None:
+        params["handler_place"] = _one(units, params["handler_place"], "handler_place")
+    if "users" in params:
+        params["users"] = [_one(handlers, pk, "users") for pk in params["users"]]
+    if "places" in params:
+        params["places"] = [_one(units, pk, "places") for pk in params["places"]]
+    return params
+
+
+def _one(choices: Any, pk: int, field: str) -> Any:
+    found = choices.filter(pk=pk).first()
+    if found is None:
+        raise ApiInvalid({field: [_("Choose one of the offered handlers or units.")]})
+    return found
 
 
 def _make_action(name: str) -> Any:

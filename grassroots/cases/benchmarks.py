@@ -23,7 +23,9 @@ import time
 from urllib.parse import urlsplit
 
 from django.db import connection, transaction
+from rest_framework.authtoken.models import Token
 
+from grassroots.accounts.models import User
 from grassroots.cases import services, sweeps
 from grassroots.cases.models import (
     Case,
@@ -175,10 +177,6 @@ def bench_intake_http(ctx: BenchContext) -> list[BenchResult]:
         return [
             BenchResult(name="cases.intake_http", samples_s=[0.0], notes="no server or no grid")
         ]
-    from rest_framework.authtoken.models import Token
-
-    from grassroots.accounts.models import User
-
     user = User.objects.filter(username="bench.cases").first()
     if user is None:
         user = User.objects.create_superuser("bench.cases", password=None)

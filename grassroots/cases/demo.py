@@ -17,6 +17,7 @@ from grassroots.cases import services, sweeps
 from grassroots.cases.models import Case, Category, Channel, Closure
 from grassroots.cases.selectors import children_of
 from grassroots.core import calendar, clock
+from grassroots.core.actors import Actor
 from grassroots.core.roles import Role
 from grassroots.grid.models import Household, Place
 
@@ -35,6 +36,9 @@ TEXTS: dict[str, list[str]] = {
     "safety": ["老房子墙体开裂，怕倒塌", "路边电线杆倾斜"],
     "other": ["想咨询一下宅基地审批流程", "建议村里增设健身器材"],
 }
+
+# Demo cases are marked as such and announced as they are filed, in the past.
+DEMO_ENTRY = services.Entry(is_demo=True, announce_now=True)
 
 # scenario → weight
 SCENARIOS = {
@@ -81,7 +85,7 @@ def _working_instant(rng: random.Random, day: dt.date) -> dt.datetime:
     )
 
 
-def load_demo_cases(*, actor: Any, town: Place, now: dt.datetime, seed: int = 1) -> int:
+def load_demo_cases(*, actor: Actor, town: Place, now: dt.datetime, seed: int = 1) -> int:
     """Create demo cases for `town`; returns how many. `actor` is a town administrator."""
     rng = random.Random(seed)
     categories = list(Category.objects.filter(active=True))
@@ -141,10 +145,31 @@ def load_demo_cases(*, actor: Any, town: Place, now: dt.datetime, seed: int = 1)
     return created
 
 
+class _Story:
+    """One case's history, told at instants from `start`, never past `now`."""
+
+    def __init__(self, rng: random.Random, start: dt.datetime, now: dt.datetime) -> None:
+        self.rng = rng
+        self.t = start
+        self.now = now
+        clock.set_now(start)
+
+    def step(self, hours: float) -> bool:
+        """Advance the clock; False when that would pass `now` (stop the story there)."""
+        self.t = self.t + dt.timedelta(hours=hours)
+        if self.t >= self.now:
+            return False
+        clock.set_now(self.t)
+        return True
+
+    def wait(self, low: float, high: float) -> bool:
+        return self.step(self.rng.uniform(low, high))
+
+
 def _play(
     rng: random.Random,
     *,
-    actor: Any,
+    actor: Actor,
     handler: User,
     category: Category,
     text: str,
@@ -154,18 +179,7 @@ def _play(
     now: dt.datetime,
     scenario: str,
 ) -> Case:
-    t = start
-
-    def step(hours: float) -> bool:
-        """Advance the clock; False when that would pass `now` (stop the story there)."""
-        nonlocal t
-        t = t + dt.timedelta(hours=hours)
-        if t >= now:
-            return False
-        clock.set_now(t)
-        return True
-
-    clock.set_now(t)
+    story = _Story(rng, start, now)
     channel = rng.choice([Channel.VISIT, Channel.PHONE, Channel.WALK_IN, Channel.SELF_SERVICE])
     case = services.case_submit(
         # Staff channels are filed by the town's staff; self-service has no account.
@@ -176,25 +190,24 @@ def _play(
         household=household,
         channel=channel,
         affected_households=rng.choice([1, 1, 1, 2, 3, 5]),
-        is_demo=True,
-        announce_now=True,
+        entry=DEMO_ENTRY,
     )
-    if scenario == "submitted" or not step(rng.uniform(0.5, 30)):
+    if scenario == "submitted" or not story.wait(0.5, 30):
         return case
     if scenario == "rejected":
         services.case_reject(actor=actor, case=case, reason="不属于受理范围，已告知反映人")
         return case
     services.case_accept(actor=actor, case=case)
     if scenario == "withdrawn":
-        step(2)
+        story.step(2)
         services.case_withdraw(
             actor=actor, case=case, closure=Closure.DUPLICATE, note="与已有诉求重复"
         )
         return case
-    if not step(rng.uniform(0.5, 6)):
+    if not story.wait(0.5, 6):
         return case
     services.case_assign(actor=actor, case=case, handler=handler)
-    if scenario == "assigned" or not step(rng.uniform(1, 20)):
+    if scenario == "assigned" or not story.wait(1, 20):
         return case
     if scenario == "returned":
         services.case_return(actor=handler, case=case, reason="不属于本单位职责")
@@ -208,26 +221,35 @@ def _play(
         services.case_request_suspension(
             actor=handler, case=case, until=until, reason="等待上级部门审批"
         )
-        if step(4):
+        if story.step(4):
             services.case_approve_suspension(actor=actor, case=case)
         return case
+    _answer_and_close(story, case, actor=actor, handler=handler, scenario=scenario)
+    return case
+
+
+def _answer_and_close(
+    story: _Story, case: Case, *, actor: Actor, handler: User, scenario: str
+) -> None:
+    """From the handler's answer to the call-back, the rating and a reopening."""
+    rng = story.rng
     # Most answers come in time; some after the deadline.
     late = rng.random() < 0.2
-    days = (case.resolve_due_at - t).total_seconds() / 3600
-    if scenario == "in_progress" or not step(days * (1.3 if late else rng.uniform(0.2, 0.9))):
-        return case
+    days = (case.resolve_due_at - story.t).total_seconds() / 3600
+    if scenario == "in_progress" or not story.step(days * (1.3 if late else rng.uniform(0.2, 0.9))):
+        return
     services.case_reply(actor=handler, case=case, reply="已现场处理，问题已解决")
-    if scenario == "replied" or not step(rng.uniform(4, 48)):
-        return case
+    if scenario == "replied" or not story.wait(4, 48):
+        return
     if scenario == "rework_closed":
         services.case_call_back(
             actor=actor, case=case, solved=False, satisfied=False, note="群众反映仍未解决"
         )
-        if not step(rng.uniform(24, 96)):
-            return case
+        if not story.wait(24, 96):
+            return
         services.case_reply(actor=handler, case=case, reply="已返工处理")
-        if not step(rng.uniform(4, 24)):
-            return case
+        if not story.wait(4, 24):
+            return
     services.case_call_back(
         actor=actor,
         case=case,
@@ -235,8 +257,7 @@ def _play(
         satisfied=True,
         closure=rng.choice([Closure.RESOLVED] * 6 + [Closure.PARTLY, Closure.EXPLAINED]),
     )
-    if step(rng.uniform(1, 4)) and rng.random() < 0.5:
+    if story.wait(1, 4) and rng.random() < 0.5:
         services.case_rate(actor=None, case=case, rating=rng.choice([5, 5, 4, 4, 3, 2]))
-    if scenario == "reopened" and step(rng.uniform(24, 96)):
+    if scenario == "reopened" and story.wait(24, 96):
         services.case_reopen(actor=actor, case=case, note="问题再次出现")
-    return case

@@ -8,8 +8,10 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.cases import rules
 from grassroots.cases.models import CLOCK_STATUSES, OPEN_STATUSES, Case, Category, Priority, Status
 from grassroots.core import clock
+from grassroots.core.scoping import scope_for
 from grassroots.core.widgets import AllYesNoSelect
 
 
@@ -43,9 +45,7 @@ class CaseFilter(django_filters.FilterSet):
     def filter_mine(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         if not value or self.request is None:
             return qs
-        from grassroots.cases.selectors import mine_q
-
-        return qs.filter(mine_q(self.request.user))
+        return qs.filter(rules.mine_q(scope_for(self.request.user)))
 
     def filter_open(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

@@ -6,13 +6,11 @@ import secrets
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.accounts.models import RoleAssignment, User
+from grassroots.accounts.models import User
 from grassroots.cases import selectors
 from grassroots.cases.models import Case, Category, Closure, Priority
-from grassroots.core.roles import Role
 from grassroots.grid.forms import PositionForm
 from grassroots.grid.models import Place
 
@@ -117,21 +115,6 @@ class ReasonForm(NoteForm):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-def handler_users(case: Case) -> Any:
-    """People who can take cases in this town: handlers and secretaries anchored in it."""
-    ids = RoleAssignment.objects.filter(
-        Q(place__path__startswith=case.town.path)
-        | Q(organization__place_path__startswith=case.town.path),
-        active=True,
-        role__in=[Role.HANDLER, Role.SECRETARY],
-    ).values("user_id")
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
-
-
-def town_units(case: Case) -> Any:
-    return Place.objects.filter(path__startswith=case.town.path, depth__lte=case.town.depth + 1)
-
-
 class AssignForm(NoteForm):
     handler = forms.ModelChoiceField(
         label=_("Person"), queryset=User.objects.none(), required=False
@@ -142,8 +125,8 @@ class AssignForm(NoteForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = handler_users(self.case)
-        self.fields["handler_place"].queryset = town_units(self.case)
+        self.fields["handler"].queryset = selectors.eligible_handlers(self.case)
+        self.fields["handler_place"].queryset = selectors.town_units(self.case)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -202,8 +185,8 @@ class WhistleForm(NoteForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["users"].queryset = handler_users(self.case)
-        self.fields["places"].queryset = town_units(self.case)
+        self.fields["users"].queryset = selectors.eligible_handlers(self.case)
+        self.fields["places"].queryset = selectors.town_units(self.case)
 
 
 ACTION_FORMS: dict[str, type[NoteForm]] = {

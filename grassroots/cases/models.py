@@ -9,12 +9,15 @@ The sweeps read three "next due" columns, `warn_at`, `escalate_at` and
 case), through the indexes (status, warn_at), (status, escalate_at) and the
 partial (status, handler_due_at); a claimed row has its column moved or cleared
 in the same transaction, so it drops out of the range.
+
+Who reaches a case is `CaseQuerySet.scope_filter`, over the caller's Scope
+(decision 0003); what they may do there is `rules.py`. The queued filings
+(`CaseIntake`) are in `queued.py`, re-exported here.
 """
 
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,8 +25,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.cases.queued import CaseIntake as CaseIntake
+from grassroots.cases.queued import IntakeStatus as IntakeStatus
 from grassroots.core.personal import SealedField
-from grassroots.core.scoping import ScopedQuerySet, scope_for
+from grassroots.core.scoping import NOTHING, Scope, ScopedQuerySet, prefix_q
 
 # Crockford's base32 without I, L, O, U: nothing to misread over the phone.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -155,22 +160,30 @@ class Closure(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
+def held_q(scope: Scope) -> Q:
+    """The cases a handler holds: assigned to them or to their unit, or summoned to."""
+    if scope.user_id is None:
+        return NOTHING
+    q = Q(handler_id=scope.user_id)
+    if scope.handler_place_ids:
+        q |= Q(handler_place_id__in=scope.handler_place_ids)
+    return q | Q(pk__in=CaseSummons.objects.filter(user_id=scope.user_id).values("case_id"))
+
+
 class CaseQuerySet(ScopedQuerySet):
-    def scope_filter(self, scope: Any) -> models.QuerySet:
-        # Only used without a user at hand; `visible_to` below is the real rule.
-        q = Q(pk__in=[])
+    def scope_filter(self, scope: Scope) -> models.QuerySet:
+        """Dispatchers and inspectors reach the cases under their anchor; handlers
+        what they hold; representatives the cases they filed, those of their
+        households, and the household-less cases of their village (a road, a
+        ditch: anyone's), which they may call back."""
+        if scope.user_id is None:
+            return self.none()
+        q = prefix_q("place_path", scope.dispatch_paths + scope.read_paths) | held_q(scope)
         if scope.representative_ids:
-            q |= Q(reporter_representative_id__in=scope.representative_ids) | Q(
-                household__representative_id__in=scope.representative_ids
-            )
+            q |= Q(reporter_representative_id__in=scope.representative_ids)
+            q |= Q(household__representative_id__in=scope.representative_ids)
+            q |= prefix_q("place_path", scope.representative_paths) & Q(household__isnull=True)
         return self.filter(q)
-
-    def visible_to(self, user: Any) -> models.QuerySet:
-        from grassroots.cases.permissions import reach_for
-
-        if scope_for(user).everything:
-            return self.all()
-        return self.filter(reach_for(user).case_q(""))
 
     def open(self) -> models.QuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -370,11 +383,8 @@ class Case(models.Model):
 
 
 class CaseEventQuerySet(ScopedQuerySet):
-    def scope_filter(self, scope: Any) -> models.QuerySet:
-        return self.filter(case__in=Case.objects.none())
-
-    def visible_to(self, user: Any) -> models.QuerySet:
-        return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
+    def scope_filter(self, scope: Scope) -> models.QuerySet:
+        return self.filter(case__in=Case.objects.all().scope_filter(scope).values("pk"))
 
 
 class CaseEvent(models.Model):
@@ -473,65 +483,3 @@ class CasePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
-
-
-class IntakeStatus(models.TextChoices):
-    PENDING = "pending", _("received, being registered")
-    DONE = "done", _("registered")
-    FAILED = "failed", _("not registered")
-
-
-class CaseIntakeQuerySet(ScopedQuerySet):
-    def scope_filter(self, scope: Any) -> models.QuerySet:
-        return self.none()
-
-    def visible_to(self, user: Any) -> models.QuerySet:
-        """A queued filing is seen by the account that sent it (and by superusers)."""
-        if scope_for(user).everything:
-            return self.all()
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(actor_id=user.pk)
-
-
-class CaseIntake(models.Model):
-    """A filing accepted through the queued API, until the worker registers it (decision 0007).
-
-    The request checks the filing as `case_submit` would and writes only this
-    row; the worker turns it into the case, which keeps the same tracking code
-    and the receipt time as its filing time, and deletes the row in the same
-    transaction. What stays here is waiting, or refused with the reason. The
-    table is small, so the row is lean: the code is the key, and the filer is
-    not a checked foreign key (the worker loads the user and refuses the
-    filing if it has gone).
-    """
-
-    code = models.CharField(_("tracking code"), max_length=16, primary_key=True, editable=False)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-        verbose_name=_("filed by"),
-    )
-    received_at = models.DateTimeField(_("received"))
-    status = models.CharField(
-        _("status"), max_length=8, choices=IntakeStatus, default=IntakeStatus.PENDING
-    )
-    # The checked filing: ids, text, channel; a call-back phone only sealed.
-    payload = models.JSONField(_("filing"), default=dict)
-    error = models.CharField(_("why it was not registered"), max_length=300, blank=True)
-    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
-
-    objects = CaseIntakeQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("queued filing")
-        verbose_name_plural = _("queued filings")
-        ordering = ["received_at"]
-
-    def __str__(self) -> str:
-        return f"{self.code} ({self.get_status_display()})"

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from grassroots.accounts.models import RoleAssignment, User
+from grassroots.cases import rules
 from grassroots.cases.models import (
     CLOCK_STATUSES,
     OPEN_STATUSES,
@@ -25,9 +27,10 @@ from grassroots.cases.models import (
     IntakeStatus,
     clean_code,
 )
-from grassroots.cases.permissions import reach_for
 from grassroots.core import clock
 from grassroots.core.memo import Memo
+from grassroots.core.roles import Role
+from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.grid.models import Place
 
 LIST_RELATED = ("category", "place", "handler", "handler_place", "owner_place")
@@ -66,16 +69,35 @@ def figures(user: Any, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def mine_q(user: Any) -> Q:
-    reach = reach_for(user)
-    q = Q(handler=user)
-    if reach.handler_place_ids:
-        q |= Q(handler__isnull=True, handler_place_id__in=reach.handler_place_ids)
-    return q
+    return rules.mine_q(scope_for(user))
+
+
+# Who may be handed a case: handlers and secretaries anchored in its town.
+HANDLER_ROLES = (Role.HANDLER, Role.SECRETARY)
+
+
+def eligible_handlers(case: Case) -> QuerySet:
+    """The people a case may be assigned, transferred or whistled to.
+
+    The one rule for the form's choices, the API and the services (which refuse
+    anyone else): active users holding a handler's or secretary's role anchored
+    in the case's town. Who may assign at all is the transition table's concern.
+    """
+    ids = RoleAssignment.objects.filter(
+        Q(place__path__startswith=case.town.path)
+        | Q(organization__place_path__startswith=case.town.path),
+        active=True,
+        role__in=HANDLER_ROLES,
+    ).values("user_id")
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
+
+
+def town_units(case: Case) -> QuerySet:
+    """The units a case may be handed to as a whole: its town and the town's villages."""
+    return Place.objects.filter(path__startswith=case.town.path, depth__lte=case.town.depth + 1)
 
 
 def case_detail(user: Any, pk: int) -> Case:
-    from grassroots.core.scoping import get_visible_or_404
-
     qs = Case.objects.select_related(*LIST_RELATED, "town", "household", "reporter_representative")
     qs = qs.prefetch_related(
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("at", "pk")),
@@ -211,11 +233,11 @@ def public_village(pk: Any) -> Place | None:
 
 def towns_for(user: Any) -> list[Place]:
     """The towns whose measures the user may read (town administrators)."""
-    reach = reach_for(user)
+    scope = scope_for(user)
     qs = Place.objects.filter(kind__in=[Place.Kind.TOWN, Place.Kind.SUBDISTRICT])
-    if not reach.everything:
+    if not scope.everything:
         q = Q(pk__in=[])
-        for path in reach.town_paths:
+        for path in scope.town_paths:
             q |= Q(path=path)
         qs = qs.filter(q)
     return list(qs.order_by("path"))

@@ -8,7 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from grassroots.cases import workflow
+from grassroots.cases.forms import ACTION_FORMS
 from grassroots.cases.models import Case, CaseEvent, Category, Closure, IntakeStatus, Priority
+from grassroots.cases.selectors import category_by_code
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -84,8 +87,6 @@ class CaseDetailSerializer(CaseSerializer):
         read_only_fields = fields
 
     def get_allowed_actions(self, obj: Case) -> list[str]:
-        from grassroots.cases import workflow
-
         return workflow.actions_for(self.context["request"].user, obj)
 
 
@@ -108,8 +109,6 @@ class CaseSubmitSerializer(serializers.Serializer):
     media_url = serializers.URLField(max_length=500, required=False)
 
     def validate_category(self, value: str) -> Category:
-        from grassroots.cases.selectors import category_by_code
-
         category = category_by_code(value)
         if category is None:
             raise serializers.ValidationError(_("No active category has the code “%s”.") % value)
@@ -131,8 +130,6 @@ class TransitionSerializer(serializers.Serializer):
     places = serializers.ListField(child=serializers.IntegerField(), required=False)
 
     def params_for(self, action: str) -> dict[str, Any]:
-        from grassroots.cases.forms import ACTION_FORMS
-
         wanted = set(ACTION_FORMS[action].base_fields)
         return {k: v for k, v in self.validated_data.items() if k in wanted}
 

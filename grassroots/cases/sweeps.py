@@ -130,7 +130,7 @@ def sweep_escalations(now: dt.datetime | None = None) -> int:
                     pk=pk, status=Status.SUSPENDED, escalate_at__lte=now
                 ).update(escalate_at=None)
                 if claimed:
-                    services._resume(_load(pk), None, _("Suspension ended"))
+                    services.resume_clock(_load(pk), None, _("Suspension ended"))
                     done += 1
                 continue
             chain_len = len(services.escalation_chain(case))

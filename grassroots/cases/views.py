@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from grassroots.cases import measures, selectors, services, workflow
+from grassroots.cases import measures, rules, selectors, services, workflow
 from grassroots.cases.filters import CaseFilter
 from grassroots.cases.forms import (
     ACTION_FORMS,
@@ -24,10 +24,9 @@ from grassroots.cases.forms import (
     new_challenge,
 )
 from grassroots.cases.models import Channel, Status, clean_code
-from grassroots.cases.permissions import reach_for
 from grassroots.cases.suggest import similar_open_cases, suggest_category
 from grassroots.core import clock
-from grassroots.core.scoping import get_visible_or_404
+from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.grid.models import Household, Visit
 
 REPORT_LIMIT = getattr(settings, "GRASSROOTS", {}).get("CASE_REPORTS_PER_HOUR", 5)
@@ -53,13 +52,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, case: Any, errors: list[str] | None = None) -> dict:
     actions = workflow.actions_for(request.user, case)
     forms = [(a, workflow.ACTION_LABELS[a], ACTION_FORMS[a](case=case, prefix=a)) for a in actions]
+    units = scope_for(request.user).handler_place_ids
     my_summons = [
         s
         for s in case.summonses.all()
-        if s.acknowledged_at is None
-        and (
-            s.user_id == request.user.pk or s.place_id in reach_for(request.user).handler_place_ids
-        )
+        if s.acknowledged_at is None and (s.user_id == request.user.pk or s.place_id in units)
     ]
     return {
         "case": case,
@@ -194,16 +191,14 @@ def me_too(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    reach = reach_for(request.user)
-    if not (reach.everything or reach.dispatch_paths or reach.read_paths):
+    if not rules.sees_board(scope_for(request.user)):
         raise Http404
     return render(request, "cases/board.html", selectors.board(request.user))
 
 
 @login_required
 def measures_page(request: HttpRequest) -> HttpResponse:
-    reach = reach_for(request.user)
-    if not (reach.everything or reach.town_paths):
+    if not rules.reads_measures(scope_for(request.user)):
         raise Http404
     now = clock.now()
     try:

@@ -1,7 +1,7 @@
 """The one allowed-transition table of the case lifecycle.
 
 (from status, action) → Rule(to statuses, who may do it). Services in
-`services.py` lock the case, call `check()` and then `apply()`, which saves the
+`services/` lock the case, call `check()` and then `apply()`, which saves the
 new status and writes the typed event in the same transaction. An action not in
 the table for the current status is refused with a ValidationError naming the
 actions that are allowed; nothing changes.
@@ -23,10 +23,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grassroots.cases import permissions
+from grassroots.cases import rules
 from grassroots.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
 from grassroots.core import audit, clock
+from grassroots.core.actors import Actor, acting_user
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
+from grassroots.core.scoping import scope_for
 
 S = Status
 
@@ -105,20 +108,26 @@ def actions_from(status: str) -> list[str]:
     return [action for (frm, action) in TRANSITIONS if frm == status]
 
 
-def _parties(actor: Any, case: Case) -> set[str]:
+def _parties(actor: Actor, case: Case) -> set[str]:
+    scope = scope_for(actor)
     parties: set[str] = set()
-    if permissions.is_dispatcher(actor, case):
+    if rules.is_dispatcher(scope, case):
         parties.add("dispatcher")
-    if permissions.is_town(actor, case):
+    if rules.is_town(scope, case):
         parties.add("town")
-    if permissions.is_handler(actor, case):
+    if rules.is_handler(scope, case):
         parties.add("handler")
-    if permissions.can_call_back(actor, case):
+    if rules.can_call_back(scope, case):
         parties.add("caller")
     return parties
 
 
-def may(actor: Any, case: Case, action: str) -> bool:
+def audit_action(kind: str) -> Action:
+    """The audit action of a timeline event; an unknown kind fails loudly (ValueError)."""
+    return Action(f"case.{kind}")
+
+
+def may(actor: Actor, case: Case, action: str) -> bool:
     rule = TRANSITIONS.get((case.status, action))
     if rule is None:
         return False
@@ -129,12 +138,12 @@ def may(actor: Any, case: Case, action: str) -> bool:
     return bool(rule.who & _parties(actor, case))
 
 
-def actions_for(actor: Any, case: Case) -> list[str]:
+def actions_for(actor: Actor, case: Case) -> list[str]:
     """What this actor may do now: the buttons on the case page."""
     return [a for a in actions_from(case.status) if may(actor, case, a)]
 
 
-def check(case: Case, action: str, actor: Any, to: str | None = None) -> str:
+def check(case: Case, action: str, actor: Actor, to: str | None = None) -> str:
     """The target status, or raise without changing anything."""
     rule = TRANSITIONS.get((case.status, action))
     if rule is None:
@@ -156,7 +165,7 @@ def check(case: Case, action: str, actor: Any, to: str | None = None) -> str:
 def apply(
     case: Case,
     action: str,
-    actor: Any,
+    actor: Actor,
     *,
     to: str,
     note: str = "",
@@ -175,7 +184,7 @@ def apply(
 def record_event(
     case: Case,
     kind: str,
-    actor: Any,
+    actor: Actor,
     *,
     from_status: str = "",
     to_status: str = "",
@@ -193,7 +202,7 @@ def record_event(
 def build_event(
     case: Case,
     kind: str,
-    actor: Any,
+    actor: Actor,
     *,
     from_status: str = "",
     to_status: str = "",
@@ -202,7 +211,7 @@ def build_event(
     at: Any = None,
 ) -> tuple[CaseEvent, AuditEvent]:
     """The unsaved timeline event and its audit row (a new case has no id yet)."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     event = CaseEvent(
         case_id=case.pk,
         kind=kind,
@@ -215,7 +224,7 @@ def build_event(
     )
     audit_row = audit.build(
         actor=user,
-        action=f"case.{kind}",
+        action=audit_action(kind),
         object_type=case._meta.label_lower,
         object_id=case.pk or "",
         reason=note[:300],

@@ -60,7 +60,34 @@ class Action(enum.StrEnum):
     PARTY_INSTRUCTOR_UNASSIGNED = "party.instructor_unassigned"
     PARTY_GUIDANCE_VISIT_LOGGED = "party.guidance_visit_logged"
     PERSONAL_REVEALED = "personal.revealed"
-    # Case transitions: one member per CaseEvent kind (cases.models), added by the cases app.
+    # Case timeline: one member per CaseEvent kind (cases.workflow.audit_action maps
+    # kind → member); the stored values keep their historical spelling `case.<kind>`.
+    CASE_SUBMITTED = "case.submit"
+    CASE_ACCEPTED = "case.accept"
+    CASE_REJECTED = "case.reject"
+    CASE_ASSIGNED = "case.assign"
+    CASE_TRANSFERRED = "case.transfer"
+    CASE_TAKEN = "case.take"
+    CASE_RETURNED = "case.return"
+    CASE_SUSPENSION_REQUESTED = "case.request_suspension"
+    CASE_SUSPENSION_APPROVED = "case.approve_suspension"
+    CASE_SUSPENSION_DENIED = "case.deny_suspension"
+    CASE_RESUMED = "case.resume"
+    CASE_REPLIED = "case.reply"
+    CASE_CLOSED = "case.close"
+    CASE_REWORKED = "case.rework"
+    CASE_REOPENED = "case.reopen"
+    CASE_WITHDRAWN = "case.withdraw"
+    CASE_SUPERVISED = "case.supervise"
+    CASE_WHISTLED = "case.whistle"
+    CASE_WARNED = "case.warn"
+    CASE_ESCALATED = "case.escalate"
+    CASE_HANDLER_LATE = "case.handler_late"
+    CASE_ACKNOWLEDGED = "case.acknowledge"
+    CASE_JOINED = "case.me_too"
+    CASE_RATED = "case.rate"
+    CASE_MOVED_TO_TOWN = "case.to_town"
+    CASE_CALLED_BACK = "case.call_back"
 
 
 def record(**kwargs: Any) -> AuditEvent:

@@ -33,6 +33,8 @@ class PlaceQuerySet(MP_NodeQuerySet, ScopedQuerySet):
                     representative_id__in=scope.representative_ids
                 ).values("place_id")
             )
+        if scope.held_household_ids is not None:
+            q |= Q(pk__in=Household.objects.filter(scope.held_households()).values("place_id"))
         return self.filter(q)
 
 
@@ -137,7 +139,7 @@ class Tag(models.Model):
 
 class HouseholdQuerySet(ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> models.QuerySet:
-        q = scope.places("place_path")
+        q = scope.places("place_path") | scope.held_households("pk")
         if scope.representative_ids:
             q |= Q(representative_id__in=scope.representative_ids)
         return self.filter(q)
@@ -200,7 +202,7 @@ class Household(models.Model):
 
 class ResidentQuerySet(ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> models.QuerySet:
-        q = scope.places("place_path")
+        q = scope.places("place_path") | scope.held_households("household_id")
         if scope.representative_ids:
             q |= Q(household__representative_id__in=scope.representative_ids)
         return self.filter(q)

@@ -7,8 +7,6 @@ carry their own due time so a periodic job can claim and retry them.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -28,14 +26,13 @@ class Channel(models.TextChoices):
 
 
 class NoticeQuerySet(ScopedQuerySet):
-    def scope_filter(self, scope: Scope) -> models.QuerySet:  # pragma: no cover - see visible_to
-        return self.none()
+    # Notices are personal: even a superuser's inbox holds only their own.
+    everything_sees_all = False
 
-    def visible_to(self, user: Any) -> models.QuerySet:
-        # Notices are personal: even a superuser's inbox holds only their own.
-        if user is None or not getattr(user, "is_authenticated", False):
+    def scope_filter(self, scope: Scope) -> models.QuerySet:
+        if scope.user_id is None:
             return self.none()
-        return self.filter(recipient_id=user.pk)
+        return self.filter(recipient_id=scope.user_id)
 
     def unread(self) -> models.QuerySet:
         return self.filter(read_at__isnull=True)

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from grassroots.cases.models import OPEN_STATUSES, Case, Category, clean_code
 from grassroots.core import clock
 from grassroots.grid.models import Household, Place
 
@@ -35,8 +36,6 @@ def jurisdiction(code: str | None) -> Place | None:
 
 
 def categories() -> models.QuerySet:
-    from grassroots.cases.models import Category
-
     return Category.objects.filter(active=True).select_related("parent")
 
 
@@ -86,8 +85,6 @@ def requests_for(
     statuses: list[str] | None = None,
     now: dt.datetime,
 ) -> list[Any]:
-    from grassroots.cases.models import OPEN_STATUSES, Case
-
     qs = Case.objects.filter(town=town).select_related("category", "owner_place", "handler_place")
     if not detailed:
         qs = qs.filter(category__public=True)
@@ -120,8 +117,6 @@ def request_by_id(town: Place, request_id: str, *, detailed: bool) -> Any:
 
 
 def request_by_token(town: Place, token: str) -> Any:
-    from grassroots.cases.models import Case, clean_code
-
     return Case.objects.filter(town=town, code=clean_code(token)).first()
 
 

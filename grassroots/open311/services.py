@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,7 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from grassroots.accounts.models import User
+from grassroots.cases.models import Case, Category, Channel
+from grassroots.cases.services import case_submit
 from grassroots.core import audit, clock
+from grassroots.core.actors import Actor
+from grassroots.core.audit import Action
+from grassroots.grid.models import Household, Place
 from grassroots.open311.models import ApiKey
 
 KEY_BYTES = 32
@@ -27,7 +32,7 @@ def hash_key(raw: str) -> str:
 
 @transaction.atomic
 def apikey_create(
-    *, actor: Any, name: str, town: Any = None, user: Any = None
+    *, actor: Actor, name: str, town: Place | None = None, user: User | None = None
 ) -> tuple[ApiKey, str]:
     """Create a key; returns it with the raw secret, which is never stored."""
     raw = secrets.token_urlsafe(KEY_BYTES)
@@ -39,15 +44,17 @@ def apikey_create(
         user=user,
         created_at=clock.now(),
     )
-    audit.record(actor=actor, action="open311.apikey.create", obj=key, data={"name": key.name})
+    audit.record(
+        actor=actor, action=Action.OPEN311_APIKEY_CREATED, obj=key, data={"name": key.name}
+    )
     return key, raw
 
 
 @transaction.atomic
-def apikey_revoke(*, actor: Any, key: ApiKey) -> ApiKey:
+def apikey_revoke(*, actor: Actor, key: ApiKey) -> ApiKey:
     ApiKey.objects.filter(pk=key.pk).update(active=False)
     key.active = False
-    audit.record(actor=actor, action="open311.apikey.revoke", obj=key)
+    audit.record(actor=actor, action=Action.OPEN311_APIKEY_REVOKED, obj=key)
     return key
 
 
@@ -75,9 +82,9 @@ def rate_limited(key: ApiKey) -> bool:
 class NewRequest:
     service_code: str
     description: str
-    town: Any
-    place: Any
-    household: Any = None
+    town: Place
+    place: Place | None
+    household: Household | None = None
     priority: str | None = None
     affected_households: int = 1
     reporter_name: str = ""
@@ -89,11 +96,8 @@ class NewRequest:
 
 
 @transaction.atomic
-def request_submit(*, actor: ApiKey, request: NewRequest, category: Any) -> Any:
+def request_submit(*, actor: ApiKey, request: NewRequest, category: Category) -> Case:
     """File an Open311 service request as a case on the API channel."""
-    from grassroots.cases.models import Channel
-    from grassroots.cases.services import case_submit
-
     text = request.description.strip()
     # Checked before the location is appended, which would make any text long enough.
     if len(text) < 4:
@@ -121,7 +125,7 @@ def request_submit(*, actor: ApiKey, request: NewRequest, category: Any) -> Any:
     ApiKey.objects.filter(pk=actor.pk).update(last_used_at=clock.now())
     audit.record(
         actor=actor.user,
-        action="open311.request",
+        action=Action.OPEN311_REQUEST_RECEIVED,
         obj=case,
         data={"api_key": actor.name, "service_code": request.service_code},
     )

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from grassroots.cases.models import Case, Category
 from grassroots.cases.tests.helpers import file_case
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
 from grassroots.testing import Town
 
@@ -50,7 +51,9 @@ def test_a_town_administrator_sets_time_limits_and_the_edit_is_audited(
     assert category.limits["urgent"] == [12, 2]
     assert category.limits_for("urgent") == (12, 2)
     assert category.public is False and category.keywords == "路灯,不亮,灯坏了"
-    event = AuditEvent.objects.get(action="admin.category_changed", actor=town.alice)
+    event = AuditEvent.objects.get(
+        action=Action.ADMIN_CHANGED, object_type="cases.category", actor=town.alice
+    )
     assert event.data["limits"]["urgent"] == [12, 2] and event.data["public"] is False
 
 
@@ -64,7 +67,9 @@ def test_half_a_time_limit_is_refused(town: Town, client_for) -> None:
     assert response.status_code == 200  # the form again, with the error
     category.refresh_from_db()
     assert category.limits == before
-    assert not AuditEvent.objects.filter(action="admin.category_changed").exists()
+    assert not AuditEvent.objects.filter(
+        action=Action.ADMIN_CHANGED, object_type="cases.category"
+    ).exists()
 
 
 def test_only_superusers_and_town_administrators_edit_categories(town: Town, client_for) -> None:

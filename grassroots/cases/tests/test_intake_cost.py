@@ -14,6 +14,7 @@ from grassroots.cases.models import Case, CaseEvent, Category, Closure, Status
 from grassroots.cases.serializers import CaseSerializer
 from grassroots.cases.suggest import MIN_TRAINING, suggest_category
 from grassroots.cases.tests.helpers import file_case
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
 from grassroots.notify.models import Notice
 from grassroots.testing import Town
@@ -37,7 +38,9 @@ def test_filing_through_the_api_answers_like_the_case_serializer_without_rereadi
     assert case.owner_place == town.village_a and case.town == town.town
     # One event, one audit row; the dispatchers are told by the worker, not in the request.
     assert CaseEvent.objects.filter(case=case).count() == 1
-    assert AuditEvent.objects.filter(action="case.submit", object_id=str(case.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action=Action.CASE_SUBMITTED, object_id=str(case.pk)).count() == 1
+    )
     assert not Notice.objects.filter(kind="case.submitted").exists()
     assert case.announced_at is None
 

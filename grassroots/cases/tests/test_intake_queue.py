@@ -13,7 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from grassroots.cases import services, sweeps
 from grassroots.cases.models import Case, CaseEvent, CaseIntake, IntakeStatus
+from grassroots.cases.services import intake as intake_service
 from grassroots.core import pollers
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
 from grassroots.grid.models import Representative
 from grassroots.notify.models import Notice
@@ -60,7 +62,9 @@ def test_a_queued_filing_is_answered_with_a_receipt_and_registered_by_the_worker
     assert case.place == town.group_a1 and case.category.code == "roads-lights"
     assert case.submitted_by == town.sam and case.channel == "phone"
     assert CaseEvent.objects.filter(case=case, kind="submit").count() == 1
-    assert AuditEvent.objects.filter(action="case.submit", object_id=str(case.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action=Action.CASE_SUBMITTED, object_id=str(case.pk)).count() == 1
+    )
     # Registered and announced together: the village secretary is told once per case.
     assert Notice.objects.filter(kind="case.submitted", recipient=town.sam).count() == 2
     assert sweeps.sweep_announcements() == 0
@@ -204,14 +208,14 @@ def test_a_worker_killed_mid_batch_registers_nothing_twice_and_loses_nothing(
             raise SystemExit("worker killed")
         return real_submit(**kwargs)
 
-    monkeypatch.setattr(services, "case_submit", dies_on_the_second)
+    monkeypatch.setattr(intake_service, "case_submit", dies_on_the_second)
     with pytest.raises(SystemExit):
         services.intake_drain()
     # The batch's transaction rolled back: nothing registered, nothing announced, all pending.
     assert not Case.objects.exists() and not Notice.objects.exists()
     assert CaseIntake.objects.filter(status=IntakeStatus.PENDING).count() == 3
 
-    monkeypatch.setattr(services, "case_submit", real_submit)
+    monkeypatch.setattr(intake_service, "case_submit", real_submit)
     assert services.intake_drain() == 3
     assert sorted(Case.objects.values_list("code", flat=True)) == sorted(codes)
     assert Notice.objects.filter(kind="case.submitted").count() == 3
@@ -230,7 +234,7 @@ def test_a_database_failure_in_the_worker_leaves_the_filings_waiting(
     def database_down(**kwargs: Any) -> Case:
         raise OperationalError("the database went away")
 
-    monkeypatch.setattr(services, "case_submit", database_down)
+    monkeypatch.setattr(intake_service, "case_submit", database_down)
     with pytest.raises(OperationalError):
         services.intake_drain()
     # Not "failed": the filing is fine, so it waits for the next pass.

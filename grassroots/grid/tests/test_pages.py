@@ -243,7 +243,9 @@ def test_roles_without_reveal_get_no_button_and_403(client_for: ClientFor, town:
     from grassroots.testing import make_user
 
     hank = make_user("hank")
-    role_grant(actor=town.root, user=hank, role=Role.HANDLER, place=town.village_a)
+    # An inspector reads the village's households without the reveal capability
+    # (a handler reaches only the households of their cases: see the cases tests).
+    role_grant(actor=town.root, user=hank, role=Role.INSPECTOR, place=town.village_a)
     hank_client = client_for("hank")
     html = hank_client.get(reverse("grid:household", args=[town.household_a1.pk])).content.decode()
     assert (

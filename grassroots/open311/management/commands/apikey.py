@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from grassroots.open311 import services
 from grassroots.open311.models import ApiKey
+from grassroots.open311.selectors import jurisdiction
 
 
 class Command(BaseCommand):
@@ -39,14 +41,10 @@ class Command(BaseCommand):
             raise CommandError(f"a key named {name} exists")
         town = user = None
         if options["town"]:
-            from grassroots.open311.selectors import jurisdiction
-
             town = jurisdiction(options["town"])
             if town is None:
                 raise CommandError(f"no town with code {options['town']}")
         if options["user"]:
-            from django.contrib.auth import get_user_model
-
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"no user {options['user']}")
