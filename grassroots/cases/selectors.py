@@ -30,7 +30,7 @@ from grassroots.cases.models import (
 from grassroots.core import clock
 from grassroots.core.memo import Memo
 from grassroots.core.roles import Role
-from grassroots.core.scoping import get_visible_or_404, scope_for
+from grassroots.core.scoping import Unscoped, get_visible_or_404, scope_for, unscoped
 from grassroots.grid.models import Place
 
 LIST_RELATED = ("category", "place", "handler", "handler_place", "owner_place")
@@ -94,17 +94,26 @@ def eligible_handlers(case: Case) -> QuerySet:
 
 def town_units(case: Case) -> QuerySet:
     """The units a case may be handed to as a whole: its town and the town's villages."""
-    return Place.objects.filter(path__startswith=case.town.path, depth__lte=case.town.depth + 1)
+    # The case's town, not the caller's reach: who may hand a case on is the transition table's rule.
+    return unscoped(Place, why=Unscoped.SYSTEM).filter(
+        path__startswith=case.town.path, depth__lte=case.town.depth + 1
+    )
 
 
 def case_detail(user: Any, pk: int) -> Case:
-    qs = Case.objects.select_related(*LIST_RELATED, "town", "household", "reporter_representative")
-    qs = qs.prefetch_related(
-        Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("at", "pk")),
-        Prefetch("summonses", queryset=CaseSummons.objects.select_related("user", "place")),
-        "photos",
+    return get_visible_or_404(
+        Case.objects.select_related(
+            *LIST_RELATED, "town", "household", "reporter_representative"
+        ).prefetch_related(
+            Prefetch(
+                "events", queryset=CaseEvent.objects.select_related("actor").order_by("at", "pk")
+            ),
+            Prefetch("summonses", queryset=CaseSummons.objects.select_related("user", "place")),
+            "photos",
+        ),
+        user,
+        pk=pk,
     )
-    return get_visible_or_404(qs, user, pk=pk)
 
 
 def board(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -148,7 +157,8 @@ def case_by_code(code: str) -> Case | None:
     if not code:
         return None
     return (
-        Case.objects.select_related("category", "place", "town")
+        unscoped(Case, why=Unscoped.PUBLIC)
+        .select_related("category", "place", "town")
         .prefetch_related(Prefetch("events", queryset=CaseEvent.objects.order_by("at", "pk")))
         .filter(code=code)
         .first()
@@ -158,7 +168,7 @@ def case_by_code(code: str) -> Case | None:
 def intake_by_code(code: str) -> CaseIntake | None:
     """A queued filing not yet registered (or refused), for the public tracking page."""
     code = clean_code(code)
-    return CaseIntake.objects.filter(code=code).first() if code else None
+    return unscoped(CaseIntake, why=Unscoped.PUBLIC).filter(code=code).first() if code else None
 
 
 def intake_receipt(user: Any, code: str) -> dict[str, Any] | None:
@@ -173,8 +183,10 @@ def intake_receipt(user: Any, code: str) -> dict[str, Any] | None:
             "case": None,
             "error": intake.error,
         }
+    # The filer may follow their own filing even where the case lies outside their reach.
     case = (
-        Case.objects.filter(code=code)
+        unscoped(Case, why=Unscoped.SYSTEM)
+        .filter(code=code)
         .filter(Q(pk__in=Case.objects.visible_to(user).values("pk")) | Q(submitted_by=user))
         .values("pk", "submitted_at")
         .first()
@@ -191,16 +203,20 @@ def intake_receipt(user: Any, code: str) -> dict[str, Any] | None:
 
 
 def public_villages() -> QuerySet:
-    return Place.objects.filter(kind__in=[Place.Kind.VILLAGE, Place.Kind.COMMUNITY]).order_by(
-        "path"
+    return (
+        unscoped(Place, why=Unscoped.PUBLIC)
+        .filter(kind__in=[Place.Kind.VILLAGE, Place.Kind.COMMUNITY])
+        .order_by("path")
     )
 
 
 def public_groups() -> QuerySet:
     """Where a resident can say the problem is: villages and their groups."""
-    return Place.objects.filter(
-        kind__in=[Place.Kind.VILLAGE, Place.Kind.COMMUNITY, Place.Kind.GROUP]
-    ).order_by("path")
+    return (
+        unscoped(Place, why=Unscoped.PUBLIC)
+        .filter(kind__in=[Place.Kind.VILLAGE, Place.Kind.COMMUNITY, Place.Kind.GROUP])
+        .order_by("path")
+    )
 
 
 def public_place(pk: Any) -> Place | None:
@@ -212,9 +228,11 @@ def public_place(pk: Any) -> Place | None:
 
 def public_board(village: Place, limit: int = 50) -> dict[str, Any]:
     """Anonymised progress of a village: public categories only, no text, no names."""
-    qs = Case.objects.filter(
-        place_path__startswith=village.path, category__public=True
-    ).select_related("category")
+    qs = (
+        unscoped(Case, why=Unscoped.PUBLIC)
+        .filter(place_path__startswith=village.path, category__public=True)
+        .select_related("category")
+    )
     counts = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
     rows = list(qs.order_by("-submitted_at")[:limit])
     return {"village": village, "counts": counts, "rows": rows}
@@ -234,7 +252,10 @@ def public_village(pk: Any) -> Place | None:
 def towns_for(user: Any) -> list[Place]:
     """The towns whose measures the user may read (town administrators)."""
     scope = scope_for(user)
-    qs = Place.objects.filter(kind__in=[Place.Kind.TOWN, Place.Kind.SUBDISTRICT])
+    # Measures follow the town-administrator anchor (scope.town_paths), not the place reach.
+    qs = unscoped(Place, why=Unscoped.SYSTEM).filter(
+        kind__in=[Place.Kind.TOWN, Place.Kind.SUBDISTRICT]
+    )
     if not scope.everything:
         q = Q(pk__in=[])
         for path in scope.town_paths:
@@ -245,5 +266,7 @@ def towns_for(user: Any) -> list[Place]:
 
 def children_of(place: Place) -> list[Place]:
     return list(
-        Place.objects.filter(path__startswith=place.path, depth=place.depth + 1).order_by("path")
+        unscoped(Place, why=Unscoped.SYSTEM)
+        .filter(path__startswith=place.path, depth=place.depth + 1)
+        .order_by("path")
     )

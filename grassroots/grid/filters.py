@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.core import clock
 from grassroots.core.personal import lookup_hash, normalize
+from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.core.widgets import AllYesNoSelect
 from grassroots.grid.models import (
     Household,
@@ -32,7 +33,7 @@ class PlaceFilter(django_filters.FilterSet):
         fields = ["kind", "code"]
 
     def filter_parent(self, qs: QuerySet, name: str, value: int) -> QuerySet:
-        parent = Place.objects.filter(pk=value).only("path", "depth").first()
+        parent = unscoped(Place, why=Unscoped.SYSTEM).filter(pk=value).only("path", "depth").first()
         if parent is None:
             return qs.none()
         return qs.filter(path__startswith=parent.path, depth=parent.depth + 1)
@@ -73,7 +74,7 @@ class HouseholdFilter(django_filters.FilterSet):
         fields = ["code"]
 
     def filter_place(self, qs: QuerySet, name: str, value: int) -> QuerySet:
-        place = Place.objects.filter(pk=value).only("path").first()
+        place = unscoped(Place, why=Unscoped.SYSTEM).filter(pk=value).only("path").first()
         return qs.filter(place_path__startswith=place.path) if place else qs.none()
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
@@ -120,7 +121,7 @@ class RepresentativeFilter(django_filters.FilterSet):
         fields = ["active"]
 
     def filter_place(self, qs: QuerySet, name: str, value: int) -> QuerySet:
-        place = Place.objects.filter(pk=value).only("path").first()
+        place = unscoped(Place, why=Unscoped.SYSTEM).filter(pk=value).only("path").first()
         return qs.filter(place_path__startswith=place.path) if place else qs.none()
 
 

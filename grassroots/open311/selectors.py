@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from grassroots.cases.models import OPEN_STATUSES, Case, Category, clean_code
 from grassroots.core import clock
+from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.grid.models import Household, Place
 
 TOWN_KINDS = (Place.Kind.TOWN, Place.Kind.SUBDISTRICT)
@@ -24,7 +25,7 @@ MAX_RESULTS = 1000
 
 
 def towns() -> models.QuerySet:
-    return Place.objects.filter(kind__in=TOWN_KINDS)
+    return unscoped(Place, why=Unscoped.PUBLIC).filter(kind__in=TOWN_KINDS)
 
 
 def jurisdiction(code: str | None) -> Place | None:
@@ -50,18 +51,26 @@ def place_by_address(
     inside = Q(path__startswith=town.path)
     if address_id:
         household = (
-            Household.objects.filter(town=town, code=address_id).select_related("place").first()
+            unscoped(Household, why=Unscoped.SYSTEM)
+            .filter(town=town, code=address_id)
+            .select_related("place")
+            .first()
         )
         if household is not None:
             return household.place, household
-        place = Place.objects.filter(inside, code=address_id).first()
+        place = unscoped(Place, why=Unscoped.PUBLIC).filter(inside, code=address_id).first()
         return place, None
     if address_string:
-        village = _named(Place.objects.filter(inside, depth=town.depth + 1), address_string)
+        village = _named(
+            unscoped(Place, why=Unscoped.PUBLIC).filter(inside, depth=town.depth + 1),
+            address_string,
+        )
         if village is None:
             return town, None
         group = _named(
-            Place.objects.filter(path__startswith=village.path, depth=village.depth + 1),
+            unscoped(Place, why=Unscoped.PUBLIC).filter(
+                path__startswith=village.path, depth=village.depth + 1
+            ),
             address_string,
         )
         return group or village, None
@@ -85,7 +94,11 @@ def requests_for(
     statuses: list[str] | None = None,
     now: dt.datetime,
 ) -> list[Any]:
-    qs = Case.objects.filter(town=town).select_related("category", "owner_place", "handler_place")
+    qs = (
+        unscoped(Case, why=Unscoped.PUBLIC)
+        .filter(town=town)
+        .select_related("category", "owner_place", "handler_place")
+    )
     if not detailed:
         qs = qs.filter(category__public=True)
     if ids is not None:
@@ -117,7 +130,7 @@ def request_by_id(town: Place, request_id: str, *, detailed: bool) -> Any:
 
 
 def request_by_token(town: Place, token: str) -> Any:
-    return Case.objects.filter(town=town, code=clean_code(token)).first()
+    return unscoped(Case, why=Unscoped.PUBLIC).filter(town=town, code=clean_code(token)).first()
 
 
 def place_names(cases: Iterable[Any], town: Place) -> dict[str, str]:
@@ -128,7 +141,9 @@ def place_names(cases: Iterable[Any], town: Place) -> dict[str, str]:
         paths.update(
             path[:i] for i in range(len(town.path) + Place.steplen, len(path) + 1, Place.steplen)
         )
-    names = dict(Place.objects.filter(path__in=paths).values_list("path", "name"))
+    names = dict(
+        unscoped(Place, why=Unscoped.PUBLIC).filter(path__in=paths).values_list("path", "name")
+    )
     result = {}
     for case in cases:
         path = case.place_path

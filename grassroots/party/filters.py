@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.core.widgets import AllYesNoSelect
 from grassroots.party.models import (
     GuidanceAssignment,
@@ -25,7 +26,12 @@ class OrganizationFilter(django_filters.FilterSet):
         fields = ["kind", "org_type", "place"]
 
     def filter_parent(self, qs: QuerySet, name: str, value: int) -> QuerySet:
-        parent = Organization.objects.filter(pk=value).only("path", "depth").first()
+        parent = (
+            unscoped(Organization, why=Unscoped.SYSTEM)
+            .filter(pk=value)
+            .only("path", "depth")
+            .first()
+        )
         if parent is None:
             return qs.none()
         return qs.filter(path__startswith=parent.path, depth=parent.depth + 1)
@@ -40,7 +46,7 @@ class MemberFilter(django_filters.FilterSet):
         fields = ["status", "post", "active"]
 
     def filter_org(self, qs: QuerySet, name: str, value: int) -> QuerySet:
-        org = Organization.objects.filter(pk=value).only("path").first()
+        org = unscoped(Organization, why=Unscoped.SYSTEM).filter(pk=value).only("path").first()
         return qs.filter(org_path__startswith=org.path) if org else qs.none()
 
 

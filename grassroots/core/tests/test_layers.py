@@ -48,33 +48,6 @@ ALLOWED_METHOD = "ready"  # of an AppConfig subclass
 # merge; test_no_pending_entry_is_stale says which entries have gone.
 PENDING: frozenset[tuple[str, str]] = frozenset(
     {
-        # access
-        ("accounts/authentication.py", "grassroots.accounts.models"),
-        ("accounts/authentication.py", "grassroots.grid.models"),
-        ("accounts/authentication.py", "grassroots.party.models"),
-        ("accounts/scope.py", "grassroots.accounts.models"),
-        ("accounts/scope.py", "grassroots.grid.models"),
-        ("accounts/scope.py", "grassroots.party.models"),
-        ("cases/api.py", "grassroots.cases.forms"),
-        ("cases/benchmarks.py", "grassroots.accounts.models"),
-        ("cases/filters.py", "grassroots.cases.selectors"),
-        ("cases/models.py", "grassroots.cases.permissions"),
-        ("cases/permissions.py", "grassroots.accounts.models"),
-        ("cases/permissions.py", "grassroots.cases.models"),
-        ("cases/permissions.py", "grassroots.grid.models"),
-        ("cases/selectors.py", "grassroots.core.scoping"),
-        ("cases/serializers.py", "grassroots.cases"),
-        ("cases/serializers.py", "grassroots.cases.forms"),
-        ("cases/serializers.py", "grassroots.cases.selectors"),
-        ("cases/services.py", "grassroots.cases.suggest"),
-        ("cases/services.py", "grassroots.grid.selectors"),
-        ("cases/services.py", "grassroots.grid.services"),
-        ("cases/services.py", "grassroots.notify.services"),
-        ("core/scoping.py", "grassroots.accounts.scope"),
-        ("open311/management/commands/apikey.py", "grassroots.open311.selectors"),
-        ("open311/selectors.py", "grassroots.cases.models"),
-        ("open311/services.py", "grassroots.cases.models"),
-        ("open311/services.py", "grassroots.cases.services"),
         # bulk
         ("demo/loader.py", "grassroots.analytics.services"),
         ("demo/loader.py", "grassroots.cases.demo"),
