@@ -60,7 +60,7 @@ class PreferenceForm(forms.Form):
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"].strip()
         if value:
-            from grassroots.grid.services import clean_phone
+            from grassroots.core.personal import clean_phone
 
             value = clean_phone(value)
         return value

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from python_calamine import CalamineWorkbook
 
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
 from grassroots.exchange import services
 from grassroots.grid import services as grid
@@ -40,7 +41,7 @@ def test_exports_mask_phones_and_ids_unless_revealed_with_a_reason(town: Town) -
     )
     a1 = next(r for r in sheets(content)["户"] if r[2] == "A-001")
     assert str(a1[4]) == "13812345678"
-    event = AuditEvent.objects.filter(action="exchange.exported").latest("id")
+    event = AuditEvent.objects.filter(action=Action.EXCHANGE_EXPORTED).latest("id")
     assert event.reason == "上报民政办" and event.data["count"] == count == 4
     assert event.data["revealed"] is True
 
