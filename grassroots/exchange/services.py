@@ -18,7 +18,7 @@ from grassroots.core.audit import Action
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.core.services import require
-from grassroots.exchange import importers, readers, writers
+from grassroots.exchange import importers, readers, vocabulary, writers
 from grassroots.exchange.report import ImportReport
 from grassroots.grid.filters import HouseholdFilter
 from grassroots.grid.models import Household, Place, Resident, Tag
@@ -223,36 +223,26 @@ def _shown(cipher: str, masked: str, reveal: bool) -> str:
     return personal.decrypt(cipher) if reveal and cipher else masked
 
 
-def _household_sheets(
-    actor: Actor, qs: Any, reveal: bool
-) -> tuple[list[list[Any]], list[list[Any]]]:
-    """Rows for the 户 and 居民 sheets in four queries, whatever the size.
-
-    Plain value tuples instead of model instances: building 30,000 models with
-    prefetch caches costs far more than the queries themselves.
-    """
-    show_sensitive = scope_for(actor).can(Cap.REVEAL)
-    villages = dict(
-        Place.objects.filter(kind__in=(Place.Kind.VILLAGE, Place.Kind.COMMUNITY)).values_list(
-            "path", "name"
-        )
-    )
-    ids = qs.values("pk")
+def _tag_names(
+    through: Any, owner: str, households: str, ids: Any, show_sensitive: bool
+) -> dict[int, list[str]]:
+    """Tag names by `owner` id, sorted (sensitive tags only for those who may see them)."""
     tag_filter = {} if show_sensitive else {"tag__sensitive": False}
-    household_tags: dict[int, list[str]] = defaultdict(list)
-    for hid, name in (
-        Household.tags.through.objects.filter(household_id__in=ids, **tag_filter)
+    names: dict[int, list[str]] = defaultdict(list)
+    for owner_id, name in (
+        through.objects.filter(**{f"{households}__in": ids}, **tag_filter)
         .order_by("tag__name")
-        .values_list("household_id", "tag__name")
+        .values_list(owner, "tag__name")
     ):
-        household_tags[hid].append(name)
-    resident_tags: dict[int, list[str]] = defaultdict(list)
-    for rid, name in (
-        Resident.tags.through.objects.filter(resident__household_id__in=ids, **tag_filter)
-        .order_by("tag__name")
-        .values_list("resident_id", "tag__name")
-    ):
-        resident_tags[rid].append(name)
+        names[owner_id].append(name)
+    return names
+
+
+def _people_of(ids: Any, reveal: bool, show_sensitive: bool) -> dict[int, list[list[Any]]]:
+    """Resident rows of the 居民 sheet by household id."""
+    resident_tags = _tag_names(
+        Resident.tags.through, "resident_id", "resident__household_id", ids, show_sensitive
+    )
     people_of: dict[int, list[list[Any]]] = defaultdict(list)
     for rid, hid, name, relation, id_c, id_m, phone_c, phone_m in (
         Resident.objects.filter(household_id__in=ids)
@@ -272,12 +262,34 @@ def _household_sheets(
         people_of[hid].append(
             [
                 name,
-                importers.RELATION_LABELS.get(relation, ""),
+                vocabulary.RELATION_LABELS.get(relation, ""),
                 _shown(id_c, id_m, reveal),
                 _shown(phone_c, phone_m, reveal),
                 "、".join(resident_tags.get(rid, ())),
             ]
         )
+    return people_of
+
+
+def _household_sheets(
+    actor: Actor, qs: Any, reveal: bool
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Rows for the 户 and 居民 sheets in four queries, whatever the size.
+
+    Plain value tuples instead of model instances: building 30,000 models with
+    prefetch caches costs far more than the queries themselves.
+    """
+    show_sensitive = scope_for(actor).can(Cap.REVEAL)
+    villages = dict(
+        Place.objects.filter(kind__in=(Place.Kind.VILLAGE, Place.Kind.COMMUNITY)).values_list(
+            "path", "name"
+        )
+    )
+    ids = qs.values("pk")
+    household_tags = _tag_names(
+        Household.tags.through, "household_id", "household_id", ids, show_sensitive
+    )
+    people_of = _people_of(ids, reveal, show_sensitive)
     households: list[list[Any]] = []
     people: list[list[Any]] = []
     rows = (
@@ -324,8 +336,8 @@ def _organization_sheets(actor: Actor, reveal: bool) -> tuple[list[list[Any]], l
         [
             names.get(o.path[: -Organization.steplen], ""),
             o.name,
-            importers.ORG_KIND_LABELS.get(o.kind, ""),
-            importers.ORG_TYPE_LABELS.get(o.org_type, ""),
+            vocabulary.ORG_KIND_LABELS.get(o.kind, ""),
+            vocabulary.ORG_TYPE_LABELS.get(o.org_type, ""),
             o.place.name if o.place else "",
         ]
         for o in orgs
@@ -334,10 +346,10 @@ def _organization_sheets(actor: Actor, reveal: bool) -> tuple[list[list[Any]], l
         [
             m.organization.name,
             m.name,
-            importers.GENDER_LABELS.get(m.gender, ""),
-            importers.STATUS_LABELS.get(m.status, ""),
+            vocabulary.GENDER_LABELS.get(m.gender, ""),
+            vocabulary.STATUS_LABELS.get(m.status, ""),
             m.joined_on.isoformat() if m.joined_on else "",
-            importers.POST_LABELS.get(m.post, ""),
+            vocabulary.POST_LABELS.get(m.post, ""),
             _plain(m, "phone", reveal),
             _plain(m, "id_number", reveal),
         ]
