@@ -40,6 +40,11 @@ TEXT = "text"
 _SQL: dict[tuple[Any, ...], str] = {}
 
 
+def _column(field: models.Field) -> str:
+    """The field's column name (always set on a concrete field)."""
+    return str(field.column)
+
+
 def _fields(model: type[models.Model]) -> list[models.Field]:
     """Every column written on insert: all but an auto-incremented key."""
     auto = model._meta.auto_field
@@ -89,31 +94,31 @@ def _sql(
         literal = next(slots)
         return "%s" if literal is None else literal
 
-    parent_cols = [qn(f.column) for f in _fields(parent)]
-    parent_pk = f"p.{qn(parent._meta.pk.column)}"
+    parent_cols = [qn(_column(f)) for f in _fields(parent)]
+    parent_pk = f"p.{qn(_column(parent._meta.pk))}"
     if not children:
         sql = _SQL[key] = (
             f"INSERT INTO {qn(parent._meta.db_table)} ({', '.join(parent_cols)}) "  # noqa: S608 - quoted model identifiers; values are parameters or fixed literals
             f"VALUES ({', '.join(value() for _ in parent_cols)}) "
-            f"RETURNING {qn(parent._meta.pk.column)}"
+            f"RETURNING {qn(_column(parent._meta.pk))}"
         )
         return sql
     parts = [
         f"p AS (INSERT INTO {qn(parent._meta.db_table)} ({', '.join(parent_cols)}) "  # noqa: S608 - quoted model identifiers; values are parameters or fixed literals
         f"VALUES ({', '.join(value() for _ in parent_cols)}) "
-        f"RETURNING {qn(parent._meta.pk.column)})"
+        f"RETURNING {qn(_column(parent._meta.pk))})"
     ]
     for i, (model, attname, how) in enumerate(children):
         cols, exprs = [], []
         for f in _fields(model):
-            cols.append(qn(f.column))
+            cols.append(qn(_column(f)))
             if f.attname == attname:
                 exprs.append(f"CAST({parent_pk} AS text)" if how == TEXT else parent_pk)
             else:
                 exprs.append(value())
         parts.append(
             f"c{i} AS (INSERT INTO {qn(model._meta.db_table)} ({', '.join(cols)}) "  # noqa: S608 - quoted model identifiers; values are parameters or fixed literals
-            f"SELECT {', '.join(exprs)} FROM p RETURNING {qn(model._meta.pk.column)})"
+            f"SELECT {', '.join(exprs)} FROM p RETURNING {qn(_column(model._meta.pk))})"
         )
     ids = ", ".join([parent_pk] + [f"c{i}.*" for i in range(len(children))])
     froms = ", ".join(["p"] + [f"c{i}" for i in range(len(children))])
@@ -207,7 +212,7 @@ class BulkRows:
         quote = connection.ops.quote_name
         self.table = quote(meta.db_table)
         self.names = ", ".join(
-            [quote(fields[c].column) for c in columns] + [quote(f.column) for f in rest]
+            [quote(_column(fields[c])) for c in columns] + [quote(_column(f)) for f in rest]
         )
         self.width = len(columns) + len(rest)
         self.postgres = connection.vendor == "postgresql"
@@ -230,7 +235,7 @@ class BulkRows:
             # SQLite: one writer at a time; a writer that committed since this read
             # makes our first write fail (busy snapshot), so ids never collide.
             # AUTOINCREMENT never reuses an id: start past max(id) and sqlite_sequence.
-            pk = connection.ops.quote_name(meta.pk.column)
+            pk = connection.ops.quote_name(_column(meta.pk))
             cursor.execute(
                 f"SELECT MAX(x) FROM (SELECT MAX({pk}) AS x FROM {self.table} "  # noqa: S608 - quoted model identifiers
                 "UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)",
@@ -297,7 +302,7 @@ def reset_sequences(models_: Iterable[type[models.Model]]) -> None:
             meta = model._meta
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence(%s, %s), "  # noqa: S608 - quoted model identifiers
-                f"(SELECT COALESCE(MAX({connection.ops.quote_name(meta.pk.column)}), 1) "
+                f"(SELECT COALESCE(MAX({connection.ops.quote_name(_column(meta.pk))}), 1) "
                 f"FROM {connection.ops.quote_name(meta.db_table)}))",
                 [meta.db_table, meta.pk.column],
             )
