@@ -245,7 +245,11 @@ class BulkRows:
         return list(range(start, start + n))
 
     def write(self, rows: Iterable[tuple[Any, ...]]) -> int:
-        """Write the rows; returns how many (also added to `count`)."""
+        """Write the rows; returns how many (also added to `count`).
+
+        `rows` may be a generator, consumed while the rows are copied: it must not
+        query the database (a connection runs no other statement during a COPY).
+        """
         tail = self.tail
         written = 0
         with connection.cursor() as cursor, connection.wrap_database_errors:

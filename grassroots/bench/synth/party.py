@@ -113,8 +113,10 @@ class _OrgTree:
             self.walk(c, path + segment(k))
 
 
-def _members(synth: Synth, branches: Iterable[tuple[int, str, int]]) -> Iterator[tuple[Any, ...]]:
-    mid = next_id(Member)
+def _members(
+    synth: Synth, branches: Iterable[tuple[int, str, int]], mid: int
+) -> Iterator[tuple[Any, ...]]:
+    """Member rows numbered from `mid`, generated while they are copied."""
     rnd = synth.rnd
     for branch_id, path, town_id in branches:
         for k in range(MEMBERS_PER_BRANCH):
@@ -144,4 +146,6 @@ def build_party(synth: Synth) -> None:
     tree = _OrgTree()
     tree.walk(synth.root, segment((int(last[:STEP], 36) if last else 0) + 1))
     synth.summary.organizations = BulkRows(Organization, ORG_COLUMNS).write(tree.rows)
-    synth.summary.members = BulkRows(Member, MEMBER_COLUMNS).write(_members(synth, tree.branches))
+    # The first id is read before the COPY starts: no query can run during one.
+    members = _members(synth, tree.branches, next_id(Member))
+    synth.summary.members = BulkRows(Member, MEMBER_COLUMNS).write(members)
