@@ -1,6 +1,13 @@
-"""Insert a row and the rows that point at it, atomically, in one round trip.
+"""The one bulk writer: many rows of a table, or a row and the rows that point at it.
 
-For hot write paths (filing a case writes the case, its first timeline event
+`BulkRows` writes many rows of one model set-based inside the current
+transaction: COPY (psycopg 3 `cursor.copy`) on PostgreSQL, `executemany` on
+SQLite, never one ORM save per row. `reserve_ids` hands out primary keys before
+writing so that child rows can point at parents without reading ids back. Used
+by the grid import, the demo loader and the synthetic-data generator.
+
+`insert_family` inserts a row and the rows that point at it, atomically, in one
+round trip. For hot write paths (filing a case writes the case, its first timeline event
 and an audit row). On PostgreSQL the rows go in as one statement: a
 data-modifying CTE inserts the parent, and each child is inserted from the
 parent's new id; one statement is atomic on its own, so outside a transaction
@@ -18,10 +25,12 @@ No signals are sent (none of the models written this way has receivers).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
+
+from grassroots.core import clock
 
 # How a child refers to the parent: its foreign key column, or a text column
 # holding the parent's id (the audit log's object_id).
@@ -29,6 +38,11 @@ FK = "fk"
 TEXT = "text"
 
 _SQL: dict[tuple[Any, ...], str] = {}
+
+
+def _column(field: models.Field) -> str:
+    """The field's column name (always set on a concrete field)."""
+    return str(field.column)
 
 
 def _fields(model: type[models.Model]) -> list[models.Field]:
@@ -80,31 +94,31 @@ def _sql(
         literal = next(slots)
         return "%s" if literal is None else literal
 
-    parent_cols = [qn(f.column) for f in _fields(parent)]
-    parent_pk = f"p.{qn(parent._meta.pk.column)}"
+    parent_cols = [qn(_column(f)) for f in _fields(parent)]
+    parent_pk = f"p.{qn(_column(parent._meta.pk))}"
     if not children:
         sql = _SQL[key] = (
             f"INSERT INTO {qn(parent._meta.db_table)} ({', '.join(parent_cols)}) "  # noqa: S608 - quoted model identifiers; values are parameters or fixed literals
             f"VALUES ({', '.join(value() for _ in parent_cols)}) "
-            f"RETURNING {qn(parent._meta.pk.column)}"
+            f"RETURNING {qn(_column(parent._meta.pk))}"
         )
         return sql
     parts = [
         f"p AS (INSERT INTO {qn(parent._meta.db_table)} ({', '.join(parent_cols)}) "  # noqa: S608 - quoted model identifiers; values are parameters or fixed literals
         f"VALUES ({', '.join(value() for _ in parent_cols)}) "
-        f"RETURNING {qn(parent._meta.pk.column)})"
+        f"RETURNING {qn(_column(parent._meta.pk))})"
     ]
     for i, (model, attname, how) in enumerate(children):
         cols, exprs = [], []
         for f in _fields(model):
-            cols.append(qn(f.column))
+            cols.append(qn(_column(f)))
             if f.attname == attname:
                 exprs.append(f"CAST({parent_pk} AS text)" if how == TEXT else parent_pk)
             else:
                 exprs.append(value())
         parts.append(
             f"c{i} AS (INSERT INTO {qn(model._meta.db_table)} ({', '.join(cols)}) "  # noqa: S608 - quoted model identifiers; values are parameters or fixed literals
-            f"SELECT {', '.join(exprs)} FROM p RETURNING {qn(model._meta.pk.column)})"
+            f"SELECT {', '.join(exprs)} FROM p RETURNING {qn(_column(model._meta.pk))})"
         )
     ids = ", ".join([parent_pk] + [f"c{i}.*" for i in range(len(children))])
     froms = ", ".join(["p"] + [f"c{i}" for i in range(len(children))])
@@ -150,3 +164,149 @@ def insert_family(
     for (child, attname, how), pk in zip(children, row[1:], strict=True):
         setattr(child, attname, str(parent.pk) if how == TEXT else parent.pk)
         _saved(child, pk)
+
+
+# --- many rows of one table ------------------------------------------------------
+
+# SQLite's executemany is fed in chunks so a generator of rows never sits in memory whole.
+_CHUNK = 20_000
+
+
+class BulkRows:
+    """Set-based writer of one table inside the current transaction.
+
+    Rows give `columns` in order (include the primary key to set ids, e.g. from
+    `reserve_ids`; leave it out to let the database number them). Every other
+    field takes `constants[attname]`, else now for auto_now(_add) fields, else its
+    default, converted for the database once. Row values go in as given (plain
+    str, int, bool, None, date, datetime); no signals, no `pre_save`.
+    """
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        columns: Sequence[str],
+        constants: dict[str, Any] | None = None,
+    ) -> None:
+        meta = model._meta
+        fields = {f.attname: f for f in meta.concrete_fields}
+        unknown = set(columns) - set(fields)
+        if unknown:
+            raise ValueError(f"{model.__name__}: unknown columns {sorted(unknown)}")
+        self.model = model
+        self.columns = list(columns)
+        self.count = 0
+        constants = constants or {}
+        now = clock.now()
+        rest = [f for f in meta.concrete_fields if f.attname not in columns and not f.primary_key]
+        tail = []
+        for f in rest:
+            if f.attname in constants:
+                value = constants[f.attname]
+            elif getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
+                value = now
+            else:
+                value = f.get_default()
+            tail.append(f.get_db_prep_save(value, connection))
+        self.tail = tuple(tail)
+        quote = connection.ops.quote_name
+        self.table = quote(meta.db_table)
+        self.names = ", ".join(
+            [quote(_column(fields[c])) for c in columns] + [quote(_column(f)) for f in rest]
+        )
+        self.width = len(columns) + len(rest)
+        self.postgres = connection.vendor == "postgresql"
+        # SQLite stores dates and datetimes as text: convert those columns (psycopg adapts them).
+        self.converters = [None if self.postgres else _converter(fields[c]) for c in columns]
+
+    def reserve_ids(self, n: int) -> list[int]:
+        """n fresh primary keys, taken before writing so other rows can point at them."""
+        if n <= 0:
+            return []
+        meta = self.model._meta
+        with connection.cursor() as cursor:
+            if self.postgres:
+                # nextval in one statement: safe beside concurrent writers, no read-back.
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [meta.db_table, meta.pk.column, n],
+                )
+                return [row[0] for row in cursor.fetchall()]
+            # SQLite: one writer at a time; a writer that committed since this read
+            # makes our first write fail (busy snapshot), so ids never collide.
+            # AUTOINCREMENT never reuses an id: start past max(id) and sqlite_sequence.
+            pk = connection.ops.quote_name(_column(meta.pk))
+            cursor.execute(
+                f"SELECT MAX(x) FROM (SELECT MAX({pk}) AS x FROM {self.table} "  # noqa: S608 - quoted model identifiers
+                "UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)",
+                [meta.db_table],
+            )
+            start = (cursor.fetchone()[0] or 0) + 1
+        return list(range(start, start + n))
+
+    def write(self, rows: Iterable[tuple[Any, ...]]) -> int:
+        """Write the rows; returns how many (also added to `count`).
+
+        `rows` may be a generator, consumed while the rows are copied: it must not
+        query the database (a connection runs no other statement during a COPY).
+        """
+        tail = self.tail
+        written = 0
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            if self.postgres:
+                sql = f"COPY {self.table} ({self.names}) FROM STDIN"
+                with cursor.cursor.copy(sql) as copy:
+                    for row in rows:
+                        copy.write_row(row + tail)
+                        written += 1
+                self.count += written
+                return written
+            if any(self.converters):
+                rows = self._converted(rows)
+            placeholders = ", ".join(["%s"] * self.width)
+            sql = f"INSERT INTO {self.table} ({self.names}) VALUES ({placeholders})"  # noqa: S608 - quoted model identifiers; values are parameters
+            batch: list[tuple[Any, ...]] = []
+            for row in rows:
+                batch.append(row + tail)
+                if len(batch) >= _CHUNK:
+                    cursor.executemany(sql, batch)
+                    written += len(batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
+                written += len(batch)
+        self.count += written
+        return written
+
+    def _converted(self, rows: Iterable[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
+        conv = self.converters
+        for row in rows:
+            yield tuple(c(v) if c else v for c, v in zip(conv, row, strict=True))
+
+
+def _converter(f: models.Field) -> Callable[[Any], Any] | None:
+    if isinstance(f, models.DateTimeField):
+        return lambda v: None if v is None else connection.ops.adapt_datetimefield_value(v)
+    if isinstance(f, models.DateField):
+        return lambda v: None if v is None else v.isoformat()
+    return None
+
+
+def next_id(model: type[models.Model]) -> int:
+    """The first id past every existing row (for generators that number rows themselves)."""
+    return (model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+
+
+def reset_sequences(models_: Iterable[type[models.Model]]) -> None:
+    """After writing explicit ids: move PostgreSQL's sequences past them (SQLite needs nothing)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite's rowid continues from max(id) by itself
+    with connection.cursor() as cursor:
+        for model in models_:
+            meta = model._meta
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), "  # noqa: S608 - quoted model identifiers
+                f"(SELECT COALESCE(MAX({connection.ops.quote_name(_column(meta.pk))}), 1) "
+                f"FROM {connection.ops.quote_name(meta.db_table)}))",
+                [meta.db_table, meta.pk.column],
+            )

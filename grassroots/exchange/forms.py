@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.grid.models import Place, Tag
 
 
@@ -25,7 +26,10 @@ class ImportForm(forms.Form):
     def __init__(self, *args: Any, towns: list[Place] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         towns = towns or []
-        self.fields["town"].queryset = Place.objects.filter(pk__in=[t.pk for t in towns])
+        # `towns` are the caller's own (the view reads them through the scope).
+        self.fields["town"].queryset = unscoped(Place, why=Unscoped.SYSTEM).filter(
+            pk__in=[t.pk for t in towns]
+        )
         if len(towns) <= 1:
             # One town: nothing to choose, the service picks it.
             del self.fields["town"]

@@ -13,10 +13,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from grassroots.core import audit, personal
+from grassroots.core.actors import Actor
+from grassroots.core.audit import Action
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.core.services import require
-from grassroots.exchange import importers, readers, writers
+from grassroots.exchange import importers, readers, vocabulary, writers
 from grassroots.exchange.report import ImportReport
 from grassroots.grid.filters import HouseholdFilter
 from grassroots.grid.models import Household, Place, Resident, Tag
@@ -41,7 +43,7 @@ ROLES = {
 }
 
 
-def towns_for(actor: Any, kind: str = "households") -> list[Place]:
+def towns_for(actor: Actor, kind: str = "households") -> list[Place]:
     """The towns the actor reaches: through places (a village's town counts) or,
     for Party records, through the organisations (an officer has no place)."""
     towns = {t.pk: t for t in Place.objects.visible_to(actor).filter(kind__in=TOWN_KINDS)}
@@ -51,7 +53,7 @@ def towns_for(actor: Any, kind: str = "households") -> list[Place]:
     return sorted(towns.values(), key=lambda t: t.path)
 
 
-def resolve_town(actor: Any, town: Place | str | int | None, kind: str = "households") -> Place:
+def resolve_town(actor: Actor, town: Place | str | int | None, kind: str = "households") -> Place:
     """The town an import writes into: given, or the only one the actor reaches."""
     towns = towns_for(actor, kind)
     if isinstance(town, Place):
@@ -87,7 +89,7 @@ def _sort_errors(report: ImportReport, sheets: list[readers.Sheet]) -> None:
 
 def import_file(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     filename: str,
     data: bytes,
@@ -159,7 +161,7 @@ def import_file(
 
 
 @transaction.atomic
-def _write(*, actor: Any, town: Place, kind: str, plan: Any, report: ImportReport) -> None:
+def _write(*, actor: Actor, town: Place, kind: str, plan: Any, report: ImportReport) -> None:
     if kind == "households":
         summary = households_bulk_create(actor=actor, town=town, rows=plan.rows)
         households = {}
@@ -195,7 +197,7 @@ def _write(*, actor: Any, town: Place, kind: str, plan: Any, report: ImportRepor
 # --- export -----------------------------------------------------------------
 
 
-def _reveal_allowed(actor: Any, reveal: bool, reason: str) -> bool:
+def _reveal_allowed(actor: Actor, reveal: bool, reason: str) -> bool:
     if not reveal:
         return False
     require(actor, Cap.REVEAL)
@@ -208,7 +210,7 @@ def _plain(obj: Any, field: str, reveal: bool) -> str:
     return _shown(getattr(obj, field), getattr(obj, f"{field}_masked"), reveal)
 
 
-def household_queryset(actor: Any, params: Mapping[str, Any]) -> Any:
+def household_queryset(actor: Actor, params: Mapping[str, Any]) -> Any:
     """Visible households narrowed by the list page's filter (same query string)."""
     if params.get("place"):
         # An out-of-scope place must look missing, not export an empty file.
@@ -221,34 +223,26 @@ def _shown(cipher: str, masked: str, reveal: bool) -> str:
     return personal.decrypt(cipher) if reveal and cipher else masked
 
 
-def _household_sheets(actor: Any, qs: Any, reveal: bool) -> tuple[list[list[Any]], list[list[Any]]]:
-    """Rows for the 户 and 居民 sheets in four queries, whatever the size.
-
-    Plain value tuples instead of model instances: building 30,000 models with
-    prefetch caches costs far more than the queries themselves.
-    """
-    show_sensitive = scope_for(actor).can(Cap.REVEAL)
-    villages = dict(
-        Place.objects.filter(kind__in=(Place.Kind.VILLAGE, Place.Kind.COMMUNITY)).values_list(
-            "path", "name"
-        )
-    )
-    ids = qs.values("pk")
+def _tag_names(
+    through: Any, owner: str, households: str, ids: Any, show_sensitive: bool
+) -> dict[int, list[str]]:
+    """Tag names by `owner` id, sorted (sensitive tags only for those who may see them)."""
     tag_filter = {} if show_sensitive else {"tag__sensitive": False}
-    household_tags: dict[int, list[str]] = defaultdict(list)
-    for hid, name in (
-        Household.tags.through.objects.filter(household_id__in=ids, **tag_filter)
+    names: dict[int, list[str]] = defaultdict(list)
+    for owner_id, name in (
+        through.objects.filter(**{f"{households}__in": ids}, **tag_filter)
         .order_by("tag__name")
-        .values_list("household_id", "tag__name")
+        .values_list(owner, "tag__name")
     ):
-        household_tags[hid].append(name)
-    resident_tags: dict[int, list[str]] = defaultdict(list)
-    for rid, name in (
-        Resident.tags.through.objects.filter(resident__household_id__in=ids, **tag_filter)
-        .order_by("tag__name")
-        .values_list("resident_id", "tag__name")
-    ):
-        resident_tags[rid].append(name)
+        names[owner_id].append(name)
+    return names
+
+
+def _people_of(ids: Any, reveal: bool, show_sensitive: bool) -> dict[int, list[list[Any]]]:
+    """Resident rows of the 居民 sheet by household id."""
+    resident_tags = _tag_names(
+        Resident.tags.through, "resident_id", "resident__household_id", ids, show_sensitive
+    )
     people_of: dict[int, list[list[Any]]] = defaultdict(list)
     for rid, hid, name, relation, id_c, id_m, phone_c, phone_m in (
         Resident.objects.filter(household_id__in=ids)
@@ -268,12 +262,34 @@ def _household_sheets(actor: Any, qs: Any, reveal: bool) -> tuple[list[list[Any]
         people_of[hid].append(
             [
                 name,
-                importers.RELATION_LABELS.get(relation, ""),
+                vocabulary.RELATION_LABELS.get(relation, ""),
                 _shown(id_c, id_m, reveal),
                 _shown(phone_c, phone_m, reveal),
                 "、".join(resident_tags.get(rid, ())),
             ]
         )
+    return people_of
+
+
+def _household_sheets(
+    actor: Actor, qs: Any, reveal: bool
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Rows for the 户 and 居民 sheets in four queries, whatever the size.
+
+    Plain value tuples instead of model instances: building 30,000 models with
+    prefetch caches costs far more than the queries themselves.
+    """
+    show_sensitive = scope_for(actor).can(Cap.REVEAL)
+    villages = dict(
+        Place.objects.filter(kind__in=(Place.Kind.VILLAGE, Place.Kind.COMMUNITY)).values_list(
+            "path", "name"
+        )
+    )
+    ids = qs.values("pk")
+    household_tags = _tag_names(
+        Household.tags.through, "household_id", "household_id", ids, show_sensitive
+    )
+    people_of = _people_of(ids, reveal, show_sensitive)
     households: list[list[Any]] = []
     people: list[list[Any]] = []
     rows = (
@@ -313,15 +329,15 @@ def _household_sheets(actor: Any, qs: Any, reveal: bool) -> tuple[list[list[Any]
     return households, people
 
 
-def _organization_sheets(actor: Any, reveal: bool) -> tuple[list[list[Any]], list[list[Any]]]:
+def _organization_sheets(actor: Actor, reveal: bool) -> tuple[list[list[Any]], list[list[Any]]]:
     orgs = list(Organization.objects.visible_to(actor).select_related("place").order_by("path"))
     names = {o.path: o.name for o in orgs}
     rows = [
         [
             names.get(o.path[: -Organization.steplen], ""),
             o.name,
-            importers.ORG_KIND_LABELS.get(o.kind, ""),
-            importers.ORG_TYPE_LABELS.get(o.org_type, ""),
+            vocabulary.ORG_KIND_LABELS.get(o.kind, ""),
+            vocabulary.ORG_TYPE_LABELS.get(o.org_type, ""),
             o.place.name if o.place else "",
         ]
         for o in orgs
@@ -330,10 +346,10 @@ def _organization_sheets(actor: Any, reveal: bool) -> tuple[list[list[Any]], lis
         [
             m.organization.name,
             m.name,
-            importers.GENDER_LABELS.get(m.gender, ""),
-            importers.STATUS_LABELS.get(m.status, ""),
+            vocabulary.GENDER_LABELS.get(m.gender, ""),
+            vocabulary.STATUS_LABELS.get(m.status, ""),
             m.joined_on.isoformat() if m.joined_on else "",
-            importers.POST_LABELS.get(m.post, ""),
+            vocabulary.POST_LABELS.get(m.post, ""),
             _plain(m, "phone", reveal),
             _plain(m, "id_number", reveal),
         ]
@@ -349,7 +365,7 @@ def _organization_sheets(actor: Any, reveal: bool) -> tuple[list[list[Any]], lis
 @transaction.atomic
 def export_data(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     params: Mapping[str, Any] | None = None,
     reveal: bool = False,
@@ -368,7 +384,7 @@ def export_data(
     content = _csv(kind, main) if fmt == "csv" else writers.export_workbook(kind, [main, detail])
     audit.record(
         actor=actor,
-        action="exchange.exported",
+        action=Action.EXCHANGE_EXPORTED,
         reason=reason if reveal else "",
         data={"kind": kind, "count": len(main), "details": len(detail), "revealed": reveal},
     )
@@ -393,26 +409,3 @@ def iter_report_lines(report: ImportReport) -> Iterator[str]:
             yield _('%(sheet)s row %(row)s, %(column)s "%(value)s": %(reason)s') % values
         else:
             yield _("%(sheet)s row %(row)s, %(column)s: %(reason)s") % values
-
-
-# --- the tag list imports draw from ---------------------------------------------
-
-
-@transaction.atomic
-def tag_add(
-    *, actor: Any, name: str, applies_to: str = Tag.AppliesTo.BOTH, sensitive: bool = False
-) -> Tag:
-    """Add a label to the list imports accept (town administrators and superusers)."""
-    scope = scope_for(actor)
-    if not (scope.everything or "town_admin" in scope.roles):
-        raise PermissionDenied(_("Only a town administrator can add tags."))
-    name = name.strip()
-    if not name or len(name) > 40 or any(c in name for c in "、,，;； "):
-        raise ValidationError(_("A tag is one word of at most 40 characters."))
-    if applies_to not in Tag.AppliesTo.values:
-        raise ValidationError(_("Unknown tag target."))
-    if Tag.objects.filter(name=name).exists():
-        raise ValidationError(_("The tag %(name)s already exists.") % {"name": name})
-    tag = Tag.objects.create(name=name, applies_to=applies_to, sensitive=sensitive)
-    audit.record(actor=actor, action="exchange.tag_added", obj=tag, data={"name": name})
-    return tag

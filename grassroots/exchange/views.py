@@ -15,6 +15,7 @@ from grassroots.core.roles import Cap
 from grassroots.core.scoping import scope_for
 from grassroots.exchange import services, writers
 from grassroots.exchange.forms import ImportForm, TagForm
+from grassroots.grid import services as grid
 from grassroots.grid.models import Tag
 
 FILE_NAMES = {"households": "households", "organizations": "organizations"}
@@ -105,7 +106,7 @@ def tag_add(request: HttpRequest) -> HttpResponse:
     form = TagForm(request.POST)
     if form.is_valid():
         try:
-            tag = services.tag_add(actor=request.user, **form.cleaned_data)
+            tag = grid.tag_add(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
         else:

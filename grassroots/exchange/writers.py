@@ -11,19 +11,19 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from grassroots.exchange.importers import (
+from grassroots.exchange.readers import (
+    HOUSEHOLD_COLUMNS,
+    MEMBER_COLUMNS,
+    ORGANIZATION_COLUMNS,
+    RESIDENT_COLUMNS,
+)
+from grassroots.exchange.vocabulary import (
     GENDER_LABELS,
     ORG_KIND_LABELS,
     ORG_TYPE_LABELS,
     POST_LABELS,
     RELATION_LABELS,
     STATUS_LABELS,
-)
-from grassroots.exchange.readers import (
-    HOUSEHOLD_COLUMNS,
-    MEMBER_COLUMNS,
-    ORGANIZATION_COLUMNS,
-    RESIDENT_COLUMNS,
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.grid.services import clean_phone
+from grassroots.core.personal import clean_phone
 from grassroots.notify.models import Preference
 
 

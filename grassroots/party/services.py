@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from grassroots.core import audit, clock, personal
 from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
+from grassroots.core.personal import clean_id_number, clean_phone
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import scope_for
 from grassroots.core.services import require, require_reach, require_visible
 from grassroots.grid.models import Place
-from grassroots.grid.services import clean_id_number, clean_phone
 from grassroots.party.models import (
     GuidanceAssignment,
     GuidanceVisit,

@@ -37,9 +37,9 @@ from grassroots.cases.services.recipients import dispatchers_at, send
 from grassroots.cases.suggest import suggest_category
 from grassroots.core import clock, personal, rows
 from grassroots.core.actors import Actor, acting_user
+from grassroots.core.personal import clean_phone
 from grassroots.core.scoping import scope_for
 from grassroots.grid.models import Household, Place, Resident, Visit
-from grassroots.grid.services import clean_phone
 
 
 @dataclass(frozen=True)

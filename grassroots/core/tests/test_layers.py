@@ -43,17 +43,6 @@ LAYERS: tuple[frozenset[str], ...] = (
 ALLOWED_FILES = frozenset({"cli.py"})  # imports Django's machinery before django.setup()
 ALLOWED_METHOD = "ready"  # of an AppConfig subclass
 
-# Function-level imports in files owned by the access and bulk branches, removed by the
-# access/bulk branches: (file under grassroots/, imported module). Empty it after the
-# merge; test_no_pending_entry_is_stale says which entries have gone.
-PENDING: frozenset[tuple[str, str]] = frozenset(
-    {
-        # bulk
-        ("demo/loader.py", "grassroots.analytics.services"),
-        ("demo/loader.py", "grassroots.cases.demo"),
-    }
-)
-
 
 @dataclass(frozen=True)
 class Import:
@@ -68,10 +57,6 @@ class Import:
         """The app the imported module belongs to (None: not an app of ours)."""
         parts = self.module.split(".")
         return parts[1] if parts[0] == "grassroots" and len(parts) > 1 else None
-
-    @property
-    def pending(self) -> bool:
-        return (self.path, self.module) in PENDING
 
     def __str__(self) -> str:
         where = f" in {self.function}()" if self.function else ""
@@ -130,11 +115,11 @@ def all_imports(modules: Iterable[tuple[str, str]]) -> list[Import]:
 
 
 def app_edges(imports: Iterable[Import], apps: frozenset[str]) -> dict[str, dict[str, Import]]:
-    """importing app → imported app → one import that makes the edge (pending ones aside)."""
+    """importing app → imported app → one import that makes the edge."""
     edges: dict[str, dict[str, Import]] = {}
     for i in imports:
         source = Path(i.path).parts[0]
-        if source in apps and i.app in apps and i.app != source and not i.pending:
+        if source in apps and i.app in apps and i.app != source:
             edges.setdefault(source, {}).setdefault(i.app, i)
     return edges
 
@@ -174,15 +159,11 @@ def upward(edges: dict[str, dict[str, Import]], apps: frozenset[str]) -> list[st
 
 
 def core_imports_of_apps(imports: Iterable[Import]) -> list[Import]:
-    return [
-        i
-        for i in imports
-        if i.path.startswith("core/") and i.app in APPS - {"core"} and not i.pending
-    ]
+    return [i for i in imports if i.path.startswith("core/") and i.app in APPS - {"core"}]
 
 
 def hidden_imports(imports: Iterable[Import]) -> list[Import]:
-    return [i for i in imports if i.function and not i.allowed and not i.pending]
+    return [i for i in imports if i.function and not i.allowed]
 
 
 # --- the gates --------------------------------------------------------------------------
@@ -212,12 +193,6 @@ def test_no_import_hides_in_a_function() -> None:
     assert hidden == [], "move these imports to the top of their module:\n" + "\n".join(
         map(str, hidden)
     )
-
-
-def test_no_pending_entry_is_stale() -> None:
-    present = {(i.path, i.module) for i in IMPORTS if i.function and not i.allowed}
-    stale = sorted(PENDING - present)
-    assert stale == [], "remove from PENDING (the import is gone):\n" + "\n".join(map(str, stale))
 
 
 # --- the checker catches what it must (a test of the test) ------------------------------
@@ -290,3 +265,40 @@ def test_the_checker_names_a_cycle_and_an_upward_import() -> None:
     ]
     del edges["grid"]
     assert find_cycle(edges) == []
+
+
+# Size limits (STYLE.md: split by subdomain before a module becomes a monolith).
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 80
+
+
+def oversized(path: str, source: str) -> list[str]:
+    """The module and the functions of one source file that pass the limits."""
+    found = []
+    lines = source.count("\n")
+    if lines > MAX_MODULE_LINES:
+        found.append(f"grassroots/{path}: {lines} lines (at most {MAX_MODULE_LINES})")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length > MAX_FUNCTION_LINES:
+                found.append(
+                    f"grassroots/{path}:{node.lineno} {node.name}(): {length} lines"
+                    f" (at most {MAX_FUNCTION_LINES})"
+                )
+    return found
+
+
+def test_no_module_or_function_is_oversized() -> None:
+    found = [f for path, source in sources() for f in oversized(path, source)]
+    assert found == [], "split these along their seams:\n" + "\n".join(found)
+
+
+def test_the_size_checker_finds_a_long_function_and_a_long_module() -> None:
+    body = "".join(f"    x{i} = {i}\n" for i in range(85))
+    assert oversized("grid/x.py", f"def f():\n{body}") == [
+        "grassroots/grid/x.py:1 f(): 86 lines (at most 80)"
+    ]
+    assert oversized("grid/y.py", "x = 1\n" * 501) == [
+        "grassroots/grid/y.py: 501 lines (at most 500)"
+    ]

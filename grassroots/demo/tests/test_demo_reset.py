@@ -9,7 +9,9 @@ import pytest
 from django.core.management import call_command
 
 from grassroots.accounts.models import User
+from grassroots.core.bench import BenchContext
 from grassroots.demo import loader
+from grassroots.demo.benchmarks import BENCHMARKS, QUICK_HOUSEHOLDS
 from grassroots.demo.tests.conftest import load_for_module
 from grassroots.grid.models import Household, Place, Representative, RepresentativeLink
 from grassroots.party.models import Instructor, Member, Organization
@@ -69,9 +71,6 @@ def test_reset_removes_demo_accounts_but_leaves_other_users_alone(
 def test_the_load_benchmark_measures_a_small_town_and_leaves_the_database_as_it_was(
     small_demo: loader.DemoResult,
 ) -> None:
-    from grassroots.core.bench import BenchContext
-    from grassroots.demo.benchmarks import BENCHMARKS, QUICK_HOUSEHOLDS
-
     town = loader.demo_town()
     before = (Household.objects.count(), Member.objects.count(), User.objects.count())
     [result] = BENCHMARKS[0](BenchContext(quick=True, scale="town", households=0))

@@ -7,11 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from python_calamine import CalamineWorkbook
 
+from grassroots.accounts import services as accounts
+from grassroots.core import personal
+from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
+from grassroots.core.roles import Role
 from grassroots.exchange import services
+from grassroots.exchange.tests.helpers import HH_HEADERS, RES_HEADERS, xlsx
 from grassroots.grid import services as grid
 from grassroots.grid.models import Household, Place, Tag
-from grassroots.testing import Town
+from grassroots.testing import Town, make_user
 
 
 def sheets(content: bytes) -> dict[str, list[list[object]]]:
@@ -40,7 +45,7 @@ def test_exports_mask_phones_and_ids_unless_revealed_with_a_reason(town: Town) -
     )
     a1 = next(r for r in sheets(content)["户"] if r[2] == "A-001")
     assert str(a1[4]) == "13812345678"
-    event = AuditEvent.objects.filter(action="exchange.exported").latest("id")
+    event = AuditEvent.objects.filter(action=Action.EXCHANGE_EXPORTED).latest("id")
     assert event.reason == "上报民政办" and event.data["count"] == count == 4
     assert event.data["revealed"] is True
 
@@ -73,10 +78,6 @@ def test_a_formula_in_a_cell_is_neutralised(town: Town) -> None:
 
 
 def test_sensitive_tags_are_left_out_for_roles_that_cannot_reveal(town: Town) -> None:
-    from grassroots.accounts import services as accounts
-    from grassroots.core.roles import Role
-    from grassroots.testing import make_user
-
     poor = Tag.objects.create(name="低保户", sensitive=True)
     town.household_a1.tags.add(poor)
     handler = make_user("hank")
@@ -113,8 +114,6 @@ def test_round_trip_export_then_import_into_a_fresh_town_gives_the_same_househol
     assert report.ok and report.written, report.errors
 
     def snapshot(t: Place) -> set[tuple[object, ...]]:
-        from grassroots.core import personal
-
         return {
             (
                 h.place.name,
@@ -142,8 +141,6 @@ def test_round_trip_export_then_import_into_a_fresh_town_gives_the_same_househol
 def test_a_large_export_costs_the_same_few_queries_as_a_small_one(
     town: Town, django_assert_max_num_queries: object
 ) -> None:
-    from grassroots.exchange.tests.helpers import HH_HEADERS, RES_HEADERS, xlsx
-
     tag = Tag.objects.create(name="退役军人")
     rows = [HH_HEADERS] + [
         ["明月村", "一组", f"A-{i}", f"户主{i}", "", "", 2, "张代表", "", "退役军人"]

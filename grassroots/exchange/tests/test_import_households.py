@@ -233,3 +233,23 @@ def test_validation_does_not_query_per_row(
             actor=town.alice, kind="households", filename="x.xlsx", data=data, dry_run=True
         )
     assert report.ok, report.errors[:3]
+
+
+def test_a_cell_longer_than_its_column_is_reported_and_nothing_is_written(town: Town) -> None:
+    long_name = "欧阳" * 26  # 52 characters; a head of household's name holds 50
+    data = xlsx(
+        {
+            "户": [
+                HH_HEADERS,
+                ["明月村", "一组", "A-501", "孙五", "", "", 1, "", "", ""],
+                ["明月村", "一组", "A-502", long_name, "", "", 1, "", "", ""],
+            ]
+        }
+    )
+    report = services.import_file(actor=town.sam, kind="households", filename="x.xlsx", data=data)
+    assert [(e.sheet, e.row, e.column, e.value) for e in report.errors] == [
+        ("户", 3, "户主姓名", long_name)
+    ]
+    assert "50" in report.errors[0].reason
+    assert not report.written
+    assert not Household.objects.filter(code__in=["A-501", "A-502"]).exists()

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from python_calamine import CalamineWorkbook
 
+from grassroots.exchange import services, writers
 from grassroots.exchange.tests.helpers import HH_HEADERS, good_households, xlsx
 from grassroots.exchange.tests.test_export import sheets
 from grassroots.grid.models import Household, Tag
@@ -79,8 +80,6 @@ def test_templates_download_with_the_import_headers(town: Town, client_for: obje
 
 
 def test_the_households_template_itself_passes_a_dry_run(town: Town, client_for: object) -> None:
-    from grassroots.exchange import services, writers
-
     Household.objects.none()
     report = services.import_file(
         actor=town.root,

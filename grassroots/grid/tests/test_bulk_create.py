@@ -36,7 +36,7 @@ ID_NUMBER = "11010519491231002X"
     ],
 )
 def test_the_bulk_sealer_gives_what_personal_seal_gives(kind: str, value: str) -> None:
-    cipher, digest, masked = services._Sealer()(kind, value)
+    cipher, digest, masked = personal.Sealer()(kind, value)
     expected = personal.seal(kind, value)
     assert (digest, masked) == (expected["_hash"], expected["_masked"])
     assert personal.decrypt(cipher) == personal.decrypt(expected[""])

@@ -165,7 +165,7 @@ def test_household_list_runs_the_same_number_of_queries_for_10_and_100_rows(
     client_for: ClientFor, town: Town
 ) -> None:
     add_households(town, 110)
-    tag = services._ensure_tags(["独居老人"])["独居老人"]
+    tag = services.ensure_tags(["独居老人"])["独居老人"]
     for household in Household.objects.all()[:50]:
         household.tags.add(tag)
     alice = client_for("alice")
