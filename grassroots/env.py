@@ -36,7 +36,8 @@ def envint(name: str, default: int) -> int:
 
 
 def envstr(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # Set but empty (`DATABASE_URL= make test`) means unset, as in a shell's ${X:-default}.
+    return os.environ.get(name) or default
 
 
 def stored_secret(name: str, var_dir: Path, *, production: bool, kind: str) -> str:

@@ -482,4 +482,4 @@ class CasePhoto(models.Model):
         verbose_name_plural = _("photos")
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.file.name or ""

@@ -6,7 +6,10 @@ import pytest
 
 from grassroots.accounts import services as account_services
 from grassroots.core.roles import Role
-from grassroots.core.scoping import forget_scope, scope_for
+from grassroots.core.scoping import Unscoped, forget_scope, scope_for, unscoped
+from grassroots.grid.models import Place
+from grassroots.party import services as party
+from grassroots.party.models import Organization
 from grassroots.testing import Town, make_user
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +32,28 @@ def test_forgetting_a_scope_recomputes_it(town: Town) -> None:
     forget_scope(town.sam)
     assert scope_for(town.sam) is not first
     forget_scope(town.oscar)  # nothing cached: nothing to forget
+
+
+def test_a_secretary_of_a_branch_with_no_place_reaches_the_branch_and_no_case(
+    town: Town,
+) -> None:
+    # A branch of an enterprise (两新) may sit in no village: its secretary dispatches no case.
+    firm = party.organization_create(
+        actor=town.root,
+        parent=town.committee,
+        kind=Organization.Kind.BRANCH,
+        name="某公司党支部",
+        org_type=Organization.OrgType.TWO_NEW,
+    )
+    user = make_user("firm.secretary")
+    account_services.role_grant(actor=town.root, user=user, role=Role.SECRETARY, organization=firm)
+    scope = scope_for(user)
+    assert scope.covers_org_path(firm.path)
+    assert scope.place_paths == ()
+    assert scope.dispatch_paths == ()
+
+
+def test_unscoped_reads_must_name_their_reason() -> None:
+    with pytest.raises(TypeError, match="reason"):
+        unscoped(Place, why="public")  # type: ignore[arg-type]
+    assert unscoped(Place, why=Unscoped.PUBLIC).model is Place
