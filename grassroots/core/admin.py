@@ -125,6 +125,8 @@ class CalendarDayAdmin(TownAdminEditable):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, scoped: each reader sees the rows about what they reach (`AuditEventQuerySet`)."""
+
     list_display = ("at", "actor", "action", "object_type", "object_id", "reason")
     list_filter = ("action", "object_type")
     search_fields = ("action", "object_type", "object_id", "reason", "actor__username")
@@ -149,3 +151,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return AuditEvent.objects.visible_to(request.user).select_related("actor")

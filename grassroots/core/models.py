@@ -2,9 +2,39 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
+
+from grassroots.core.roles import Cap
+from grassroots.core.scoping import NOTHING, Scope, ScopedQuerySet
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope: Scope) -> models.QuerySet:
+        """The rows about objects the reader reaches today, for holders of `Cap.VIEW_AUDIT`.
+
+        An audit row names its object by type and id; the reader sees it when that
+        object is in their `visible_to` now (one subquery per scoped model). So the
+        reveal of a resident's ID number is read only by those who reach the
+        resident; rows about what no scope reaches (accounts, API keys, exports of a
+        whole kind) are for superusers, whom `visible_to` lets read everything.
+        """
+        if not scope.can(Cap.VIEW_AUDIT):
+            return self.none()
+        q = NOTHING
+        for model in apps.get_models():
+            rows = model._default_manager.all()
+            if model is AuditEvent or not isinstance(rows, ScopedQuerySet):
+                continue
+            ids = rows.scope_filter(scope).annotate(
+                audit_id=Cast("pk", output_field=models.CharField())
+            )
+            q |= Q(object_type=model._meta.label_lower, object_id__in=ids.values("audit_id"))
+        return self.filter(q)
 
 
 class AuditEvent(models.Model):
@@ -24,6 +54,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
