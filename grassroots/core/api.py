@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -72,6 +73,13 @@ class RevealSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         if fields_allowed:
             self.fields["field"] = serializers.ChoiceField(choices=list(fields_allowed))
+
+    def validate_reason(self, value: str) -> str:
+        # The service checks again; here the caller gets a 400 naming the field.
+        reason = core_services.meaningful_reason(value)
+        if not reason:
+            raise serializers.ValidationError(str(core_services.REASON_REFUSED))
+        return reason
 
 
 class RevealResultSerializer(serializers.Serializer):
@@ -175,7 +183,9 @@ class RevealMixin:
         value = core_services.reveal(
             actor=request.user, obj=obj, field=field, reason=body.validated_data["reason"]
         )
-        return Response({"field": field, "value": value})
+        response = Response({"field": field, "value": value})
+        add_never_cache_headers(response)  # a plain personal value: no cache may keep it
+        return response
 
 
 def documented(

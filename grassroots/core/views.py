@@ -66,17 +66,20 @@ class RevealForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = cast(dict[str, Any], super().clean())
-        if data.get("reason") == "other" and len(data.get("details", "").strip()) < 2:
+        if data.get("reason") == "other" and not services.meaningful_reason(
+            data.get("details", "")
+        ):
             self.add_error("details", _("Explain why you need to see this."))
         return data
 
     def reason_text(self) -> str:
         key = self.cleaned_data["reason"]
         label = "" if key == "other" else str(dict(REASONS)[key])
-        parts = [label, self.cleaned_data.get("details", "").strip()]
+        parts = [label, services.visible_text(self.cleaned_data.get("details", ""))]
         return ": ".join(p for p in parts if p)
 
 
+@never_cache  # the answer holds a plain personal value
 @login_required
 @require_http_methods(["GET", "POST"])
 def reveal(request: HtmxHttpRequest, label: str, pk: int, field: str) -> HttpResponse:

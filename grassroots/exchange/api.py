@@ -1,4 +1,5 @@
-"""REST API: `POST /api/exchange/import/` (multipart) and `GET /api/exchange/export/{kind}/`."""
+"""REST API: `POST /api/exchange/import/` (multipart), `GET /api/exchange/export/{kind}/`
+and `POST /api/exchange/export/{kind}/reveal/` (unmasked, the reason in the body)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -66,40 +70,73 @@ class ImportViewSet(viewsets.ViewSet):
         )
 
 
+KIND_PARAMETER = OpenApiParameter(
+    "id",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    enum=list(services.KINDS),
+    description="households or organizations",
+)
+FORMAT_PARAMETER = OpenApiParameter(
+    "format", OpenApiTypes.STR, description="xlsx (default) or csv"
+)
+
+
+class RevealExportSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why the data is needed in clear.")
+    format = serializers.ChoiceField(choices=["xlsx", "csv"], default="xlsx")
+
+
 class ExportViewSet(viewsets.ViewSet):
-    """Download visible records as .xlsx; `?reveal=1&reason=…` unmasks (audited)."""
+    """Download visible records: `GET {kind}/` masked; `POST {kind}/reveal/` unmasked (audited).
+
+    The reason of an unmasked export travels in the POST body, never in the URL.
+    """
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "id",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                enum=list(services.KINDS),
-                description="households or organizations",
-            ),
-            OpenApiParameter("reveal", OpenApiTypes.STR, description="1 to unmask"),
-            OpenApiParameter("reason", OpenApiTypes.STR),
-            OpenApiParameter("format", OpenApiTypes.STR, description="xlsx (default) or csv"),
-        ],
+        parameters=[KIND_PARAMETER, FORMAT_PARAMETER],
         responses={(200, writers.XLSX_TYPE): OpenApiTypes.BINARY},
     )
     def retrieve(self, request: Request, pk: str | None = None) -> HttpResponse:
         if pk not in services.KINDS:
             raise Http404
+        if "reveal" in request.query_params or "reason" in request.query_params:
+            raise serializers.ValidationError(
+                {"reveal": [_("An unmasked export is a POST to …/reveal/ with the reason.")]}
+            )
         fmt = "csv" if request.query_params.get("format") == "csv" else "xlsx"
+        return self._export(request, pk, fmt, reason="")
+
+    @extend_schema(
+        parameters=[KIND_PARAMETER],
+        request=RevealExportSerializer,
+        responses={(200, writers.XLSX_TYPE): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["post"])
+    def reveal(self, request: Request, pk: str | None = None) -> HttpResponse:
+        if pk not in services.KINDS:
+            raise Http404
+        body = RevealExportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        response = self._export(
+            request, pk, body.validated_data["format"], reason=body.validated_data["reason"]
+        )
+        add_never_cache_headers(response)  # personal data in clear: no cache may keep it
+        return response
+
+    def _export(self, request: Request, kind: str, fmt: str, *, reason: str) -> HttpResponse:
         content, _count = services.export_data(
             actor=request.user,
-            kind=pk,
+            kind=kind,
             params=request.query_params,
-            reveal=request.query_params.get("reveal") == "1",
-            reason=request.query_params.get("reason", ""),
+            reveal=bool(reason),
+            reason=reason,
             fmt=fmt,
         )
         response = HttpResponse(
             content, content_type="text/csv; charset=utf-8" if fmt == "csv" else writers.XLSX_TYPE
         )
-        response["Content-Disposition"] = f'attachment; filename="{pk}.{fmt}"'
+        response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
         return response
 
 

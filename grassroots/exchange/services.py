@@ -17,7 +17,7 @@ from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
-from grassroots.core.services import require
+from grassroots.core.services import require, require_reason
 from grassroots.exchange import importers, readers, vocabulary, writers
 from grassroots.exchange.report import ImportReport
 from grassroots.grid.filters import HouseholdFilter
@@ -197,13 +197,12 @@ def _write(*, actor: Actor, town: Place, kind: str, plan: Any, report: ImportRep
 # --- export -----------------------------------------------------------------
 
 
-def _reveal_allowed(actor: Actor, reveal: bool, reason: str) -> bool:
+def _reveal_reason(actor: Actor, reveal: bool, reason: str) -> str:
+    """The cleaned reason of a revealing export ("" when not revealing); the reveal's own check."""
     if not reveal:
-        return False
+        return ""
     require(actor, Cap.REVEAL)
-    if len((reason or "").strip()) < 2:
-        raise PermissionDenied(_("Give a reason to reveal personal data."))
-    return True
+    return require_reason(reason)
 
 
 def _plain(obj: Any, field: str, reveal: bool) -> str:
@@ -376,7 +375,8 @@ def export_data(
     require(actor, Cap.EXPORT)
     if kind not in KINDS:
         raise ValidationError(_("Unknown export kind %(kind)s") % {"kind": kind})
-    reveal = _reveal_allowed(actor, reveal, reason)
+    reason = _reveal_reason(actor, reveal, reason)
+    reveal = bool(reason)
     if kind == "households":
         main, detail = _household_sheets(actor, household_queryset(actor, params or {}), reveal)
     else:

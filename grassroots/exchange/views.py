@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -81,23 +82,38 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def export(request: HttpRequest, kind: str) -> HttpResponse:
-    """Download what the list shows; `reveal=1` + reason (POST or GET) shows personal data."""
+    """Download what the list shows (GET, masked); a revealed export is a POST with its reason.
+
+    The reason travels in the body of a CSRF-checked POST, never in a URL that
+    access logs, proxies and the browser history keep; the filters stay in the
+    query string, which holds nothing personal.
+    """
     if kind not in services.KINDS:
         raise Http404
+    if request.method == "GET" and ("reveal" in request.GET or "reason" in request.GET):
+        return HttpResponseBadRequest(
+            _("An unmasked export is requested with the form (POST), not by a link."),
+            content_type="text/plain; charset=utf-8",
+        )
     params = request.POST if request.method == "POST" else request.GET
     fmt = "csv" if params.get("format") == "csv" else "xlsx"
+    reveal = request.method == "POST" and params.get("reveal") == "1"
     content, _count = services.export_data(
         actor=request.user,
         kind=kind,
         params=request.GET,
-        reveal=params.get("reveal") == "1",
-        reason=params.get("reason", ""),
+        reveal=reveal,
+        reason=params.get("reason", "") if reveal else "",
         fmt=fmt,
     )
     stamp = clock.now().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
-        return attachment(content, f"{kind}-{stamp}.csv", "text/csv; charset=utf-8")
-    return attachment(content, f"{kind}-{stamp}.xlsx", writers.XLSX_TYPE)
+        response = attachment(content, f"{kind}-{stamp}.csv", "text/csv; charset=utf-8")
+    else:
+        response = attachment(content, f"{kind}-{stamp}.xlsx", writers.XLSX_TYPE)
+    if reveal:
+        add_never_cache_headers(response)  # personal data in clear: no cache may keep it
+    return response
 
 
 @login_required
