@@ -20,6 +20,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from grassroots.core.logging import gunicorn_access_options
+
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 # gunicorn's own graceful timeout is 5 s; past this a child is killed.
 STOP_TIMEOUT = 15.0
@@ -52,6 +54,7 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
         str(workers),
         "--access-logfile",
         "-",
+        *gunicorn_access_options(),
         "--graceful-timeout",
         "5",
         # gunicorn 23+ otherwise binds one control socket in $HOME shared by every instance
