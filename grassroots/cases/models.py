@@ -472,9 +472,19 @@ MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 
+def photo_name(instance: CasePhoto, filename: str) -> str:
+    """A random name (192 bits), nothing of the upload's name or date: it cannot be guessed.
+
+    Photos are served only by `cases.views.photo`, to who reaches the case; the
+    name keeps only the extension the re-encoding chose (.jpg or .png).
+    """
+    extension = ".png" if filename.lower().endswith(".png") else ".jpg"
+    return f"cases/photos/{secrets.token_urlsafe(24)}{extension}"
+
+
 class CasePhoto(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(_("photo"), upload_to="cases/%Y/%m/")
+    file = models.FileField(_("photo"), upload_to=photo_name)
     uploaded_at = models.DateTimeField(_("uploaded"))
 
     class Meta:
@@ -483,3 +493,7 @@ class CasePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.file.name or ""
+
+    @property
+    def content_type(self) -> str:
+        return "image/png" if self.file.name.endswith(".png") else "image/jpeg"

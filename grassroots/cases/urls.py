@@ -13,6 +13,7 @@ urlpatterns = [
     path("measures/", views.measures_page, name="measures"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/photos/<int:photo_pk>/", views.photo, name="photo"),
     path("<int:pk>/me-too/", views.me_too, name="me_too"),
     path("<int:pk>/report-in/<int:summons_pk>/", views.acknowledge, name="acknowledge"),
     path("report/", views.report, name="report"),

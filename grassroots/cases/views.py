@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -23,7 +23,7 @@ from grassroots.cases.forms import (
     ReportForm,
     new_challenge,
 )
-from grassroots.cases.models import Channel, Status, clean_code
+from grassroots.cases.models import Case, Channel, Status, clean_code
 from grassroots.cases.suggest import similar_open_cases, suggest_category
 from grassroots.core import clock
 from grassroots.core.scoping import get_visible_or_404, scope_for
@@ -72,6 +72,26 @@ def _detail_context(request: HttpRequest, case: Any, errors: list[str] | None = 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_detail(request.user, pk)
     return render(request, "cases/detail.html", _detail_context(request, case))
+
+
+def photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
+    """A case's photo, to who reaches the case; 404 to anyone else, signed in or not.
+
+    Never a public media URL: the file is read here after the scope check, and no
+    cache between the server and the reader may keep it.
+    """
+    case = get_visible_or_404(Case, request.user, pk=pk)
+    found = case.photos.filter(pk=photo_pk).first()
+    if found is None or not found.file:
+        raise Http404
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=found.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'inline; filename="photo-{found.pk}{found.file.name[-4:]}"'
+    return response
 
 
 @login_required
