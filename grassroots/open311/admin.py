@@ -16,9 +16,18 @@ from grassroots.open311.models import ApiKey
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "town", "user", "active", "created_at", "last_used_at"]
-    list_filter = ["active"]
-    fields = ["name", "town", "user"]
+    list_display = [
+        "name",
+        "prefix",
+        "town",
+        "user",
+        "exact_locations",
+        "active",
+        "created_at",
+        "last_used_at",
+    ]
+    list_filter = ["active", "exact_locations"]
+    fields = ["name", "town", "user", "exact_locations"]
     actions = ["revoke"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -27,7 +36,11 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         key, raw = services.apikey_create(
-            actor=request.user, name=obj.name, town=obj.town, user=obj.user
+            actor=request.user,
+            name=obj.name,
+            town=obj.town,
+            user=obj.user,
+            exact_locations=obj.exact_locations,
         )
         obj.pk = key.pk
         messages.warning(

@@ -29,6 +29,14 @@ class ApiKey(models.Model):
         verbose_name=_("submits as"),
         help_text=_("Cases filed with this key are recorded as submitted by this user."),
     )
+    exact_locations = models.BooleanField(
+        _("exact locations"),
+        default=False,
+        help_text=_(
+            "Show this client the exact position of cases filed at a household "
+            "(otherwise a cell of about 1 km, like anonymous clients)."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)

@@ -97,7 +97,8 @@ def requests_for(
     qs = (
         unscoped(Case, why=Unscoped.PUBLIC)
         .filter(town=town)
-        .select_related("category", "owner_place", "handler_place")
+        # The household's position too: a published position must never be the home's.
+        .select_related("category", "owner_place", "handler_place", "household")
     )
     if not detailed:
         qs = qs.filter(category__public=True)

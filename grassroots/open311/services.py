@@ -32,7 +32,12 @@ def hash_key(raw: str) -> str:
 
 @transaction.atomic
 def apikey_create(
-    *, actor: Actor, name: str, town: Place | None = None, user: User | None = None
+    *,
+    actor: Actor,
+    name: str,
+    town: Place | None = None,
+    user: User | None = None,
+    exact_locations: bool = False,
 ) -> tuple[ApiKey, str]:
     """Create a key; returns it with the raw secret, which is never stored."""
     raw = secrets.token_urlsafe(KEY_BYTES)
@@ -42,10 +47,14 @@ def apikey_create(
         key_hash=hash_key(raw),
         town=town,
         user=user,
+        exact_locations=exact_locations,
         created_at=clock.now(),
     )
     audit.record(
-        actor=actor, action=Action.OPEN311_APIKEY_CREATED, obj=key, data={"name": key.name}
+        actor=actor,
+        action=Action.OPEN311_APIKEY_CREATED,
+        obj=key,
+        data={"name": key.name, "exact_locations": exact_locations},
     )
     return key, raw
 

@@ -21,6 +21,7 @@ from grassroots.cases.models import Priority
 from grassroots.core import clock
 from grassroots.grid.models import Place
 from grassroots.open311 import selectors, services
+from grassroots.open311.geo import public_position
 from grassroots.open311.render import errors, iso, respond
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -42,6 +43,11 @@ def _key(request: HttpRequest, town: Place) -> Any:
     if key is not None and key.town_id not in (None, town.pk):
         return None
     return key
+
+
+def _exact(key: Any) -> bool:
+    """Exact positions of household cases only for a key explicitly allowed them."""
+    return bool(key is not None and key.exact_locations)
 
 
 @require_GET
@@ -131,8 +137,11 @@ def _status_notes(case: Any, detailed: bool) -> str:
     return label
 
 
-def _request_row(case: Any, detailed: bool, addresses: dict[str, str]) -> dict[str, Any]:
+def _request_row(
+    case: Any, detailed: bool, addresses: dict[str, str], exact: bool = False
+) -> dict[str, Any]:
     agency = case.handler_place or case.owner_place
+    position = public_position(case, exact=exact)
     return {
         "service_request_id": str(case.pk),
         "status": case.public_status,
@@ -148,8 +157,8 @@ def _request_row(case: Any, detailed: bool, addresses: dict[str, str]) -> dict[s
         "address": addresses.get(case.place_path, ""),
         "address_id": "",
         "zipcode": "",
-        "lat": _degrees(case.latitude),
-        "long": _degrees(case.longitude),
+        "lat": _degrees(position[0] if position else None),
+        "long": _degrees(position[1] if position else None),
         "media_url": case.media_url,
     }
 
@@ -175,7 +184,8 @@ def _list_requests(request: HttpRequest, town: Place, fmt: str) -> HttpResponse:
     if any(s not in ("open", "closed") for s in statuses):
         return errors(fmt, 400, _("status must be open or closed"))
     ids = q.get("service_request_id")
-    detailed = _key(request, town) is not None
+    key = _key(request, town)
+    detailed = key is not None
     cases = selectors.requests_for(
         town,
         detailed=detailed,
@@ -187,7 +197,9 @@ def _list_requests(request: HttpRequest, town: Place, fmt: str) -> HttpResponse:
         now=clock.now(),
     )
     addresses = selectors.place_names(cases, town)
-    return respond(fmt, "service_requests", [_request_row(c, detailed, addresses) for c in cases])
+    exact = _exact(key)
+    rows = [_request_row(c, detailed, addresses, exact) for c in cases]
+    return respond(fmt, "service_requests", rows)
 
 
 def _int(value: str | None, default: int) -> int:
@@ -288,12 +300,13 @@ def request_detail(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
     town = _town(request, fmt)
     if isinstance(town, HttpResponse):
         return town
-    detailed = _key(request, town) is not None
-    case = selectors.request_by_id(town, pk, detailed=detailed)
+    key = _key(request, town)
+    case = selectors.request_by_id(town, pk, detailed=key is not None)
     if case is None:
         return errors(fmt, 404, _("service_request_id provided was not found"))
     addresses = selectors.place_names([case], town)
-    return respond(fmt, "service_requests", [_request_row(case, detailed, addresses)])
+    row = _request_row(case, key is not None, addresses, _exact(key))
+    return respond(fmt, "service_requests", [row])
 
 
 @require_GET

@@ -1,4 +1,5 @@
-"""`grassroots apikey create NAME [--town CODE] [--user USERNAME]` | `list` | `revoke NAME`."""
+"""`grassroots apikey create NAME [--town CODE] [--user USERNAME] [--exact-locations]` |
+`list` | `revoke NAME`."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("name", nargs="?")
         parser.add_argument("--town", help="restrict to the town with this 12-digit code")
         parser.add_argument("--user", help="file cases as this user")
+        parser.add_argument(
+            "--exact-locations",
+            action="store_true",
+            help="show this client the exact position of cases filed at a household",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action, name = options["action"], options["name"]
@@ -48,5 +54,11 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"no user {options['user']}")
-        _key, raw = services.apikey_create(actor=None, name=name, town=town, user=user)
+        _key, raw = services.apikey_create(
+            actor=None,
+            name=name,
+            town=town,
+            user=user,
+            exact_locations=options["exact_locations"],
+        )
         self.stdout.write(raw)
