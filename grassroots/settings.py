@@ -236,6 +236,31 @@ else:
         "immediate": TESTING,
     }
 
+# Shared cache (issue #9, privacy): rate-limit counters must hold across gunicorn workers,
+# so they never live in a process's memory. Redis when REDIS_URL is set; otherwise the
+# database (table made by core's migration 0003; `incr` made atomic by core.cache). Tests
+# use the database even with REDIS_URL set: they clear the cache, which must never flush
+# a Redis that others share.
+CACHE_PREFIX = envstr("GRASSROOTS_CACHE_PREFIX", "grassroots")
+if REDIS_URL and not TESTING:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "grassroots.core.cache.AtomicDatabaseCache",
+            "LOCATION": "grassroots_cache",
+            "KEY_PREFIX": CACHE_PREFIX,
+            # Culling deletes live rows too: keep room for every caller's counter.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
 EMAIL_BACKEND = envstr("GRASSROOTS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,11 +24,12 @@ from grassroots.cases.forms import (
 )
 from grassroots.cases.models import Case, Channel, Status, clean_code
 from grassroots.cases.suggest import similar_open_cases, suggest_category
-from grassroots.core import clock
+from grassroots.core import clock, ratelimit
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.grid.models import Household, Visit
 
 REPORT_LIMIT = getattr(settings, "GRASSROOTS", {}).get("CASE_REPORTS_PER_HOUR", 5)
+REPORT_RATE = "case-reports"
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -246,11 +246,18 @@ def _client_ip(request: HttpRequest) -> str:
 
 
 def report(request: HttpRequest) -> HttpResponse:
-    """Resident self-service: no account; rate-limited per IP; arithmetic challenge."""
+    """Resident self-service: no account; rate-limited per IP; arithmetic challenge.
+
+    A valid form takes one of the address's filings for the hour from the counter
+    every worker shares (core.ratelimit) before anything is filed; a filing the
+    service refuses gives it back.
+    """
     expected = request.session.get("case_challenge")
     form = ReportForm(request.POST or None, expected=expected)
-    limit_key = f"cases:report:{_client_ip(request)}"
-    limited = cache.get(limit_key, 0) >= REPORT_LIMIT
+    ip = _client_ip(request)
+    limited = ratelimit.used(REPORT_RATE, ip, window=3600) >= REPORT_LIMIT
+    if request.method == "POST" and form.is_valid():
+        limited = not ratelimit.hit(REPORT_RATE, ip, limit=REPORT_LIMIT, window=3600)
     if request.method == "POST" and not limited and form.is_valid():
         data = form.cleaned_data
         try:
@@ -268,10 +275,9 @@ def report(request: HttpRequest) -> HttpResponse:
                 location_accuracy_m=data["accuracy_m"],
             )
         except ValidationError as exc:
+            ratelimit.release(REPORT_RATE, ip, window=3600)
             form.add_error(None, exc)
         else:
-            cache.add(limit_key, 0, timeout=3600)
-            cache.incr(limit_key)
             request.session.pop("case_challenge", None)
             request.session["case_filed"] = case.code
             return redirect("cases:filed")

@@ -77,9 +77,7 @@ KIND_PARAMETER = OpenApiParameter(
     enum=list(services.KINDS),
     description="households or organizations",
 )
-FORMAT_PARAMETER = OpenApiParameter(
-    "format", OpenApiTypes.STR, description="xlsx (default) or csv"
-)
+FORMAT_PARAMETER = OpenApiParameter("format", OpenApiTypes.STR, description="xlsx (default) or csv")
 
 
 class RevealExportSerializer(serializers.Serializer):

@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from grassroots.accounts.models import User
 from grassroots.cases.models import Case, Category, Channel
 from grassroots.cases.services import case_submit
-from grassroots.core import audit, clock
+from grassroots.core import audit, clock, ratelimit
 from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
 from grassroots.grid.models import Household, Place
@@ -74,17 +73,12 @@ def apikey_check(raw: str) -> ApiKey | None:
 
 
 def rate_limited(key: ApiKey) -> bool:
-    """Count this POST against the key's per-minute budget; True when over it."""
+    """Count this POST against the key's per-minute budget; True when over it.
+
+    The counter is shared by every worker process (core.ratelimit).
+    """
     limit = getattr(settings, "OPEN311_POSTS_PER_MINUTE", 30)
-    window = int(clock.now().timestamp() // 60)
-    cache_key = f"open311:posts:{key.pk}:{window}"
-    cache.add(cache_key, 0, timeout=120)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(cache_key, 1, timeout=120)
-        count = 1
-    return count > limit
+    return not ratelimit.hit("open311-posts", str(key.pk), limit=limit, window=60)
 
 
 @dataclass

@@ -15,8 +15,8 @@ from grassroots.testing import Town, fresh
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
-    cache.clear()
+def _empty_cache(db: None) -> None:
+    cache.clear()  # the shared cache is the database's (rate-limit counters)
 
 
 def test_secretaries_see_their_village_cases_and_nothing_else(town: Town, hank, monday) -> None:

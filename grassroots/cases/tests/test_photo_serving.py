@@ -40,9 +40,7 @@ def _photo_case(town: Town, name: str = "IMG_20260929_home.jpg") -> CasePhoto:
     return CasePhoto.objects.get(case=case)
 
 
-def test_the_stored_name_is_random_and_says_nothing_of_the_upload(
-    town: Town, media: Any
-) -> None:
+def test_the_stored_name_is_random_and_says_nothing_of_the_upload(town: Town, media: Any) -> None:
     first = _photo_case(town)
     second = _photo_case(town)
     for photo in (first, second):

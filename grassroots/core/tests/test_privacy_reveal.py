@@ -34,7 +34,9 @@ def test_an_invisible_or_meaningless_reason_is_refused(reason: str) -> None:
     assert not meaningful_reason(reason)
 
 
-@pytest.mark.parametrize("reason", ["核对", "上门核实", "call back", "联系户主 \u200b", "verify id"])
+@pytest.mark.parametrize(
+    "reason", ["核对", "上门核实", "call back", "联系户主 \u200b", "verify id"]
+)
 def test_a_short_real_reason_is_accepted(reason: str) -> None:
     assert meaningful_reason(reason)
 

@@ -50,7 +50,7 @@ def _env(**extra: str) -> dict[str, str]:
     env.update(
         PYTHONPATH=str(REPO),
         DJANGO_SETTINGS_MODULE="grassroots.settings",
-        GRASSROOTS_TESTING="",
+        GRASSROOTS_TESTING="0",
         GRASSROOTS_DEBUG="0",
         REDIS_URL="",
     )
@@ -120,7 +120,7 @@ def test_two_processes_share_one_limit_through_redis(tmp_path: Path) -> None:
 def test_the_cache_is_shared_between_processes() -> None:
     backend = settings.CACHES["default"]["BACKEND"]
     assert backend in (
-        "django.core.cache.backends.db.DatabaseCache",
+        "grassroots.core.cache.AtomicDatabaseCache",
         "django.core.cache.backends.redis.RedisCache",
     )
 
