@@ -17,6 +17,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from grassroots.core import services as core_services
 from grassroots.exchange import services, writers
 
 
@@ -84,6 +85,13 @@ class RevealExportSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, help_text="Why the data is needed in clear.")
     format = serializers.ChoiceField(choices=["xlsx", "csv"], default="xlsx")
 
+    def validate_reason(self, value: str) -> str:
+        # The service checks again; here the caller gets a 400 naming the field.
+        reason = core_services.meaningful_reason(value)
+        if not reason:
+            raise serializers.ValidationError(str(core_services.REASON_REFUSED))
+        return reason
+
 
 class ExportViewSet(viewsets.ViewSet):
     """Download visible records: `GET {kind}/` masked; `POST {kind}/reveal/` unmasked (audited).
@@ -93,7 +101,7 @@ class ExportViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[KIND_PARAMETER, FORMAT_PARAMETER],
-        responses={(200, writers.XLSX_TYPE): OpenApiTypes.BINARY},
+        responses={(200, writers.XLSX_TYPE): OpenApiTypes.BINARY, 400: OpenApiTypes.OBJECT},
     )
     def retrieve(self, request: Request, pk: str | None = None) -> HttpResponse:
         if pk not in services.KINDS:
@@ -108,7 +116,7 @@ class ExportViewSet(viewsets.ViewSet):
     @extend_schema(
         parameters=[KIND_PARAMETER],
         request=RevealExportSerializer,
-        responses={(200, writers.XLSX_TYPE): OpenApiTypes.BINARY},
+        responses={(200, writers.XLSX_TYPE): OpenApiTypes.BINARY, 400: OpenApiTypes.OBJECT},
     )
     @action(detail=True, methods=["post"])
     def reveal(self, request: Request, pk: str | None = None) -> HttpResponse:
