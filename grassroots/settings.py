@@ -101,6 +101,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'grassroots.sqlite3'}"),
         conn_max_age=envint("GRASSROOTS_DB_CONN_MAX_AGE", 60),
+        # Faults: a kept connection that a database restart broke is replaced, not used.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -255,10 +257,14 @@ EMAIL_BACKEND = envstr("GRASSROOTS_EMAIL_BACKEND", "django.core.mail.backends.co
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Faults: a request failed by an unavailable database is one line, not a traceback each.
+    "filters": {"database_outage": {"()": "grassroots.core.outage.DatabaseOutageFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["database_outage"]},
+    },
     "root": {"handlers": ["console"], "level": envstr("GRASSROOTS_LOG_LEVEL", "WARNING")},
     # The Huey consumer installs its own handler; propagating would print every line twice.
-    "loggers": {"huey": {"level": "INFO", "propagate": False}},
+    "loggers": {"huey": {"level": "INFO", "propagate": False, "filters": ["database_outage"]}},
 }
 
 # Domain defaults (DOMAIN.md §5), configurable per deployment.

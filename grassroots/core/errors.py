@@ -19,7 +19,6 @@ import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.functional import Promise
@@ -28,10 +27,11 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from grassroots.core.outage import DATABASE_ERRORS, short_reason
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 10
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 # code -> (machine code, title, what to do)
 MESSAGES: dict[int, tuple[str, Promise, Promise]] = {
@@ -58,7 +58,9 @@ MESSAGES: dict[int, tuple[str, Promise, Promise]] = {
     500: (
         "server_error",
         _("Something went wrong on our side"),
-        _("The error has been recorded. Try again later; if it keeps happening, tell the town office."),
+        _(
+            "The error has been recorded. Try again later; if it keeps happening, tell the town office."
+        ),
     ),
     503: (
         "service_unavailable",
@@ -149,9 +151,3 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(codes, str):  # a structured detail (a custom error) keeps its shape
         response.data = {"detail": str(exc.detail), "code": codes}
     return response
-
-
-def short_reason(exc: BaseException) -> str:
-    """The first line of a database error, short enough for a log line or /healthz."""
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:160]

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 
 from grassroots.core import clock
-from grassroots.core.errors import DATABASE_ERRORS, short_reason
+from grassroots.core.outage import DATABASE_ERRORS, short_reason
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.middleware import HtmxDetails
 
 from grassroots.core import clock, pollers, services
-from grassroots.core.errors import short_reason
+from grassroots.core.outage import short_reason
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
 
