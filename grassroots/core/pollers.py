@@ -17,6 +17,7 @@ the database is back simply works. Each pass also leaves a heartbeat file that
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -136,10 +137,8 @@ def run_once(poller: Poller, failures: int, state: DatabaseState = STATE) -> int
     except DATABASE_ERRORS as exc:
         state.failed(exc)
         # A broken connection is not reused: the next pass opens a new one.
-        try:
+        with contextlib.suppress(*DATABASE_ERRORS):
             connection.close()
-        except DATABASE_ERRORS:
-            pass
         return failures + 1
     except Exception:
         # Any other failure is the poller's own: reported in full, retried on the next tick.

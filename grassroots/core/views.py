@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from typing import Any, cast
 
 from django import forms
@@ -40,10 +41,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
     except Exception as exc:  # noqa: BLE001 - any failure means unhealthy, and says why
         problem = f"unavailable: {short_reason(exc)}"
-        try:
-            connection.close()  # a broken connection is not reused by the next request
-        except Exception:  # noqa: BLE001, S110 - closing a dead connection may fail too
-            pass
+        # A broken connection is not reused by the next request; closing it may fail too.
+        with contextlib.suppress(Exception):
+            connection.close()
     return JsonResponse(
         {
             "status": "error" if problem else "ok",

@@ -10,6 +10,7 @@ traceback per pass; once the database is back, the same processes answer 200.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -84,10 +85,8 @@ def cluster() -> Iterator[Cluster]:
         )
         yield cluster
     finally:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # never started, or stopped
             cluster.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass  # never started, or already stopped
         shutil.rmtree(root, ignore_errors=True)
 
 
