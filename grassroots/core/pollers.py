@@ -35,7 +35,7 @@ from grassroots.core.outage import DATABASE_ERRORS, short_reason
 
 logger = logging.getLogger(__name__)
 
-BACKOFF_CAP_S = 30.0
+BACKOFF_CAP_S = 10.0
 HEARTBEAT_EVERY_S = 5.0
 
 
@@ -71,7 +71,8 @@ class DatabaseState:
 
     def failed(self, exc: BaseException) -> None:
         with self._lock:
-            if self.down_since is None:
+            changed = self.down_since is None
+            if changed:
                 self.down_since = time.monotonic()
                 self.reason = short_reason(exc)
                 logger.warning(
@@ -79,17 +80,18 @@ class DatabaseState:
                     self.reason,
                     BACKOFF_CAP_S,
                 )
-        self.beat()
+        self.beat(force=changed)  # /healthz learns of a change at once
 
     def succeeded(self) -> None:
         with self._lock:
-            if self.down_since is not None:
+            changed = self.down_since is not None
+            if changed:
                 logger.warning(
                     "database available again after %.0f s; the worker resumes",
                     time.monotonic() - self.down_since,
                 )
                 self.down_since, self.reason = None, ""
-        self.beat()
+        self.beat(force=changed)
 
     def beat(self, *, force: bool = False) -> None:
         """Write the heartbeat file at most every HEARTBEAT_EVERY_S seconds."""

@@ -183,7 +183,7 @@ def test_the_server_and_the_worker_survive_a_database_restart(
     assert served.server.poll() is None
     assert processes <= {served.server.pid, *descendants(served.server.pid)}  # no restart
 
-    deadline = time.monotonic() + 40  # the worker's backoff is capped at 30 s
+    deadline = time.monotonic() + 30  # the worker's backoff is capped at 10 s
     while "available again" not in served.log.read_text() and time.monotonic() < deadline:
         time.sleep(0.5)
     logged = log_lines(served.log)[before:]
