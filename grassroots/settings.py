@@ -153,6 +153,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# Faults: a refused form says in the interface language what to do (core.errors).
+CSRF_FAILURE_VIEW = "grassroots.core.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Faults / production security: HTTPS only, and browsers told so for a year (HSTS). Behind a

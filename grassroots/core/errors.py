@@ -69,13 +69,22 @@ MESSAGES: dict[int, tuple[str, Promise, Promise]] = {
     ),
 }
 
+CSRF_TEXT = _(
+    "The form has expired or your browser refused its cookie. "
+    "Reload the page, allow cookies for this site, and send the form again."
+)
+
 
 def wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
 def error_response(
-    request: HttpRequest, status: int, *, use_request: bool = True, detail: Any = None
+    request: HttpRequest,
+    status: int,
+    *,
+    use_request: bool = True,
+    text: Promise | None = None,
 ) -> HttpResponse:
     """The page or the JSON body for `status`, in the active language.
 
@@ -83,14 +92,14 @@ def error_response(
     runs, so a page still renders when the session, the user or the scope cannot
     be read (the database is the fault).
     """
-    code, title, text = MESSAGES[status]
+    code, title, explanation = MESSAGES[status]
     if wants_json(request):
         response: HttpResponse = JsonResponse(
-            {"detail": str(detail or title), "code": code}, status=status
+            {"detail": str(text or title), "code": code}, status=status
         )
     else:
         template = loader.get_template(f"{status}.html")
-        context = {"status": status, "title": title, "text": text, "detail": detail}
+        context = {"status": status, "title": title, "text": text or explanation}
         body = template.render(context, request if use_request else None)
         response = HttpResponse(body, status=status)
     if status in (429, 503):
@@ -104,6 +113,11 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_response(request, 403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its token (an old tab, cookies refused): say what to do."""
+    return error_response(request, 403, text=CSRF_TEXT)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -117,3 +117,12 @@ def test_an_anonymous_api_call_says_why_in_json() -> None:
 def test_field_validation_errors_keep_their_fields() -> None:
     response = client("en").get("/api/test-fail/400/")
     assert response.status_code == 400 and response.json() == {"text": ["required"]}
+
+
+def test_a_form_without_its_csrf_token_says_what_to_do() -> None:
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/accounts/login/", {"username": "sam", "password": "x"})
+    assert_readable(response, 403, "表单已过期", "返回首页")
+    strict.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = strict.post("/accounts/login/", {"username": "sam", "password": "x"})
+    assert_readable(response, 403, "The form has expired")
