@@ -84,11 +84,12 @@ class DatabaseState:
 
     def succeeded(self) -> None:
         with self._lock:
-            changed = self.down_since is not None
-            if changed:
+            down_since = self.down_since
+            changed = down_since is not None
+            if down_since is not None:
                 logger.warning(
                     "database available again after %.0f s; the worker resumes",
-                    time.monotonic() - self.down_since,
+                    time.monotonic() - down_since,
                 )
                 self.down_since, self.reason = None, ""
         self.beat(force=changed)
