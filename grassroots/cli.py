@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import execute_from_command_line
 
 ALIASES = {
@@ -37,7 +39,17 @@ def main(argv: list[str] | None = None) -> None:
         )
         return
     command = ALIASES.get(argv[0], argv[0])
+    refuse_bad_configuration()
     execute_from_command_line(["grassroots", command, *argv[1:]])
+
+
+def refuse_bad_configuration() -> None:
+    """A missing or weak key, a bad variable: one clear line on stderr and exit 2, no traceback."""
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - reading a setting loads them all
+    except ImproperlyConfigured as exc:
+        print(f"grassroots: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

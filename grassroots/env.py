@@ -9,6 +9,10 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+# Django's own rule for a strong SECRET_KEY (`check --deploy`, security.W009).
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE = 5
+
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
 
@@ -48,6 +52,12 @@ def stored_secret(name: str, var_dir: Path, *, production: bool, kind: str) -> s
     """
     value = os.environ.get(name, "").strip()
     if value:
+        if production and kind == "token" and not strong_secret(value):
+            raise ImproperlyConfigured(
+                f"{name} is too weak for production: use at least {SECRET_KEY_MIN_LENGTH} "
+                f"characters with at least {SECRET_KEY_MIN_UNIQUE} different ones "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+            )
         return value
     if production:
         raise ImproperlyConfigured(f"{name} must be set when GRASSROOTS_ENV=production")
@@ -62,3 +72,24 @@ def stored_secret(name: str, var_dir: Path, *, production: bool, kind: str) -> s
     path.write_text(value)
     path.chmod(0o600)
     return value
+
+
+def strong_secret(value: str) -> bool:
+    """Long and varied enough to sign sessions (Django's `check --deploy` rule)."""
+    return (
+        len(value) >= SECRET_KEY_MIN_LENGTH
+        and len(set(value)) >= SECRET_KEY_MIN_UNIQUE
+        and not value.startswith("django-insecure-")
+    )
+
+
+def envheader(name: str) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto: https` -> ("HTTP_X_FORWARDED_PROTO", "https"), for a TLS proxy."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, sep, value = raw.partition(":")
+    if not sep or not header.strip() or not value.strip():
+        raise ImproperlyConfigured(f"{name} must look like 'X-Forwarded-Proto: https', got {raw!r}")
+    meta = "HTTP_" + header.strip().upper().replace("-", "_")
+    return meta, value.strip()

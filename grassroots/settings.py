@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.env import envbool, envint, envstr, stored_secret
+from grassroots.env import envbool, envheader, envint, envstr, stored_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("GRASSROOTS_VAR_DIR", str(BASE_DIR / "var")))
@@ -19,7 +19,9 @@ TESTING = "pytest" in sys.modules or envbool("GRASSROOTS_TESTING")
 
 SECRET_KEY = stored_secret("GRASSROOTS_SECRET_KEY", VAR_DIR, production=PRODUCTION, kind="token")
 FIELD_KEY = stored_secret("GRASSROOTS_FIELD_KEY", VAR_DIR, production=PRODUCTION, kind="fernet")
-DEBUG = envbool("GRASSROOTS_DEBUG", default=not PRODUCTION and not TESTING)
+# Faults: tracebacks and the URL list only when a developer asks for them (GRASSROOTS_DEBUG=1);
+# `grassroots serve` and `make run` answer with the readable error pages of core.errors.
+DEBUG = envbool("GRASSROOTS_DEBUG", default=False)
 ALLOWED_HOSTS = [
     h for h in envstr("GRASSROOTS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
@@ -99,6 +101,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'grassroots.sqlite3'}"),
         conn_max_age=envint("GRASSROOTS_DB_CONN_MAX_AGE", 60),
+        # Faults: a kept connection that a database restart broke is replaced, not used.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -149,8 +153,19 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# Faults: a refused form says in the interface language what to do (core.errors).
+CSRF_FAILURE_VIEW = "grassroots.core.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Faults / production security: HTTPS only, and browsers told so for a year (HSTS). Behind a
+# TLS-terminating proxy, GRASSROOTS_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https" says
+# which header marks a request that arrived over HTTPS (set it only if the proxy overwrites it).
+SECURE_PROXY_SSL_HEADER = envheader("GRASSROOTS_SECURE_PROXY_SSL_HEADER")
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = envbool("GRASSROOTS_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # local probes speak plain HTTP
+    SECURE_HSTS_SECONDS = envint("GRASSROOTS_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("GRASSROOTS_HSTS_INCLUDE_SUBDOMAINS", True)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -182,7 +197,8 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if TESTING or DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # Faults: a name the manifest lacks is served as is, never a 500 (core.staticfiles).
+            else "grassroots.core.staticfiles.StaticFilesStorage"
         )
     },
 }
@@ -198,6 +214,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Faults: every error body is {"detail", "code"}, and an unavailable database is a 503.
+    "EXCEPTION_HANDLER": "grassroots.core.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Grassroots API",
@@ -266,10 +284,14 @@ EMAIL_BACKEND = envstr("GRASSROOTS_EMAIL_BACKEND", "django.core.mail.backends.co
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Faults: a request failed by an unavailable database is one line, not a traceback each.
+    "filters": {"database_outage": {"()": "grassroots.core.outage.DatabaseOutageFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["database_outage"]},
+    },
     "root": {"handlers": ["console"], "level": envstr("GRASSROOTS_LOG_LEVEL", "WARNING")},
     # The Huey consumer installs its own handler; propagating would print every line twice.
-    "loggers": {"huey": {"level": "INFO", "propagate": False}},
+    "loggers": {"huey": {"level": "INFO", "propagate": False, "filters": ["database_outage"]}},
 }
 
 # Domain defaults (DOMAIN.md §5), configurable per deployment.

@@ -55,3 +55,9 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# Errors a person can read (core.errors): pages in the interface language, JSON under /api/.
+handler400 = "grassroots.core.errors.bad_request"
+handler403 = "grassroots.core.errors.permission_denied"
+handler404 = "grassroots.core.errors.page_not_found"
+handler500 = "grassroots.core.errors.server_error"

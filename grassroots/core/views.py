@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from typing import Any, cast
 
 from django import forms
@@ -14,7 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_htmx.middleware import HtmxDetails
 
-from grassroots.core import clock, services
+from grassroots.core import clock, pollers, services
+from grassroots.core.outage import short_reason
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
 
@@ -27,17 +29,30 @@ class HtmxHttpRequest(HttpRequest):
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers; otherwise 503 saying what is wrong.
+
+    `database` is true, or "unavailable: <first line of the error>"; `worker` is the
+    worker's last heartbeat (when, and whether it reached the database), or null.
+    """
+    problem = ""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        db_ok = True
-    except Exception:  # noqa: BLE001 - any failure means unhealthy
-        db_ok = False
-    status = 200 if db_ok else 503
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy, and says why
+        problem = f"unavailable: {short_reason(exc)}"
+        # A broken connection is not reused by the next request; closing it may fail too.
+        with contextlib.suppress(Exception):
+            connection.close()
     return JsonResponse(
-        {"status": "ok" if db_ok else "error", "database": db_ok, "time": clock.now().isoformat()},
-        status=status,
+        {
+            "status": "error" if problem else "ok",
+            "database": problem or True,
+            "worker": pollers.heartbeat(),
+            "time": clock.now().isoformat(),
+        },
+        status=503 if problem else 200,
+        headers={"Retry-After": "10"} if problem else None,
     )
 
 

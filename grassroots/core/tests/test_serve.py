@@ -8,11 +8,13 @@ still end every process it started.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -173,3 +175,33 @@ def test_a_taken_port_is_a_clear_failure(
 
 def test_gunicorn_uses_no_shared_control_socket() -> None:
     assert "--no-control-socket" in gunicorn_command("127.0.0.1", 8000, 1)
+
+
+def test_serve_shows_the_friendly_404_without_debug_and_serves_its_static_files(
+    var_dir: Path, started: list[subprocess.Popen[bytes]]
+) -> None:
+    """`grassroots serve` (what `make run` starts) runs with DEBUG off unless asked."""
+    port = free_port()
+    env = environment(var_dir)
+    env.pop("GRASSROOTS_DEBUG", None)
+    server = subprocess.Popen(  # noqa: S603
+        grassroots("serve", "--port", str(port), "--workers", "1", "--no-worker"),
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    started.append(server)
+    wait_healthy(port, server)
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/no-such-page/", timeout=10)  # noqa: S310
+    page = caught.value.read().decode()
+    assert caught.value.code == 404
+    assert "页面没有找到" in page and "返回首页" in page
+    for leak in ("Traceback", "URLconf", "DEBUG", "urlpatterns"):
+        assert leak not in page
+    stylesheet = re.search(r'href="(/static/css/site[^"]*\.css)"', page)
+    assert stylesheet, page
+    assert stylesheet.group(1) != "/static/css/site.css"  # hashed: the manifest is in use
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet.group(1)}", timeout=10) as r:  # noqa: S310
+        assert r.status == 200

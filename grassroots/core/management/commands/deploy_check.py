@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from grassroots.core import personal
+from grassroots.env import SECRET_KEY_MIN_LENGTH, SECRET_KEY_MIN_UNIQUE, strong_secret
 
 
 class Command(BaseCommand):
@@ -24,6 +25,11 @@ class Command(BaseCommand):
             call_command("check")
             self.stdout.write(
                 "note: GRASSROOTS_ENV is not production; keys may be generated under var/"
+            )
+        if not strong_secret(settings.SECRET_KEY):
+            problems.append(
+                f"GRASSROOTS_SECRET_KEY is too weak: use at least {SECRET_KEY_MIN_LENGTH} "
+                f"characters with at least {SECRET_KEY_MIN_UNIQUE} different ones"
             )
         try:
             connection.ensure_connection()

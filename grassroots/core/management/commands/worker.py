@@ -13,6 +13,7 @@ class Command(RunHuey):
     help = "Run the background worker: queued and periodic tasks, and the pollers."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        pollers.STATE.beat(force=True)
         stop, _threads = pollers.start_all()
         try:
             super().handle(*args, **options)
