@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -261,7 +262,7 @@ else:
 # a Redis that others share.
 CACHE_PREFIX = envstr("GRASSROOTS_CACHE_PREFIX", "grassroots")
 if REDIS_URL and not TESTING:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,

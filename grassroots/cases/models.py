@@ -496,4 +496,4 @@ class CasePhoto(models.Model):
 
     @property
     def content_type(self) -> str:
-        return "image/png" if self.file.name.endswith(".png") else "image/jpeg"
+        return "image/png" if (self.file.name or "").endswith(".png") else "image/jpeg"
