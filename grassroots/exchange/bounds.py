@@ -53,9 +53,7 @@ def check_extent(sheet: str, rows: int, columns: int) -> None:
     """Refuse a sheet whose used area (from A1) passes the caps."""
     if columns > MAX_COLUMNS:
         raise TooLarge(
-            _(
-                "Sheet %(sheet)s uses %(columns)s columns; at most %(max)s columns can be read."
-            )
+            _("Sheet %(sheet)s uses %(columns)s columns; at most %(max)s columns can be read.")
             % {"sheet": sheet, "columns": columns, "max": MAX_COLUMNS}
         )
     if rows > MAX_ROWS:

@@ -25,7 +25,18 @@ SHEETS = {
     "households": (
         "households",
         HH_HEADERS,
-        ["明月村", "一组", "A-701", "孙七", "13811112222", "明月村一组7号", 3, "张代表", "", "独居老人"],
+        [
+            "明月村",
+            "一组",
+            "A-701",
+            "孙七",
+            "13811112222",
+            "明月村一组7号",
+            3,
+            "张代表",
+            "",
+            "独居老人",
+        ],
     ),
     "residents": (
         "households",
@@ -98,9 +109,7 @@ def test_an_overlong_cell_in_any_column_is_refused_naming_its_length(
 
 
 @pytest.mark.parametrize("char", ["\x01", "\x1b", "\x7f", "\x85", "\t", "\n"])
-def test_other_control_characters_are_refused_in_a_name(
-    town: Town, tags: None, char: str
-) -> None:
+def test_other_control_characters_are_refused_in_a_name(town: Town, tags: None, char: str) -> None:
     report = import_csv(town, "households", 3, f"孙{char}七")
     assert [(e.row, e.column) for e in report.errors] == [(2, "户主姓名")]  # type: ignore[attr-defined]
 
