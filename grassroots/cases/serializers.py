@@ -22,7 +22,8 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    # null for what the system did (sweeps, the intake worker)
+    actor = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = CaseEvent
@@ -33,6 +34,9 @@ class CaseSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     place_name = serializers.CharField(source="place.name", read_only=True)
     handler_name = serializers.StringRelatedField(source="handler", read_only=True)
+    # "" until the case is closed, and "" when no link was given: the schema says so.
+    closure = serializers.ChoiceField(choices=Closure.choices, allow_blank=True, read_only=True)
+    media_url = serializers.CharField(read_only=True, help_text="a photo or video link, or empty")
 
     class Meta:
         model = Case
@@ -113,7 +117,7 @@ class CaseSubmitSerializer(serializers.Serializer):
     location_accuracy_m = serializers.IntegerField(
         min_value=0, max_value=MAX_ACCURACY_M, required=False
     )
-    media_url = serializers.URLField(max_length=500, required=False)
+    media_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
 
     def validate_category(self, value: str) -> Category:
         category = category_by_code(value)
