@@ -12,11 +12,12 @@ import os
 import subprocess
 import sys
 import textwrap
+import zipfile
 
 import pytest
 from openpyxl import Workbook
 
-from grassroots.exchange import readers
+from grassroots.exchange import bounds, readers
 from grassroots.exchange.tests.helpers import HH_HEADERS, csv_bytes
 
 # Reads one file in a child process; prints seconds, peak RSS growth (KB) and the outcome.
@@ -26,7 +27,7 @@ PROBE = textwrap.dedent(
     from openpyxl import Workbook
     import django
     django.setup()
-    from grassroots.exchange import readers
+    from grassroots.exchange import bounds, readers
     row = int(sys.argv[1])
     wb = Workbook(); ws = wb.active; ws.title = "户"
     ws.append(["户编号", "户主姓名"]); ws.append(["A-1", "孙一"])
@@ -127,3 +128,41 @@ def test_a_quoted_field_past_the_csv_field_limit_is_unreadable_not_a_crash() -> 
     data = ('户编号,户主姓名\n"' + ("a" * 9000 + "\n") * 20 + '",x\n').encode()
     with pytest.raises(readers.UnreadableFile):
         readers.read_grids("roster.csv", data)
+
+
+def test_a_sheet_within_both_caps_but_too_large_an_area_is_refused() -> None:
+    data = sheet_with({"A1": "户编号", "B1": "户主姓名", "CZ30000": "x"})  # 104 × 30,000
+    with pytest.raises(readers.UnreadableFile, match=f"{bounds.MAX_CELLS:,}"):
+        readers.read_grids("roster.xlsx", data)
+
+
+def bare_package(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        package.writestr(zipfile.ZipInfo("xl/"), b"")  # a directory entry
+        for name, body in parts.items():
+            package.writestr(name, body)
+    return out.getvalue()
+
+
+def test_a_package_without_a_workbook_part_is_measured_by_its_part_names() -> None:
+    sheet = b'<worksheet><sheetData><row r="1"><c r="ZZ1"/></row></sheetData></worksheet>'
+    data = bare_package({"xl/worksheets/sheet9.xml": sheet})
+    with pytest.raises(bounds.TooLarge, match="sheet9.xml"):
+        bounds.check_workbook(data)
+
+
+def test_a_workbook_part_too_large_to_read_for_names_still_gets_measured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bounds, "_SMALL_PART", 10)
+    data = sheet_with({"A1": "户编号", "XFD1": "x"})
+    with pytest.raises(bounds.TooLarge, match="sheet1.xml"):
+        bounds.check_workbook(data)
+
+
+def test_a_package_that_unpacks_past_the_cap_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bounds, "MAX_UNPACKED_BYTES", 1000)
+    data = bare_package({"xl/worksheets/sheet1.xml": b" " * 5000})
+    with pytest.raises(readers.UnreadableFile, match="1000|0 MB"):
+        readers.read_grids("roster.xlsx", data)
