@@ -85,6 +85,8 @@ def test_bad_ids_in_filters_are_400_on_the_api(town: Town, api_for: object, pk: 
     for url in [
         f"/api/households/?place={pk}",
         f"/api/households/?representative={pk}",
+        f"/api/residents/?household={pk}",
+        f"/api/visits/?household={pk}",
         f"/api/places/?parent={pk}",
         f"/api/members/?organization={pk}",
         f"/api/organizations/?parent={pk}",
