@@ -214,6 +214,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "grassroots.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # input: JSON bodies capped in size (413) and depth (400), never a RecursionError
+    "DEFAULT_PARSER_CLASSES": [
+        "grassroots.core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Faults: every error body is {"detail", "code"}, and an unavailable database is a 503.
     "EXCEPTION_HANDLER": "grassroots.core.errors.api_exception_handler",

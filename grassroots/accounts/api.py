@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.request import Request
@@ -14,8 +15,17 @@ from grassroots.accounts.serializers import MeSerializer
 from grassroots.core.scoping import scope_for
 
 
+class OneObjectSchema(AutoSchema):
+    """`GET /api/me/` is the router's list route but answers one object, not an array."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
+
+
 class MeViewSet(viewsets.ViewSet):
     """The authenticated caller: roles (assigned and derived) and capabilities."""
+
+    schema = OneObjectSchema()
 
     @extend_schema(responses=MeSerializer)
     def list(self, request: Request) -> Response:

@@ -6,5 +6,5 @@ from grassroots.analytics import views
 
 app_name = "analytics"
 urlpatterns = [
-    path("places/<int:pk>/", views.place_figures, name="place_figures"),
+    path("places/<id:pk>/", views.place_figures, name="place_figures"),
 ]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +15,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException as ApiException
 from rest_framework.exceptions import PermissionDenied as ApiDenied
 from rest_framework.exceptions import ValidationError as ApiInvalid
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,6 +32,7 @@ from grassroots.cases.serializers import (
     TransitionSerializer,
 )
 from grassroots.core.api import ScopedViewSetMixin
+from grassroots.core.parsers import BoundedJSONParser, load_json
 from grassroots.core.scoping import get_visible_or_404
 from grassroots.grid.models import Household
 from grassroots.grid.selectors import place_by_id
@@ -146,7 +145,7 @@ class CaseIntakeViewSet(viewsets.ViewSet):
     lookup_field = "code"
     lookup_value_regex = "[0-9A-Za-z]+"
     # JSON only: no browsable-API negotiation on the busiest route.
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     renderer_classes = [JSONRenderer]
     serializer_class = CaseIntakeSerializer
 
@@ -295,9 +294,16 @@ def intake_fast(request: HttpRequest) -> HttpResponse:
             found = _TOKEN_AUTH.authenticate(request)
             if found is not None:
                 intake = services.case_intake(
-                    actor=found[0], **filing_args(found[0], json.loads(request.body))
+                    actor=found[0], **filing_args(found[0], load_json(request.body))
                 )
                 return JsonResponse(new_receipt(intake), status=202)
-        except (ValueError, ApiException, ValidationError, PermissionDenied, Http404):
+        except (
+            ValueError,
+            ApiException,
+            ValidationError,
+            PermissionDenied,
+            Http404,
+            RequestDataTooBig,  # raised before reading: DRF's parser answers 413 as JSON
+        ):
             pass
     return _INTAKE_VIEW(request)

@@ -17,6 +17,7 @@ Who reaches a case is `CaseQuerySet.scope_filter`, over the caller's Scope
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.conf import settings
@@ -40,9 +41,10 @@ def new_tracking_code() -> str:
 
 
 def clean_code(value: str | None) -> str:
-    """A tracking code as typed or spoken (spaces, lower case) in its stored form; '' if not one."""
-    code = (value or "").strip().upper()
-    return code if 0 < len(code) <= 16 else ""
+    """A tracking code as typed or spoken (spaces, dashes, lower case) in its stored form;
+    '' if not one (anything outside letters and digits: it also goes into a URL)."""
+    code = re.sub(r"[\s-]", "", value or "").upper()
+    return code if re.fullmatch(r"[0-9A-Z]{1,16}", code) else ""
 
 
 class Priority(models.TextChoices):

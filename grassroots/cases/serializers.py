@@ -12,6 +12,7 @@ from grassroots.cases import workflow
 from grassroots.cases.forms import ACTION_FORMS
 from grassroots.cases.models import Case, CaseEvent, Category, Closure, IntakeStatus, Priority
 from grassroots.cases.selectors import category_by_code
+from grassroots.core.ids import id_field
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -21,7 +22,8 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    # null for what the system did (sweeps, the intake worker)
+    actor = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = CaseEvent
@@ -32,6 +34,9 @@ class CaseSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     place_name = serializers.CharField(source="place.name", read_only=True)
     handler_name = serializers.StringRelatedField(source="handler", read_only=True)
+    # "" until the case is closed, and "" when no link was given: the schema says so.
+    closure = serializers.ChoiceField(choices=Closure.choices, allow_blank=True, read_only=True)
+    media_url = serializers.CharField(read_only=True, help_text="a photo or video link, or empty")
 
     class Meta:
         model = Case
@@ -90,23 +95,29 @@ class CaseDetailSerializer(CaseSerializer):
         return workflow.actions_for(self.context["request"].user, obj)
 
 
+# A phone's reported accuracy; anything past 100 km places nothing.
+MAX_ACCURACY_M = 100_000
+
+
 class CaseSubmitSerializer(serializers.Serializer):
-    household = serializers.IntegerField(required=False)
-    place = serializers.IntegerField(required=False)
+    household = id_field(required=False)
+    place = id_field(required=False)
     category = serializers.CharField(
         max_length=40, required=False, help_text="category code (see /api/case-categories/)"
     )
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     text = serializers.CharField(max_length=2000)
-    affected_households = serializers.IntegerField(min_value=1, default=1)
+    affected_households = serializers.IntegerField(min_value=1, max_value=10000, default=1)
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False
     )
     longitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False
     )
-    location_accuracy_m = serializers.IntegerField(min_value=0, required=False)
-    media_url = serializers.URLField(max_length=500, required=False)
+    location_accuracy_m = serializers.IntegerField(
+        min_value=0, max_value=MAX_ACCURACY_M, required=False
+    )
+    media_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
 
     def validate_category(self, value: str) -> Category:
         category = category_by_code(value)
@@ -121,16 +132,24 @@ class TransitionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
     reason = serializers.CharField(required=False)
     reply = serializers.CharField(required=False)
-    handler = serializers.IntegerField(required=False, help_text="user id (assign/transfer)")
-    handler_place = serializers.IntegerField(required=False, help_text="place id (assign/transfer)")
+    handler = id_field(required=False, help_text="user id (assign/transfer)")
+    handler_place = id_field(required=False, help_text="place id (assign/transfer)")
     until = serializers.DateField(required=False, help_text="request_suspension")
     solved = serializers.BooleanField(required=False)
     closure = serializers.ChoiceField(choices=Closure.choices, required=False)
-    users = serializers.ListField(child=serializers.IntegerField(), required=False)
-    places = serializers.ListField(child=serializers.IntegerField(), required=False)
+    users = serializers.ListField(child=id_field(), required=False, max_length=100)
+    places = serializers.ListField(child=id_field(), required=False, max_length=100)
 
     def params_for(self, action: str) -> dict[str, Any]:
-        wanted = set(ACTION_FORMS[action].base_fields)
+        """The parameters this action takes; 400 naming each one it needs and lacks."""
+        wanted = ACTION_FORMS[action].base_fields
+        missing = {
+            name: [_("This field is required.")]
+            for name, field in wanted.items()
+            if field.required and name not in self.validated_data
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
         return {k: v for k, v in self.validated_data.items() if k in wanted}
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -16,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from grassroots.core import services as core_services
+from grassroots.core.ids import IdConverter, parse_id
 
 
 class ScopedViewSetMixin:
@@ -23,9 +25,21 @@ class ScopedViewSetMixin:
 
     queryset: Any
     request: Any  # the viewset's (Django's or DRF's request, depending on the base)
+    kwargs: dict[str, Any]
+    lookup_field = "pk"
+    lookup_url_kwarg: str | None = None
+    # `{id}` in a detail route is an id (1 to 19 digits); parse_id below bounds it.
+    lookup_value_regex = IdConverter.regex
 
     def get_queryset(self) -> Any:
         return self.queryset.visible_to(self.request.user)
+
+    def get_object(self) -> Any:
+        """The object of a detail route; an id past 64 bits is a 404, not an OverflowError."""
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if self.lookup_field == "pk" and parse_id(lookup) is None:
+            raise Http404
+        return super().get_object()  # type: ignore[misc]
 
 
 class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):

@@ -8,3 +8,11 @@ class CoreConfig(AppConfig):
     name = "grassroots.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # Before any URLconf is loaded: every `<id:...>` route reads through it.
+        from django.urls import register_converter
+
+        from grassroots.core.ids import IdConverter
+
+        register_converter(IdConverter, "id")

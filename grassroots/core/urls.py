@@ -6,5 +6,5 @@ from grassroots.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("reveal/<str:label>/<int:pk>/<str:field>/", views.reveal, name="reveal"),
+    path("reveal/<str:label>/<id:pk>/<str:field>/", views.reveal, name="reveal"),
 ]

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from grassroots.core import services as core_services
 from grassroots.exchange import services, writers
+from grassroots.exchange.report import ImportReport
 
 
 class ImportRequestSerializer(serializers.Serializer):
@@ -52,7 +53,8 @@ class ImportViewSet(viewsets.ViewSet):
     )
     def create(self, request: Request) -> Response:
         body = ImportRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        if not body.is_valid():
+            return _refused(request, body.errors)
         upload = body.validated_data["file"]
         try:
             report = services.import_file(
@@ -64,11 +66,20 @@ class ImportViewSet(viewsets.ViewSet):
                 town=body.validated_data.get("town") or None,
             )
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
+            return _refused(request, {"town": exc.messages})
         return Response(
             report.as_dict(),
             status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
         )
+
+
+def _refused(request: Request, errors: dict[str, Any]) -> Response:
+    """A request refused before any file is read, in the same shape as a report (400)."""
+    report = ImportReport(kind=str(request.data.get("kind", ""))[:20])
+    for field, messages in errors.items():
+        for message in messages:
+            report.add("", 0, field, "", str(message))
+    return Response(report.as_dict(), status=status.HTTP_400_BAD_REQUEST)
 
 
 KIND_PARAMETER = OpenApiParameter(

@@ -101,12 +101,18 @@ class _Households:
     def household_spec(self) -> tuple[Column, ...]:
         no_village = _("no such village or community in %(town)s") % {"town": self.town.name}
         return (
-            Column("village", required=True, parse=lookup(self.villages, no_village), default=None),
-            Column("group", required=True),
+            Column(
+                "village",
+                required=True,
+                max_length=100,
+                parse=lookup(self.villages, no_village),
+                default=None,
+            ),
+            Column("group", required=True, max_length=100),
             Column("code", required=True, max_length=40),
             Column("head", required=True, max_length=50),
             Column("phone", parse=phone, shown=masked_phone),
-            Column("address", max_length=200),
+            Column("address", max_length=200, multiline=True),
             Column("size", parse=household_size, default=0),
             Column("rep", max_length=50),
             Column("rep_phone", parse=_rep_phone, shown=masked_phone),
@@ -118,7 +124,7 @@ class _Households:
             "values": "、".join(RELATION_LABELS.values())
         }
         return (
-            Column("code", required=True, parse=self.known_code),
+            Column("code", required=True, max_length=40, parse=self.known_code),
             Column("name", required=True, max_length=50),
             Column(
                 "relation",

@@ -102,7 +102,7 @@ class _Organizations:
         unknown_kind = _use_one_of(_("unknown category; use one of: %(values)s"), ORG_KIND_LABELS)
         unknown_type = _use_one_of(_("unknown type; use one of: %(values)s"), ORG_TYPE_LABELS)
         return (
-            Column("parent", required=True),
+            Column("parent", required=True, max_length=120),
             Column("name", required=True, max_length=120),
             Column("kind", required=True, parse=choice(ORG_KINDS, unknown_kind), default=None),
             Column(
@@ -110,13 +110,19 @@ class _Organizations:
                 parse=choice(ORG_TYPES, unknown_type),
                 default=Organization.OrgType.VILLAGE,
             ),
-            Column("place", parse=lookup(self.villages, no_village), default=None),
+            Column("place", max_length=100, parse=lookup(self.villages, no_village), default=None),
         )
 
     def member_spec(self) -> tuple[Column, ...]:
         unknown_post = _use_one_of(_("unknown post; use one of: %(values)s"), POST_LABELS)
         return (
-            Column("organization", required=True, parse=self.member_org, default=(None, "")),
+            Column(
+                "organization",
+                required=True,
+                max_length=120,
+                parse=self.member_org,
+                default=(None, ""),
+            ),
             Column("name", required=True, max_length=50),
             Column("gender", parse=choice(GENDERS, _("use 男 or 女"), key=str.upper)),
             Column(

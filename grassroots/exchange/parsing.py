@@ -10,6 +10,7 @@ the reason; the validators add only the checks that truly differ per sheet.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,14 @@ from grassroots.grid.models import Place, Tag
 
 Labels = dict[str, tuple[str, tuple[str, ...]]]
 
+# What no column stores: C0/C1 controls (NUL makes PostgreSQL raise, SQLite keeps it)
+# and lone surrogates (not UTF-8 at all). Free-text columns also take tab and newline.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# A column that names no length of its own (a lookup, a choice, a list of tags) still
+# has one: nothing longer than this is a name, a word or a tag list.
+LOOKUP_LENGTH = 200
+
 
 class CellError(Exception):
     """A cell that cannot be read: one or more (value shown, reason) problems."""
@@ -41,15 +50,31 @@ class Column:
 
     `parse` turns the cell's text into the row's value or raises CellError; an
     empty cell gives `default` (or the "required" error). `shown` is how the
-    cell's own text appears in an error (personal data masked).
+    cell's own text appears in an error (personal data masked). Every cell is
+    at most `max_length` characters and holds no control character (tab and
+    newline are allowed where `multiline`).
     """
 
     key: str
     required: bool = False
-    max_length: int | None = None
+    max_length: int = LOOKUP_LENGTH
     parse: Callable[[str], Any] | None = None
     default: Any = ""
     shown: Callable[[str], str] | None = None
+    multiline: bool = False
+
+
+def control_problem(cell: str, multiline: bool = False) -> str | None:
+    """Why a cell's characters cannot be stored (None when they can)."""
+    found = (TEXT_CONTROL if multiline else CONTROL).search(cell)
+    if found is None:
+        return None
+    return _("contains a control character (U+%(code)s)") % {"code": f"{ord(found[0]):04X}"}
+
+
+def printable(cell: str) -> str:
+    """The cell as a report may show it: control characters replaced."""
+    return CONTROL.sub("\ufffd", cell)
 
 
 @dataclass
@@ -101,9 +126,12 @@ class RowParser:
                     self.error(parsed, col.key, "", _("required"))
                 values[col.key] = col.default
                 continue
-            if col.max_length is not None and len(cell) > col.max_length:
-                reason = _("at most %(max)s characters") % {"max": col.max_length}
-                self.error(parsed, col.key, cell, reason)
+            problem = control_problem(cell, col.multiline)
+            if problem is None and len(cell) > col.max_length:
+                problem = _("at most %(max)s characters") % {"max": col.max_length}
+            if problem is not None:
+                shown = printable(cell)
+                self.error(parsed, col.key, col.shown(shown) if col.shown else shown, problem)
                 values[col.key] = col.default
                 continue
             if col.parse is None:

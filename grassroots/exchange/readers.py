@@ -19,6 +19,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+from grassroots.exchange.bounds import (
+    MAX_COLUMNS,
+    MAX_DATA_ROWS,
+    MAX_HEADER_ROWS,
+    MAX_LINE_CHARS,
+    MAX_ROWS,
+    TooLarge,
+    check_extent,
+    check_workbook,
+)
+
+__all__ = ["MAX_COLUMNS", "MAX_DATA_ROWS", "MAX_LINE_CHARS", "MAX_ROWS"]
 
 # Canonical column → (header shown in templates/exports, accepted variants).
 # Variants are compared after `header_key` (NFKC, no spaces/asterisks/brackets).
@@ -76,7 +90,7 @@ MEMBER_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "id_number": ("身份证号", RESIDENT_COLUMNS["id_number"][1]),
 }
 
-MAX_HEADER_SCAN = 6  # title rows above the header are common ("某某村农户花名册")
+MAX_HEADER_SCAN = MAX_HEADER_ROWS
 
 
 def header_key(text: str) -> str:
@@ -189,27 +203,61 @@ def decode_csv(data: bytes) -> str:
 
 
 def read_grids(filename: str, data: bytes) -> list[tuple[str, list[list[Any]]]]:
-    """[(sheet name, rows of raw cell values)] with true row positions kept."""
-    lower = filename.lower()
-    if lower.endswith(".csv") or lower.endswith(".txt"):
-        text = decode_csv(data)
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-        except csv.Error:
-            dialect = csv.excel
-        return [("CSV", [list(r) for r in csv.reader(io.StringIO(text), dialect)])]
-    if lower.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
-        from python_calamine import CalamineWorkbook
+    """[(sheet name, rows of raw cell values)] with true row positions kept.
 
-        try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            return [
-                (name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                for name in book.sheet_names
-            ]
-        except Exception as exc:  # calamine raises its own error types per format
-            raise UnreadableFile(_("The file could not be read as a spreadsheet.")) from exc
+    Sizes are checked before anything is unfolded (see `bounds`): a file past the
+    caps is UnreadableFile with the limit in its message.
+    """
+    lower = filename.lower()
+    try:
+        if lower.endswith((".csv", ".txt")):
+            return [("CSV", read_csv(data))]
+        if lower.endswith((".xlsx", ".xlsm")):
+            return read_workbook(data)
+    except TooLarge as exc:
+        raise UnreadableFile(str(exc)) from exc
     raise UnreadableFile(_("Upload an .xlsx or .csv file."))
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    """The rows of a CSV file; TooLarge past the line count, line length or width caps."""
+    text = decode_csv(data)
+    lines = text.count("\n") + 1
+    if lines > MAX_ROWS:
+        check_extent("CSV", lines, 1)
+    if max(map(len, text.splitlines()), default=0) > MAX_LINE_CHARS:
+        raise TooLarge(
+            _("A line of the CSV file is longer than %(max)s characters.")
+            % {"max": f"{MAX_LINE_CHARS:,}"}
+        )
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(text), dialect):
+            if len(row) > MAX_COLUMNS:
+                check_extent("CSV", len(rows) + 1, len(row))
+            rows.append(row)
+    except csv.Error as exc:
+        raise UnreadableFile(_("The CSV file could not be read.")) from exc
+    return rows
+
+
+def read_workbook(data: bytes) -> list[tuple[str, list[list[Any]]]]:
+    """Every sheet of an .xlsx, measured first (a sparse file cannot unfold)."""
+    try:
+        check_workbook(data)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return [
+            (name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            for name in book.sheet_names
+        ]
+    except TooLarge:
+        raise
+    except Exception as exc:  # zipfile and calamine raise their own error types
+        raise UnreadableFile(_("The file could not be read as a spreadsheet.")) from exc
 
 
 def pick_sheets(

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core import clock
+from grassroots.core.ids import IdFilter
 from grassroots.core.personal import lookup_hash, normalize
 from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.core.widgets import AllYesNoSelect
@@ -24,7 +25,7 @@ from grassroots.grid.models import (
 
 
 class PlaceFilter(django_filters.FilterSet):
-    parent = django_filters.NumberFilter(method="filter_parent", label=_("parent"))
+    parent = IdFilter(method="filter_parent", label=_("parent"))
     kind = django_filters.ChoiceFilter(choices=Place.Kind.choices, label=_("kind"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
 
@@ -46,14 +47,12 @@ class VisitStatus:
 
 
 class HouseholdFilter(django_filters.FilterSet):
-    place = django_filters.NumberFilter(method="filter_place", label=_("place"))
+    place = IdFilter(method="filter_place", label=_("place"))
     q = django_filters.CharFilter(method="filter_q", label=_("search"))
     tag = django_filters.ModelChoiceFilter(
         queryset=Tag.objects.all(), field_name="tags", label=_("tag")
     )
-    representative = django_filters.NumberFilter(
-        field_name="representative_id", label=_("representative")
-    )
+    representative = IdFilter(field_name="representative_id", label=_("representative"))
     visit = django_filters.ChoiceFilter(
         method="filter_visit",
         choices=[
@@ -104,7 +103,7 @@ class HouseholdFilter(django_filters.FilterSet):
 
 
 class ResidentFilter(django_filters.FilterSet):
-    household = django_filters.NumberFilter(field_name="household_id")
+    household = IdFilter(field_name="household_id")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
 
     class Meta:
@@ -113,7 +112,7 @@ class ResidentFilter(django_filters.FilterSet):
 
 
 class RepresentativeFilter(django_filters.FilterSet):
-    place = django_filters.NumberFilter(method="filter_place", label=_("place"))
+    place = IdFilter(method="filter_place", label=_("place"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
 
     class Meta:

@@ -10,6 +10,6 @@ urlpatterns = [
     path("badge/", views.badge, name="badge"),
     path("read-all/", views.mark_all_read, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
-    path("<int:pk>/read/", views.mark_read, name="read"),
-    path("<int:pk>/open/", views.open_notice, name="open"),
+    path("<id:pk>/read/", views.mark_read, name="read"),
+    path("<id:pk>/open/", views.open_notice, name="open"),
 ]

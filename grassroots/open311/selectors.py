@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from grassroots.cases.models import OPEN_STATUSES, Case, Category, clean_code
 from grassroots.core import clock
+from grassroots.core.ids import parse_id
 from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.grid.models import Household, Place
 
@@ -104,7 +105,7 @@ def requests_for(
         qs = qs.filter(category__public=True)
     if ids is not None:
         # The spec: a list of ids overrides every other filter.
-        numeric = [int(i) for i in ids if i.isdigit()]
+        numeric = [n for n in map(parse_id, ids) if n is not None]
         return list(qs.filter(pk__in=numeric).order_by("-submitted_at")[:MAX_RESULTS])
     if service_codes:
         qs = qs.filter(category__code__in=service_codes)
@@ -124,7 +125,7 @@ def requests_for(
 
 
 def request_by_id(town: Place, request_id: str, *, detailed: bool) -> Any:
-    if not request_id.isdigit():
+    if parse_id(request_id) is None:
         return None
     found = requests_for(town, detailed=detailed, ids=[request_id], now=clock.now())
     return found[0] if found else None

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.ids import IdFilter
 from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.core.widgets import AllYesNoSelect
 from grassroots.party.models import (
@@ -18,7 +19,7 @@ from grassroots.party.models import (
 
 
 class OrganizationFilter(django_filters.FilterSet):
-    parent = django_filters.NumberFilter(method="filter_parent", label=_("parent"))
+    parent = IdFilter(method="filter_parent", label=_("parent"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
 
     class Meta:
@@ -38,7 +39,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
 
 class MemberFilter(django_filters.FilterSet):
-    organization = django_filters.NumberFilter(method="filter_org", label=_("organisation"))
+    organization = IdFilter(method="filter_org", label=_("organisation"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
 
     class Meta:

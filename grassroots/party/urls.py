@@ -7,7 +7,7 @@ from grassroots.party import views
 app_name = "party"
 urlpatterns = [
     path("", views.tree, name="tree"),
-    path("orgs/<int:pk>/", views.org_detail, name="org"),
+    path("orgs/<id:pk>/", views.org_detail, name="org"),
     path("mine/", views.my_branches, name="my_branches"),
-    path("orgs/<int:pk>/guidance/", views.guidance_new, name="guidance_new"),
+    path("orgs/<id:pk>/guidance/", views.guidance_new, name="guidance_new"),
 ]
