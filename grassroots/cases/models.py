@@ -12,7 +12,7 @@ in the same transaction, so it drops out of the range.
 
 Who reaches a case is `CaseQuerySet.scope_filter`, over the caller's Scope
 (decision 0003); what they may do there is `rules.py`. The queued filings
-(`CaseIntake`) are in `queued.py`, re-exported here.
+(`CaseIntake`) are in `queued.py`, the photos in `attachments.py`; both re-exported here.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.cases.attachments import MAX_PHOTO_BYTES as MAX_PHOTO_BYTES
+from grassroots.cases.attachments import MAX_PHOTOS as MAX_PHOTOS
+from grassroots.cases.attachments import CasePhoto as CasePhoto
+from grassroots.cases.attachments import photo_name as photo_name
 from grassroots.cases.queued import CaseIntake as CaseIntake
 from grassroots.cases.queued import IntakeStatus as IntakeStatus
 from grassroots.core.personal import SealedField
@@ -468,34 +472,3 @@ class CaseSummons(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.user_id or self.place_id}"
-
-
-MAX_PHOTOS = 3
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-
-
-def photo_name(instance: CasePhoto, filename: str) -> str:
-    """A random name (192 bits), nothing of the upload's name or date: it cannot be guessed.
-
-    Photos are served only by `cases.views.photo`, to who reaches the case; the
-    name keeps only the extension the re-encoding chose (.jpg or .png).
-    """
-    extension = ".png" if filename.lower().endswith(".png") else ".jpg"
-    return f"cases/photos/{secrets.token_urlsafe(24)}{extension}"
-
-
-class CasePhoto(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(_("photo"), upload_to=photo_name)
-    uploaded_at = models.DateTimeField(_("uploaded"))
-
-    class Meta:
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
-
-    def __str__(self) -> str:
-        return self.file.name or ""
-
-    @property
-    def content_type(self) -> str:
-        return "image/png" if (self.file.name or "").endswith(".png") else "image/jpeg"
