@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -66,8 +67,30 @@ class ImportViewSet(viewsets.ViewSet):
         )
 
 
+class _FileRenderer(BaseRenderer):
+    """Accepts `?format=xlsx|csv`, which DRF reads as a renderer choice (URL_FORMAT_OVERRIDE)
+    and, finding none, answered 404; the view builds the file itself."""
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> Any:
+        return data
+
+
+class XlsxRenderer(_FileRenderer):
+    media_type = writers.XLSX_TYPE
+    format = "xlsx"
+
+
+class CsvRenderer(_FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
 class ExportViewSet(viewsets.ViewSet):
     """Download visible records as .xlsx; `?reveal=1&reason=…` unmasks (audited)."""
+
+    renderer_classes = [JSONRenderer, XlsxRenderer, CsvRenderer]
 
     @extend_schema(
         parameters=[

@@ -1,0 +1,1 @@
+"""The scope walker's parts: the world it walks (`world`) and the table of routes (`routes`)."""
