@@ -250,6 +250,7 @@ def mixed_load(ctx: BenchContext) -> list[BenchResult]:
         seconds=float(plan["seconds"]),
         think_s=tuple(plan["think_s"]),  # type: ignore[arg-type]
         seed=int(ctx.options.get("seed", 1)),
+        parallel=int(plan.get("parallel", 0)),
     )
     ctx.options["load_result"] = load
     if sum(load.errors.values()):

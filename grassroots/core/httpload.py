@@ -134,13 +134,15 @@ def run_users(
     seconds: float,
     think_s: tuple[float, float],
     seed: int = 1,
+    parallel: int = 0,
 ) -> MixedResult:
     """Run each simulated user in its own thread until `seconds` have passed.
 
     A user picks a call (with its own seeded random generator), sends it, waits a think
     time drawn from `think_s`, and goes on; starts are spread over the first think time so
     that the users do not arrive together. Loopback only: the caller gives the base URL of
-    a server it started.
+    a server it started. `parallel` (0: no limit) caps the requests in flight, for a server
+    that cannot take them at once (Django's live server on an in-memory SQLite database).
     """
     parts = urlsplit(base_url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
@@ -150,6 +152,7 @@ def run_users(
     samples: list[str] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
+    gate = threading.BoundedSemaphore(parallel) if parallel else None
 
     def record(call: Call, elapsed: float | None, status: int | str) -> None:
         with lock:
@@ -166,6 +169,8 @@ def run_users(
         while time.monotonic() < stop:
             call = user(rng)
             headers = {"Host": f"{host}:{port}", **call.headers}
+            if gate:
+                gate.acquire()
             started = time.perf_counter()
             conn = http.client.HTTPConnection(host, port, timeout=30)
             try:
@@ -177,6 +182,8 @@ def run_users(
                 record(call, None, type(exc).__name__)
             finally:
                 conn.close()
+                if gate:
+                    gate.release()
             time.sleep(rng.uniform(*think_s))
 
     started = time.perf_counter()
