@@ -52,6 +52,12 @@ KNOWN_DEFECTS: dict[tuple[str, str], str] = {
         "issue #9 defects, schemathesis: import 400 shape, a serializer error "
         "({file: [...]}) where the schema promises the ImportReport (the input branch)"
     ),
+    # Seen with GRASSROOTS_FUZZ_EXAMPLES=12 (not at the CI default): a service's
+    # ValidationError without a field (a bad phone) renders as a JSON list, not an object.
+    ("POST /api/instructors/", "Response violates schema"): (
+        "issue #9 defects, schemathesis: 400 bodies of one shape (the DRF exception handler, "
+        "the faults branch; party/api.py instructor create)"
+    ),
 }
 
 
