@@ -253,9 +253,11 @@ def mixed_load(ctx: BenchContext) -> list[BenchResult]:
         parallel=int(plan.get("parallel", 0)),
     )
     ctx.options["load_result"] = load
+    rows = results(load)
     if sum(load.errors.values()):
+        figures = "; ".join(f"{r.name}: p95 {r.p95_s * 1000:.0f} ms, {r.notes}" for r in rows)
         raise RuntimeError(
             f"load: {sum(load.errors.values())} errors of {load.requests} requests "
-            f"({load.errors}); first: {load.error_samples[:5]}"
+            f"({load.errors}); first: {load.error_samples[:5]}; figures: {figures}"
         )
-    return results(load)
+    return rows

@@ -76,10 +76,11 @@ class Command(BaseCommand):
                 "cases": 1_000_000 if connection.vendor == "postgresql" else 100_000,
             },
         )
-        server = runner.Server(options["workers"], debug=quick, log_dir=work_dir)
         if not quick:
-            # Production-like serving (DEBUG off) needs the static manifest.
+            # Production-like serving (DEBUG off) needs the static manifest, before the
+            # server starts: a worker that boots without it renders no page (500).
             call_command("collectstatic", interactive=False, verbosity=0)
+        server = runner.Server(options["workers"], debug=quick, log_dir=work_dir)
         try:
             server.wait()
             ctx.base_url = server.base_url
