@@ -77,9 +77,14 @@ class Command(BaseCommand):
             },
         )
         if not quick:
-            # Production-like serving (DEBUG off) needs the static manifest, before the
-            # server starts: a worker that boots without it renders no page (500).
-            call_command("collectstatic", interactive=False, verbosity=0)
+            # Production-like serving (DEBUG off) needs the static manifest, written before
+            # the server starts and with the server's settings (DEBUG off selects the
+            # manifest storage): without it every page answered 500.
+            subprocess.run(  # noqa: S603 - our own command line
+                [sys.executable, "-m", "grassroots.cli", "collectstatic", "--noinput", "-v", "0"],
+                env={**os.environ, "GRASSROOTS_DEBUG": "0"},
+                check=True,
+            )
         server = runner.Server(options["workers"], debug=quick, log_dir=work_dir)
         try:
             server.wait()
