@@ -60,6 +60,9 @@ KNOWN_DEFECTS: dict[tuple[str, str], str] = {
     ),
 }
 
+# Entries seen only in longer runs: not reported as stale at the CI default.
+LONG_RUNS_ONLY = {("POST /api/instructors/", "Response violates schema")}
+
 
 @pytest.fixture
 def wsgi_in_transaction() -> Iterator[Any]:
@@ -135,7 +138,7 @@ def test_schemathesis_finds_nothing(town: Town, persona: str, wsgi_in_transactio
     found, ran = fuzz(schema, token.key)
     assert ran >= 60, f"only {ran} cases ran"
     known = set(KNOWN_DEFECTS)
-    for key in sorted(known - set(found)):
+    for key in sorted(known - set(found) - LONG_RUNS_ONLY):
         warnings.warn(f"KNOWN_DEFECTS {key} no longer fails as {persona}: remove it", stacklevel=1)
     unexpected = {k: v for k, v in found.items() if k not in known}
     assert not unexpected, f"{persona}:\n" + "\n".join(
