@@ -111,7 +111,7 @@ def _town(ctx: BenchContext) -> Place:
 def _representatives(ctx: BenchContext, n: int) -> list[tuple[str, list[int]]]:
     """n representatives with an account and 11 households each, made once."""
     root, town = ctx.options["users"]["root"], _town(ctx)
-    villages = list(town.get_children().order_by("path"))
+    villages = list(Place.objects.get_children(town).order_by("path"))
     out = []
     for i in range(n):
         name = f"bench_load_rep_{town.path}_{i}"
@@ -119,7 +119,7 @@ def _representatives(ctx: BenchContext, n: int) -> list[tuple[str, list[int]]]:
         if user is None:
             user = accounts.user_create(actor=None, username=name, password=None)
             village = villages[i % len(villages)]
-            groups = list(village.get_children().order_by("path"))
+            groups = list(Place.objects.get_children(village).order_by("path"))
             group = groups[(i // len(villages)) % len(groups)]
             rep = grid.representative_create(
                 actor=root, village=village, name=f"负载代表{i}", user=user, is_demo=True
@@ -193,7 +193,7 @@ def prepare(ctx: BenchContext, users: int, pool: int) -> Actors:
     codes = list(
         Case.objects.filter(town=town, title=LOAD_TITLE).values_list("code", flat=True)[:500]
     )
-    village = town.get_children().order_by("path")[0].pk
+    village = Place.objects.get_children(town).order_by("path")[0].pk
     return Actors(_representatives(ctx, counts["rep"]), handlers, codes, village)
 
 
