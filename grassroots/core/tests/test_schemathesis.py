@@ -52,6 +52,19 @@ KNOWN_DEFECTS: dict[tuple[str, str], str] = {
         "issue #9 defects, schemathesis: import 400 shape, a serializer error "
         "({file: [...]}) where the schema promises the ImportReport (the input branch)"
     ),
+    # A filter id beyond 64 bits (`?household=` …): OverflowError on SQLite.
+    ("GET /api/residents/", "Server error"): (
+        "issue #9 defects, 500s: ids beyond 64 bits in filters (OverflowError; the filters' "
+        "id handling, the input branch)"
+    ),
+    ("GET /api/residents/", "Undocumented status code"): (
+        "the same 500 as above, reported by the status-code check"
+    ),
+    # A service's ValidationError without a field renders as a JSON list, not an object.
+    ("POST /api/organizations/", "Response violates schema"): (
+        "issue #9 defects, schemathesis: 400 bodies of one shape (the DRF exception handler, "
+        "the faults branch; party/api.py organisation create: only a superuser makes a root)"
+    ),
     # Seen with GRASSROOTS_FUZZ_EXAMPLES=12 (not at the CI default): a service's
     # ValidationError without a field (a bad phone) renders as a JSON list, not an object.
     ("POST /api/instructors/", "Response violates schema"): (
@@ -60,8 +73,14 @@ KNOWN_DEFECTS: dict[tuple[str, str], str] = {
     ),
 }
 
-# Entries seen only in longer runs: not reported as stale at the CI default.
-LONG_RUNS_ONLY = {("POST /api/instructors/", "Response violates schema")}
+# Entries seen in some runs only (longer runs, or the whole suite, where the database's
+# ids differ): not reported as stale when a run does not meet them.
+NOT_EVERY_RUN = {
+    ("POST /api/instructors/", "Response violates schema"),
+    ("POST /api/organizations/", "Response violates schema"),
+    ("GET /api/residents/", "Server error"),
+    ("GET /api/residents/", "Undocumented status code"),
+}
 
 
 @pytest.fixture
@@ -138,8 +157,10 @@ def test_schemathesis_finds_nothing(town: Town, persona: str, wsgi_in_transactio
     found, ran = fuzz(schema, token.key)
     assert ran >= 60, f"only {ran} cases ran"
     known = set(KNOWN_DEFECTS)
-    for key in sorted(known - set(found) - LONG_RUNS_ONLY):
-        warnings.warn(f"KNOWN_DEFECTS {key} no longer fails as {persona}: remove it", stacklevel=1)
+    for key in sorted(known - set(found) - NOT_EVERY_RUN):
+        warnings.warn(
+            f"KNOWN_DEFECTS {key} did not fail as {persona}: fixed? then remove it", stacklevel=1
+        )
     unexpected = {k: v for k, v in found.items() if k not in known}
     assert not unexpected, f"{persona}:\n" + "\n".join(
         f"{label} [{check}] {detail}" for (label, check), detail in sorted(unexpected.items())
