@@ -243,6 +243,12 @@ SPECTACULAR_SETTINGS = {
         "CasePriorityEnum": "grassroots.cases.models.Priority",
         "DeliveryStatusEnum": "grassroots.notify.models.Delivery.Status",
     },
+    # Schema honesty (issue #9, schemathesis' status-code check): document the error
+    # answers every operation can give, beside the default enum post-processing.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "grassroots.core.schema.document_errors",
+    ],
 }
 
 REDIS_URL = envstr("REDIS_URL")

@@ -1,4 +1,5 @@
-"""The framework ceiling (/bench/ping) and the roster import against its reading limit."""
+"""The framework ceiling (/bench/ping), the roster import against its reading limit, and
+the mixed load of simulated users (bench/load.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.db import transaction
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
+from grassroots.bench.load import mixed_load
 from grassroots.core.bench import BenchContext, Benchmark, BenchResult
 from grassroots.core.httpload import get_many
 from grassroots.exchange.services import import_file
@@ -155,4 +157,5 @@ def import_roster(ctx: BenchContext) -> list[BenchResult]:
     ]
 
 
-BENCHMARKS: list[Benchmark] = [ping, import_roster]
+# The mixed load last in this app: it writes visits, filings and replies.
+BENCHMARKS: list[Benchmark] = [ping, import_roster, mixed_load]

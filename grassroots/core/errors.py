@@ -25,6 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from grassroots.core.outage import DATABASE_ERRORS, short_reason
@@ -160,6 +161,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
     if isinstance(exc, exceptions.ValidationError):
+        if isinstance(response.data, list):
+            # A service's error without a field: one object shape for every 400, as the
+            # schema says (DRF would answer a bare list).
+            response.data = {api_settings.NON_FIELD_ERRORS_KEY: response.data}
         return response
     codes = exc.get_codes()
     if isinstance(codes, str):  # a structured detail (a custom error) keeps its shape

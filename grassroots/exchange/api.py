@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -104,11 +105,33 @@ class RevealExportSerializer(serializers.Serializer):
         return reason
 
 
+class _FileRenderer(BaseRenderer):
+    """Accepts `?format=xlsx|csv`, which DRF reads as a renderer choice (URL_FORMAT_OVERRIDE)
+    and, finding none, answered 404; the view builds the file itself."""
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> Any:
+        return data
+
+
+class XlsxRenderer(_FileRenderer):
+    media_type = writers.XLSX_TYPE
+    format = "xlsx"
+
+
+class CsvRenderer(_FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
 class ExportViewSet(viewsets.ViewSet):
     """Download visible records: `GET {kind}/` masked; `POST {kind}/reveal/` unmasked (audited).
 
     The reason of an unmasked export travels in the POST body, never in the URL.
     """
+
+    renderer_classes = [JSONRenderer, XlsxRenderer, CsvRenderer]
 
     @extend_schema(
         parameters=[KIND_PARAMETER, FORMAT_PARAMETER],

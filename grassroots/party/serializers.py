@@ -62,6 +62,11 @@ class MemberSerializer(serializers.ModelSerializer):
     phone = serializers.CharField(source="phone_masked", read_only=True)
     id_number = serializers.CharField(source="id_number_masked", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
+    # Both may be blank: said so in the schema (read-only choice fields lose allow_blank).
+    gender = serializers.ChoiceField(
+        choices=Member.Gender.choices, allow_blank=True, read_only=True
+    )
+    post = serializers.ChoiceField(choices=Member.Post.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Member

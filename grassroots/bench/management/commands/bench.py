@@ -76,10 +76,16 @@ class Command(BaseCommand):
                 "cases": 1_000_000 if connection.vendor == "postgresql" else 100_000,
             },
         )
-        server = runner.Server(options["workers"], debug=quick, log_dir=work_dir)
         if not quick:
-            # Production-like serving (DEBUG off) needs the static manifest.
-            call_command("collectstatic", interactive=False, verbosity=0)
+            # Production-like serving (DEBUG off) needs the static manifest, written before
+            # the server starts and with the server's settings (DEBUG off selects the
+            # manifest storage): without it every page answered 500.
+            subprocess.run(  # noqa: S603 - our own command line
+                [sys.executable, "-m", "grassroots.cli", "collectstatic", "--noinput", "-v", "0"],
+                env={**os.environ, "GRASSROOTS_DEBUG": "0"},
+                check=True,
+            )
+        server = runner.Server(options["workers"], debug=quick, log_dir=work_dir)
         try:
             server.wait()
             ctx.base_url = server.base_url

@@ -1,0 +1,3 @@
+"""The scope walker's parts: the world it walks (`world`) and the table of routes (`routes`)."""
+
+from __future__ import annotations

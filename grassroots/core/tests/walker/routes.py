@@ -1,0 +1,237 @@
+"""Every route of the project, enumerated from the resolver and the OpenAPI schema, and the
+table that says what kind each one is. A route missing from the table fails the walker.
+
+Kinds (what the walker checks, for each of the seven personas):
+
+- PUBLIC  — answers without a login (resident self-service, Open311, the public board): no 5xx.
+- SYSTEM  — plumbing (health, schema, docs, language, login/logout, bench ping): no 5xx.
+- PAGE    — a login-only page with no object in its path: anonymous is sent to log in; no 5xx;
+            with `leaks`, no marker of an unreachable row of those models in the page.
+- LIST    — an API list: every id it returns is in `Model.objects.visible_to(persona)`.
+- DETAIL  — one object by id: an unreachable object answers exactly as a missing id (404).
+- ACTION  — a POST on one object: same rule as DETAIL, and nothing happens.
+- EXPORT  — a file of rows: every row's key is in the persona's visible rows.
+- WRITE   — a POST without an object in its path (create, import): GET answers without 5xx;
+            what may be written is schemathesis' part (test_schemathesis.py).
+- ADMIN   — the back office (Django admin): only staff get in; a changed object out of reach
+            is not shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+
+class Kind(StrEnum):
+    PUBLIC = "public"
+    SYSTEM = "system"
+    PAGE = "page"
+    LIST = "list"
+    DETAIL = "detail"
+    ACTION = "action"
+    EXPORT = "export"
+    WRITE = "write"
+    ADMIN = "admin"
+    SKIP = "skip"  # classified, not fetched (the reason is in the table)
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: Kind
+    model: str = ""  # "app_label.Model" for LIST / DETAIL / ACTION / EXPORT
+    kwargs: dict[str, Any] = field(default_factory=dict)  # fixed path parameters
+    obj_kwarg: str = "pk"  # the path parameter that carries the object's id
+    foreign: str = ""  # a World attribute used as the unreachable object for every persona
+    leaks: tuple[str, ...] = ()  # PAGE: models whose unreachable rows must not show
+
+
+def _api(model: str, actions: tuple[str, ...] = (), *, basename: str) -> dict[str, Rule]:
+    rules = {
+        f"{basename}-list": Rule(Kind.LIST, model),
+        f"{basename}-detail": Rule(Kind.DETAIL, model),
+    }
+    rules.update({f"{basename}-{a}": Rule(Kind.ACTION, model) for a in actions})
+    return rules
+
+
+CASE_ACTIONS = (
+    "accept",
+    "approve_suspension",
+    "assign",
+    "close",
+    "deny_suspension",
+    "return",
+    "reject",
+    "reopen",
+    "reply",
+    "request_suspension",
+    "resume",
+    "rework",
+    "supervise",
+    "take",
+    "transfer",
+    "whistle",
+    "withdraw",
+)
+
+ROUTES: dict[str, Rule] = {
+    # --- the API (router basenames; format-suffix variants share the name) ---
+    **_api("cases.Case", CASE_ACTIONS, basename="case"),
+    "case-intake-list": Rule(Kind.WRITE),
+    "case-intake-detail": Rule(Kind.DETAIL, obj_kwarg="code", foreign="foreign_intake"),
+    "api/case-intake/": Rule(Kind.WRITE),  # intake_fast, the unnamed fast path (decision 0007)
+    "case-category-list": Rule(Kind.SYSTEM),  # the category catalogue: not personal, not scoped
+    "case-category-detail": Rule(Kind.SYSTEM, kwargs={"pk": 1}),
+    **_api("grid.Place", basename="place"),
+    **_api("grid.Household", ("reveal",), basename="household"),
+    **_api("grid.Resident", ("reveal",), basename="resident"),
+    **_api("grid.Representative", ("reveal",), basename="representative"),
+    **_api("grid.RepresentativeLink", basename="representative-link"),
+    **_api("grid.Visit", basename="visit"),
+    **_api("party.Organization", basename="organization"),
+    **_api("party.Member", ("reveal",), basename="member"),
+    **_api("party.Instructor", ("reveal",), basename="instructor"),
+    **_api("party.GuidanceAssignment", ("end",), basename="guidance-assignment"),
+    **_api("party.GuidanceVisit", basename="guidance-visit"),
+    **_api("notify.Notice", ("read",), basename="notice"),
+    "notice-read-all": Rule(Kind.WRITE),
+    "notice-unread": Rule(Kind.PAGE),
+    "me-list": Rule(Kind.PAGE),
+    "exchange-import-list": Rule(Kind.WRITE),
+    "exchange-export-detail": Rule(Kind.EXPORT),
+    "api-root": Rule(Kind.SYSTEM),
+    "api-schema": Rule(Kind.SYSTEM),
+    "api-docs": Rule(Kind.SYSTEM),
+    # --- pages ---
+    "home:home": Rule(Kind.PAGE, leaks=("grid.Household", "cases.Case")),
+    "core:reveal": Rule(
+        Kind.DETAIL, "grid.Household", kwargs={"label": "grid.household", "field": "phone"}
+    ),
+    "accounts:login": Rule(Kind.SYSTEM),
+    "accounts:logout": Rule(Kind.SYSTEM),  # GET is refused (405): logging out is a POST
+    "grid:browser": Rule(Kind.PAGE),
+    "grid:place": Rule(Kind.DETAIL, "grid.Place"),
+    "grid:household_list": Rule(Kind.PAGE, leaks=("grid.Household",)),
+    "grid:household": Rule(Kind.DETAIL, "grid.Household"),
+    "grid:visit_new": Rule(Kind.DETAIL, "grid.Household"),
+    "grid:mine": Rule(Kind.PAGE, leaks=("grid.Household",)),
+    "party:tree": Rule(Kind.PAGE),
+    "party:org": Rule(Kind.DETAIL, "party.Organization"),
+    "party:my_branches": Rule(Kind.PAGE),
+    "party:guidance_new": Rule(Kind.DETAIL, "party.Organization"),
+    "exchange:index": Rule(Kind.PAGE),
+    "exchange:template": Rule(Kind.PAGE, kwargs={"kind": "households"}),
+    "exchange:export": Rule(Kind.EXPORT),
+    "exchange:tag_add": Rule(Kind.WRITE),
+    "cases:inbox": Rule(Kind.PAGE, leaks=("cases.Case",)),
+    "cases:intake": Rule(Kind.PAGE),
+    "cases:suggest": Rule(Kind.PAGE),
+    "cases:board": Rule(Kind.PAGE, leaks=("cases.Case",)),
+    "cases:measures": Rule(Kind.PAGE),
+    "cases:detail": Rule(Kind.DETAIL, "cases.Case"),
+    "cases:act": Rule(Kind.ACTION, "cases.Case", kwargs={"action": "accept"}),
+    "cases:me_too": Rule(Kind.ACTION, "cases.Case"),
+    "cases:acknowledge": Rule(Kind.ACTION, "cases.Case", kwargs={"summons_pk": "summons"}),
+    "cases:report": Rule(Kind.PUBLIC),
+    "cases:filed": Rule(Kind.PUBLIC),
+    "cases:track_lookup": Rule(Kind.PUBLIC),
+    "cases:track": Rule(Kind.PUBLIC, kwargs={"code": "far_case_code"}),
+    "cases:public_index": Rule(Kind.PUBLIC),
+    "cases:public_board": Rule(Kind.PUBLIC, kwargs={"pk": "village_a"}),
+    "notify:inbox": Rule(Kind.PAGE),
+    "notify:badge": Rule(Kind.PAGE),
+    "notify:read_all": Rule(Kind.WRITE),
+    "notify:preferences": Rule(Kind.PAGE),
+    "notify:read": Rule(Kind.ACTION, "notify.Notice"),
+    "notify:open": Rule(Kind.DETAIL, "notify.Notice"),
+    "analytics:place_figures": Rule(Kind.DETAIL, "grid.Place"),
+    "bench:ping": Rule(Kind.SYSTEM),
+    "open311:discovery": Rule(Kind.PUBLIC, kwargs={"fmt": "json"}),
+    "open311:services": Rule(Kind.PUBLIC, kwargs={"fmt": "json"}),
+    "open311:service": Rule(Kind.PUBLIC, kwargs={"fmt": "json", "code": "roads-repair"}),
+    "open311:requests": Rule(Kind.PUBLIC, kwargs={"fmt": "json"}),
+    "open311:request": Rule(Kind.PUBLIC, kwargs={"fmt": "json", "pk": "far_case_pk"}),
+    "open311:token": Rule(Kind.PUBLIC, kwargs={"fmt": "json", "token": "nosuchtoken"}),
+    "set_language": Rule(Kind.SYSTEM),
+    "healthz": Rule(Kind.SYSTEM),
+}
+
+# The back office: routes Django's admin makes for every registered model, by suffix.
+ADMIN_SUFFIXES: dict[str, Kind | None] = {
+    "changelist": Kind.ADMIN,
+    "change": Kind.ADMIN,
+    "index": Kind.ADMIN,
+    "app_list": Kind.ADMIN,
+    # Add, delete, history, autocomplete, password, login/logout, jsi18n, view_on_site:
+    # forms around the objects already walked (change) or Django's own; not walked.
+    "add": None,
+    "delete": None,
+    "history": None,
+    "autocomplete": None,
+    "password_change": None,
+    "password_change_done": None,
+    "login": None,
+    "logout": None,
+    "jsi18n": None,
+    "view_on_site": None,
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # the route's name (namespace:name), or its pattern when it has none
+    pattern: str
+    converters: tuple[str, ...]
+
+
+def _walk(patterns: list[Any], prefix: str = "", ns: str = "") -> Iterator[Route]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            inner = ns + (f"{p.namespace}:" if p.namespace else "")
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), inner)
+        elif isinstance(p, URLPattern):
+            text = prefix + str(p.pattern)
+            converters = (
+                tuple(sorted(p.pattern.converters)) if hasattr(p.pattern, "converters") else ()
+            )
+            yield Route(f"{ns}{p.name}" if p.name else text, text, converters)
+
+
+def all_routes() -> list[Route]:
+    """Every URL pattern of the project, once per name (format-suffix variants merged)."""
+    seen: dict[str, Route] = {}
+    for route in _walk(get_resolver().url_patterns):
+        seen.setdefault(route.key, route)
+    return list(seen.values())
+
+
+def admin_kind(key: str) -> tuple[bool, Kind | None]:
+    """(known, kind) of a back-office route, from the suffix of its name."""
+    name = key.removeprefix("admin:")
+    for suffix, kind in sorted(ADMIN_SUFFIXES.items(), key=lambda item: -len(item[0])):
+        if name == suffix or name.endswith(f"_{suffix}"):
+            return True, kind
+    return False, None
+
+
+# Django admin's unnamed patterns: the old object URL redirecting to its change page
+# (walked as `_change`) and the final catch-all that sends everything else to the index.
+ADMIN_UNNAMED = (
+    re.compile(r"^admin/\w+/\w+/<path:object_id>/$"),
+    re.compile(r"^admin/\(\?P<url>\.\*\)\$$"),
+)
+
+
+def classify(key: str) -> Rule | None:
+    if key.startswith("admin/"):
+        return Rule(Kind.SKIP) if any(p.match(key) for p in ADMIN_UNNAMED) else None
+    if key.startswith("admin:"):
+        known, kind = admin_kind(key)
+        return Rule(kind or Kind.SKIP) if known else None
+    return ROUTES.get(key)
