@@ -124,7 +124,9 @@ def model_of(rule: Rule) -> type[models.Model]:
 def denied(walk: Walk, key: str) -> set[int]:
     """What a request the persona may not see answers with."""
     if walk.anonymous:
-        return API_ANON_STATUSES if is_api(key) else LOGIN_STATUSES
+        # A page may send a visitor to the login, or answer 404 outright (a case's photo):
+        # either way nothing of the object shows.
+        return API_ANON_STATUSES if is_api(key) else LOGIN_STATUSES | {404}
     return {404, 403}
 
 

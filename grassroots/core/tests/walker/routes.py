@@ -105,6 +105,9 @@ ROUTES: dict[str, Rule] = {
     "me-list": Rule(Kind.PAGE),
     "exchange-import-list": Rule(Kind.WRITE),
     "exchange-export-detail": Rule(Kind.EXPORT),
+    # POST only, with a reason in the body (the same rows as the masked export above, which
+    # the walker parses); a GET must answer without a server error.
+    "exchange-export-reveal": Rule(Kind.WRITE, kwargs={"pk": "households"}),
     "api-root": Rule(Kind.SYSTEM),
     "api-schema": Rule(Kind.SYSTEM),
     "api-docs": Rule(Kind.SYSTEM),
@@ -135,6 +138,8 @@ ROUTES: dict[str, Rule] = {
     "cases:board": Rule(Kind.PAGE, leaks=("cases.Case",)),
     "cases:measures": Rule(Kind.PAGE),
     "cases:detail": Rule(Kind.DETAIL, "cases.Case"),
+    # A photo of a case out of reach answers like a missing one (the view checks the case).
+    "cases:photo": Rule(Kind.DETAIL, "cases.Case", kwargs={"photo_pk": 1}),
     "cases:act": Rule(Kind.ACTION, "cases.Case", kwargs={"action": "accept"}),
     "cases:me_too": Rule(Kind.ACTION, "cases.Case"),
     "cases:acknowledge": Rule(Kind.ACTION, "cases.Case", kwargs={"summons_pk": "summons"}),
