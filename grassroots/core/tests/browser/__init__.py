@@ -1,0 +1,1 @@
+"""Browser tests of UI.md's rules, the screenshots and the representative's flow (issue #10)."""

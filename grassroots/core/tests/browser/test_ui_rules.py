@@ -1,0 +1,63 @@
+"""UI.md's rules on every page each persona reaches (issue #10, Acceptance 1).
+
+For each persona — town administrator, organisation officer, a village secretary, a
+representative in another village, an instructor, a town handler, an inspector, and the
+anonymous visitor — the crawl (crawl.py) opens `/`, the pages of the navigation, and the
+first page of each kind linked from them, and asserts on each page:
+
+- tap-target: every button, link-button, select, summary and checkbox/radio row that
+  acts is at least 44 px tall at 360×740 and 390×844 (what counts is defined in
+  `grassroots.browser_testing.RULES_JS`; an inline link inside running text is exempt);
+- sideways-scroll: the page is no wider than the phone's viewport, and nothing scrolls
+  sideways unless it is a [data-scroll-x] region with an accessible label;
+- cjk-wrap: no Chinese text laid out one character per line;
+- weight: a cold load at 1366×768 transfers at most 200 KB compressed (a compressed
+  response counts its encoded size as Chromium measured it; an uncompressed one counts
+  the gzip size of its body computed here — the test server does not compress);
+- outside-request, console-error, page-error, server-error: none;
+- dead-link: every same-origin link, GET form action and hx-get URL opens for the persona.
+
+Every violation is collected; the failure message lists them all, grouped by rule and
+element, with the pages, personas and viewports where each was seen. GRASSROOTS_UI_PERSONAS=secretary,anon
+limits the crawl to personas whose label starts with one of the given words.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import pytest
+
+from grassroots.browser_testing import Violation, summary
+from grassroots.core.tests.browser.conftest import UiTown
+from grassroots.core.tests.browser.crawl import Crawl
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def chosen(town: UiTown) -> list[Any]:
+    wanted = [
+        w.strip() for w in os.environ.get("GRASSROOTS_UI_PERSONAS", "").split(",") if w.strip()
+    ]
+    return [p for p in town.personas if not wanted or p.label.startswith(tuple(wanted))]
+
+
+def test_every_page_each_persona_reaches_keeps_the_rules(
+    ui_town: UiTown, browser: Any, live_server: Any
+) -> None:
+    report: list[str] = []
+    violations: list[Violation] = []
+    for persona in chosen(ui_town):
+        started = time.perf_counter()
+        crawl = Crawl(browser, live_server.url, persona.label, persona.user)
+        violations += crawl.run()
+        heaviest = max(crawl.weights.items(), key=lambda kv: kv[1], default=("-", 0))
+        report.append(
+            f"{persona.label}: {len(crawl.pages)} pages, {len(crawl.checked)} links, "
+            f"heaviest {heaviest[0]} {heaviest[1] / 1024:.0f} KB, "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+    print("\n".join(report))
+    assert not violations, summary(violations)
