@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test test-fast lint format venv demo bench messages clean
+.PHONY: run test test-fast lint format venv demo bench messages screenshots clean
 
 run: $(STAMP)  ## set up, load the demo town once, serve on http://127.0.0.1:$${PORT:-8000}
 	$(BIN)/grassroots migrate --noinput -v 0
@@ -44,6 +44,9 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/grassroots bench
+
+screenshots: $(STAMP)  ## phone and desktop screenshots of the main pages into docs/screenshots/ (a browser test)
+	GRASSROOTS_SCREENSHOTS=1 $(BIN)/pytest -q grassroots/core/tests/browser/test_screenshots.py
 
 messages: $(STAMP)  ## refresh every app's zh_Hans catalogue (then fill the new msgstr) and compile
 	cd grassroots && for app in */; do app=$${app%/}; [ -d $$app/locale ] && \
