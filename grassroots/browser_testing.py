@@ -164,6 +164,14 @@ def origin_of(url: str) -> str:
 
 # --- what a page fetched and printed -----------------------------------------------------
 
+# The Content-Security-Policy stops a load from another origin before any request is made,
+# and Chromium does not report the refusal as a console message: the page reports it.
+CSP_MARK = "csp-violation:"
+CSP_JS = (
+    "document.addEventListener('securitypolicyviolation', (e) => "
+    f"console.error('{CSP_MARK}' + e.violatedDirective + ' ' + (e.blockedURI || '')));"
+)
+
 
 class Recorder:
     """Listens to one context: errors, outside requests (aborted), 5xx, transferred bytes."""
@@ -176,6 +184,7 @@ class Recorder:
         self.server_errors: list[str] = []
         self.finished: list[Any] = []
         self.inflight = 0
+        context.add_init_script(CSP_JS)
         context.route(self._is_outside, self._abort)
         context.on("console", self._console)
         context.on("request", self._started)
@@ -193,8 +202,16 @@ class Recorder:
         route.abort()
 
     def _console(self, message: Any) -> None:
-        if message.type == "error":
-            self.console_errors.append(message.text)
+        if message.type != "error":
+            return
+        text = message.text
+        if text.startswith(CSP_MARK):
+            directive, _, blocked = text.removeprefix(CSP_MARK).partition(" ")
+            if self._is_outside(blocked):
+                self.outside.append(f"{blocked} (refused by the CSP, {directive})")
+                return
+            text = f"the CSP refused {blocked or 'an inline resource'} ({directive})"
+        self.console_errors.append(text)
 
     def _page_error(self, error: Any) -> None:
         self.page_errors.append(str(error))

@@ -6,6 +6,8 @@ Styles come from a stylesheet route: the Content-Security-Policy refuses inline 
 
 from __future__ import annotations
 
+import random
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
@@ -28,6 +30,14 @@ BAD = HEAD + (
     "</main></body></html>"
 )
 CJK = HEAD + '<main><p>正常的一行中文</p><div class="narrow">已受理</div></main></body></html>'
+# Everything the crawl checks besides layout: a request to another origin, a script that
+# logs an error and throws, a link to a missing page, and 250 KB that does not compress.
+NOISY = HEAD + (
+    '<main><h1>吵闹的页面</h1><img src="http://cdn.example.invalid/logo.png" alt="">'
+    '<img src="/heavy.bin" alt=""><a href="/missing/">不存在的页面</a>'
+    '<script src="/noisy.js"></script></main></body></html>'
+)
+NOISY_JS = "console.error('noisy: something went wrong'); throw new Error('noisy: thrown');"
 GOOD = HEAD + (
     '<main><h1>好页面</h1><p>一段文字里的<a href="/good/">行内链接</a>不算按钮。</p>'
     '<button class="big" type="button">保存</button>'
@@ -49,10 +59,21 @@ def css(request: HttpRequest) -> HttpResponse:
     return HttpResponse(CSS, content_type="text/css")
 
 
+def noisy_js(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(NOISY_JS, content_type="text/javascript")
+
+
+def heavy(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(random.Random(1).randbytes(250 * 1024), content_type="image/png")
+
+
 urlpatterns = [
     path("bad/", page(BAD)),
     path("cjk/", page(CJK)),
     path("good/", page(GOOD)),
+    path("noisy/", page(NOISY)),
+    path("noisy.js", noisy_js),
+    path("heavy.bin", heavy),
     path("test.css", css),
     path("", include("grassroots.urls")),  # error pages reverse the real names
 ]

@@ -1,6 +1,7 @@
 """One persona's crawl of the pages it can reach, checking UI.md's rules on each.
 
-Which pages: `/`, then every same-origin link in the navigation (nav, header,
+Which pages: `/` (and any seeds: pages a persona reaches from outside, like the page of
+a tracking code), then every same-origin link in the navigation (nav, header,
 [role=navigation]) and in the content of `/` and of those navigation pages (level 1), then
 one level further: the first link of each kind (route) found in the content of a level-1
 page (the first household, the first case, …). Pages are deduplicated by route (the
@@ -89,6 +90,8 @@ class Crawl:
     base: str  # the live server's URL
     persona: str
     user: Any  # User or None
+    start: str = "/"
+    seeds: tuple[str, ...] = ()  # pages reached from outside the site (a tracking code's page)
     violations: list[Violation] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)  # the URLs crawled
     # url → (ok, content type, the URL it lands on after a redirect)
@@ -105,7 +108,7 @@ class Crawl:
         return self.violations
 
     def _walk(self) -> None:
-        queue: list[tuple[str, int]] = [(self.base + "/", 0)]
+        queue = [(self.base + self.start, 0)] + [(self.base + s, 1) for s in self.seeds]
         done: set[str] = set()
         while queue:
             url, level = queue.pop(0)

@@ -1,6 +1,7 @@
 """The rule checker can fail: a deliberately bad page breaks the tap-target and the
-sideways-scroll rules, a tiny page wraps Chinese one character per line, and a page that
-keeps the rules (a prose link, a labelled scroll region) passes."""
+sideways-scroll rules, a tiny page wraps Chinese one character per line, a noisy page
+breaks every rule the crawl records (weight, outside request, console and page errors,
+dead link), and a page that keeps the rules (a prose link, a labelled scroll region) passes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 
 from grassroots.browser_testing import PHONES, check_rules, summary
+from grassroots.core.tests.browser.crawl import Crawl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,3 +57,23 @@ def test_a_page_that_keeps_the_rules_passes(bad_site: str, persona_context: Any)
     for viewport in PHONES:
         found = rules_on(persona_context, f"{bad_site}/good/", viewport)
         assert found == [], summary(found)
+
+
+def test_the_crawl_reports_weight_outside_requests_errors_and_dead_links(
+    bad_site: str, browser: Any
+) -> None:
+    crawl = Crawl(browser, bad_site, "anonymous", None, start="/noisy/")
+    found = {v.rule: v for v in crawl.run()}
+    assert set(found) >= {
+        "weight",
+        "outside-request",
+        "console-error",
+        "page-error",
+        "dead-link",
+    }, summary(list(found.values()))
+    assert found["outside-request"].detail.startswith("http://cdn.example.invalid/logo.png")
+    assert "noisy: something went wrong" in found["console-error"].detail
+    assert "noisy: thrown" in found["page-error"].detail
+    assert found["dead-link"].detail == "/missing/ answers 404", found["dead-link"]
+    assert "/heavy.bin 250 KB (as sent)" in found["weight"].detail, found["weight"]
+    assert all(v.url == "/noisy/" and v.viewport == "1366x768" for v in found.values())

@@ -29,8 +29,10 @@ import time
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from grassroots.browser_testing import Violation, summary
+from grassroots.cases.models import Case, Channel, Status
 from grassroots.core.tests.browser.conftest import UiTown
 from grassroots.core.tests.browser.crawl import Crawl
 
@@ -44,6 +46,12 @@ def chosen(town: UiTown) -> list[Any]:
     return [p for p in town.personas if not wanted or p.label.startswith(tuple(wanted))]
 
 
+def tracking_code() -> str:
+    """A resident's case that was answered: its page shows the timeline and the rating."""
+    case = Case.objects.filter(status=Status.CLOSED, channel=Channel.SELF_SERVICE).first()
+    return (case or Case.objects.order_by("pk").first()).code
+
+
 def test_every_page_each_persona_reaches_keeps_the_rules(
     ui_town: UiTown, browser: Any, live_server: Any
 ) -> None:
@@ -51,13 +59,15 @@ def test_every_page_each_persona_reaches_keeps_the_rules(
     violations: list[Violation] = []
     for persona in chosen(ui_town):
         started = time.perf_counter()
-        crawl = Crawl(browser, live_server.url, persona.label, persona.user)
+        seeds = () if persona.user else (reverse("cases:track", args=[tracking_code()]),)
+        crawl = Crawl(browser, live_server.url, persona.label, persona.user, seeds=seeds)
         violations += crawl.run()
         heaviest = max(crawl.weights.items(), key=lambda kv: kv[1], default=("-", 0))
         report.append(
             f"{persona.label}: {len(crawl.pages)} pages, {len(crawl.checked)} links, "
             f"heaviest {heaviest[0]} {heaviest[1] / 1024:.0f} KB, "
-            f"{time.perf_counter() - started:.1f} s"
+            f"{time.perf_counter() - started:.1f} s: "
+            + " ".join(crawl.short(url) for url in crawl.pages)
         )
     print("\n".join(report))
     assert not violations, summary(violations)
