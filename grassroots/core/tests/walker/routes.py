@@ -127,6 +127,8 @@ ROUTES: dict[str, Rule] = {
     "grid:household": Rule(Kind.DETAIL, "grid.Household"),
     "grid:visit_new": Rule(Kind.DETAIL, "grid.Household"),
     "grid:mine": Rule(Kind.PAGE, leaks=("grid.Household",)),
+    # The drill-down place picker: public place names (no personal data), read-only.
+    "grid:picker": Rule(Kind.PUBLIC),
     "party:tree": Rule(Kind.PAGE),
     "party:org": Rule(Kind.DETAIL, "party.Organization"),
     "party:my_branches": Rule(Kind.PAGE),
