@@ -232,3 +232,20 @@ def test_c_segmented_shows_choices_without_the_blank_one() -> None:
     assert "---------" not in html
     assert re.search(r'value="visit" id="id_mode_\d" checked', html)
     assert html.count('type="radio"') == 2
+
+
+def test_label_tag_loses_the_suffix_too() -> None:
+    form = SampleForm()
+    with translation.override("zh-hans"):
+        assert str(form["phone"].label_tag()) == '<label for="id_phone">联系电话</label>'
+        assert str(form["name"].label_tag()) == '<label for="id_name">姓名？</label>'
+    with translation.override("en"):
+        assert str(form["size"].label_tag()) == '<label for="id_size">人数</label>'
+
+
+def test_glossary_wording_is_not_taken_from_other_catalogues() -> None:
+    # Django's admin translates "Close" (关闭) and "Filter" (过滤器) its own way.
+    with translation.override("zh-hans"):
+        assert str(ACTIONS["close"]) == "办结"
+        assert str(ACTIONS["filter"]) == "筛选"
+        assert str(ACTIONS["log_out"]) == "退出登录"
