@@ -53,7 +53,7 @@ def shot(page: Any, name: str) -> None:
 
 
 SMALL_TARGETS = """() => [...document.querySelectorAll(
-    '.topbar a, .topbar button, .tabbar a, .btn, .picker__option, .segmented__opt, .sidebar__link')]
+    '.topbar a, .topbar button, .tabbar a, .btn, .picker__option, .picker__crumb, .segmented__opt, .sidebar__link, .msg__close')]
   .filter(e => e.offsetParent !== null)
   .map(e => [e.textContent.trim().slice(0, 20), e.getBoundingClientRect().height])
   .filter(([, h]) => h < 44)"""
