@@ -1,0 +1,101 @@
+"""One name per action and per destination, across the product (UI.md).
+
+Templates say `{% action "log_visit" %}` (core/ui/kit_tags.py) or `<c-button action="log_visit">`;
+Python code uses `ACTIONS["log_visit"]`. A page never spells an action's label itself, so
+登记走访 is never also 保存走访. Destinations (`PLACES`) name the pages the navigation
+leads to; apps register them with `core.nav`. Labels are lazy (they translate per request)
+and carry a context, so that another catalogue's "Close" or "Filter" (Django's admin has
+both) never changes the kit's wording.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+ACTIONS: dict[str, Promise] = {
+    # field work
+    "log_visit": pgettext_lazy("action", "Log a visit"),
+    "report_need": pgettext_lazy("action", "Report a need"),
+    "log_guidance": pgettext_lazy("action", "Log guidance"),
+    "call_back": pgettext_lazy("action", "Call back"),
+    # the case workflow
+    "accept": pgettext_lazy("action", "Accept"),
+    "assign": pgettext_lazy("action", "Assign"),
+    "take": pgettext_lazy("action", "Take on"),
+    "transfer": pgettext_lazy("action", "Transfer"),
+    "reply": pgettext_lazy("action", "Reply"),
+    "close": pgettext_lazy("action", "Close"),
+    "reject": pgettext_lazy("action", "Reject"),
+    "reopen": pgettext_lazy("action", "Reopen"),
+    "return": pgettext_lazy("action", "Send back"),
+    "supervise": pgettext_lazy("action", "Supervise"),
+    "rate": pgettext_lazy("action", "Rate"),
+    "me_too": pgettext_lazy("action", "Me too"),
+    # residents
+    "report_problem": pgettext_lazy("action", "Report a problem"),
+    "track": pgettext_lazy("action", "Track my case"),
+    "locate": pgettext_lazy("action", "Add my location"),
+    # generic
+    "save": pgettext_lazy("action", "Save"),
+    "submit": pgettext_lazy("action", "Submit"),
+    "cancel": pgettext_lazy("action", "Cancel"),
+    "back": pgettext_lazy("action", "Back"),
+    "edit": pgettext_lazy("action", "Edit"),
+    "add": pgettext_lazy("action", "Add"),
+    "delete": pgettext_lazy("action", "Delete"),
+    "confirm": pgettext_lazy("action", "Confirm"),
+    "export": pgettext_lazy("action", "Export"),
+    "import": pgettext_lazy("action", "Import"),
+    "download": pgettext_lazy("action", "Download"),
+    "search": pgettext_lazy("action", "Search"),
+    "filter": pgettext_lazy("action", "Filter"),
+    "clear_filters": pgettext_lazy("action", "Clear filters"),
+    "apply": pgettext_lazy("action", "Apply"),
+    "more": pgettext_lazy("action", "More"),
+    "load_more": pgettext_lazy("action", "Load more"),
+    "copy": pgettext_lazy("action", "Copy"),
+    "reveal": pgettext_lazy("action", "Show in full"),
+    "mark_all_read": pgettext_lazy("action", "Mark all as read"),
+    "log_in": pgettext_lazy("action", "Log in"),
+    "log_out": pgettext_lazy("action", "Log out"),
+    "choose": pgettext_lazy("action", "Choose"),
+}
+
+# The destinations the navigation leads to (core.nav), one name each.
+PLACES: dict[str, Promise] = {
+    "home": pgettext_lazy("destination", "Home"),
+    "grid": pgettext_lazy("destination", "Grid"),
+    "households": pgettext_lazy("destination", "Households"),
+    "my_households": pgettext_lazy("destination", "My households"),
+    "party": pgettext_lazy("destination", "Party"),
+    "my_branches": pgettext_lazy("destination", "My branches"),
+    "exchange": pgettext_lazy("destination", "Import / export"),
+    "cases": pgettext_lazy("destination", "Cases"),
+    "board": pgettext_lazy("destination", "Supervision"),
+    "measures": pgettext_lazy("destination", "Measures"),
+    "notices": pgettext_lazy("destination", "Messages"),
+    "back_office": pgettext_lazy("destination", "Back office"),
+    "styleguide": pgettext_lazy("destination", "Component kit"),
+    "me": pgettext_lazy("destination", "Me"),
+    "report": pgettext_lazy("destination", "Report an issue"),
+    "track": pgettext_lazy("destination", "Track progress"),
+    "public_board": pgettext_lazy("destination", "Notice board"),
+    "log_in": pgettext_lazy("destination", "Log in"),
+}
+
+# The sidebar's groups, in order.
+GROUPS: dict[str, Promise] = {
+    "main": pgettext_lazy("navigation group", "Overview"),
+    "grid": pgettext_lazy("navigation group", "Grid"),
+    "party": pgettext_lazy("navigation group", "Party building"),
+    "cases": pgettext_lazy("navigation group", "Residents’ cases"),
+    "data": pgettext_lazy("navigation group", "Data"),
+    "residents": pgettext_lazy("navigation group", "Resident services"),
+    "account": pgettext_lazy("navigation group", "Account"),
+}
+
+
+def action_label(key: str) -> Promise:
+    """The one label of an action; an unknown key is a programming error (KeyError)."""
+    return ACTIONS[key]
