@@ -23,7 +23,7 @@ from grassroots.demo import loader
 from grassroots.grid.models import Place, Representative
 from grassroots.party.models import Instructor
 
-HOUSEHOLDS = 120
+HOUSEHOLDS = 60
 
 
 @dataclass(frozen=True)
