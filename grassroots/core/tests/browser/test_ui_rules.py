@@ -13,7 +13,8 @@ first page of each kind linked from them, and asserts on each page:
 - cjk-wrap: no Chinese text laid out one character per line;
 - weight: a cold load at 1366×768 transfers at most 200 KB compressed (a compressed
   response counts its encoded size as Chromium measured it; an uncompressed one counts
-  the gzip size of its body computed here — the test server does not compress);
+  the gzip size of its body computed here: the live test server serves static files
+  uncompressed, while production serves the precompressed gzip/brotli files);
 - outside-request, console-error, page-error, server-error: none;
 - dead-link: every same-origin link, GET form action and hx-get URL opens for the persona.
 
