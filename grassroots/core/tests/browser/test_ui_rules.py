@@ -5,12 +5,20 @@ representative in another village, an instructor, a town handler, an inspector, 
 anonymous visitor — the crawl (crawl.py) opens `/`, the pages of the navigation, and the
 first page of each kind linked from them, and asserts on each page:
 
-- tap-target: every button, link-button, select, summary and checkbox/radio row that
-  acts is at least 44 px tall at 360×740 and 390×844 (what counts is defined in
-  `grassroots.browser_testing.RULES_JS`; an inline link inside running text is exempt);
+- tap-target: at 360×740 and 390×844, each of these is at least 44 px tall (0.5 px
+  tolerance): button; input[type=submit|button|reset|image]; select; summary;
+  [role=button|tab|menuitem]; a checkbox or radio, measured by its label row (the
+  enclosing or `for=` label; the input itself if it has none); and a link that acts as a
+  button — an a[href] that sits in a nav, header or [role=navigation], or has role=button
+  or a class naming btn/button/tab/chip/card/tile, or is laid out as a box (display other
+  than `inline`), or is inline but the only text of its block (a link alone in a list item
+  or a table cell). Exempt: an inline link inside running text (its block holds other
+  text), and hidden, disabled, off-screen or visually hidden (≤ 1 px) elements. The
+  checker is `grassroots.browser_testing.RULES_JS`;
 - sideways-scroll: the page is no wider than the phone's viewport, and nothing scrolls
   sideways unless it is a [data-scroll-x] region with an accessible label;
-- cjk-wrap: no Chinese text laid out one character per line;
+- cjk-wrap: no element whose own text holds ≥ 2 CJK characters is laid out (per
+  character, Range.getClientRects) on ≥ 2 lines with at most one character on each;
 - weight: a cold load at 1366×768 transfers at most 200 KB compressed (a compressed
   response counts its encoded size as Chromium measured it; an uncompressed one counts
   the gzip size of its body computed here: the live test server serves static files
@@ -19,8 +27,9 @@ first page of each kind linked from them, and asserts on each page:
 - dead-link: every same-origin link, GET form action and hx-get URL opens for the persona.
 
 Every violation is collected; the failure message lists them all, grouped by rule and
-element, with the pages, personas and viewports where each was seen. GRASSROOTS_UI_PERSONAS=secretary,anon
-limits the crawl to personas whose label starts with one of the given words.
+element, with the pages, personas and viewports where each was seen. Run one persona's
+crawl with GRASSROOTS_UI_PERSONAS=secretary (comma-separated label prefixes: town,
+organisation, secretary, representative, instructor, handler, inspector, anonymous).
 """
 
 from __future__ import annotations
