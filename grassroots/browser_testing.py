@@ -11,8 +11,9 @@ Use it from a test package's conftest.py::
   page itself is tested by the flows that type into it. Contexts close at teardown.
 - `Recorder(context, origin)`: console errors, page errors, requests to other origins
   (aborted, never sent), 5xx answers, and the bytes each response transferred.
-- `check_rules(page, viewport)`: the layout rules (tap targets, sideways scroll,
-  one-character CJK wrapping) as a list of `Violation`s; see RULES_JS for the definitions.
+- `check_rules(page, url, persona, viewport)`: the layout rules (tap targets, sideways
+  scroll, one-character CJK wrapping) as a list of `Violation`s; see RULES_JS for the
+  definitions. `assert_rules(page)` asserts them at both phone sizes, for an app's tests.
 """
 
 from __future__ import annotations
@@ -465,3 +466,13 @@ def check_rules(page: Any, url: str, persona: str, viewport: str) -> list[Violat
         Violation(url, persona, viewport, i["rule"], i["element"], i["detail"], more, i["key"])
         for i, more in folded.values()
     ]
+
+
+def assert_rules(page: Any, persona: str = "-", viewports: tuple[str, ...] = PHONES) -> None:
+    """For an app's own browser test: the page keeps the layout rules on each phone size."""
+    found = []
+    for viewport in viewports:
+        page.set_viewport_size(VIEWPORTS[viewport])
+        page.wait_for_timeout(30)
+        found += check_rules(page, page.url, persona, viewport)
+    assert not found, summary(found)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from grassroots.browser_testing import PHONES, check_rules, summary
+from grassroots.browser_testing import PHONES, assert_rules, check_rules, summary
 from grassroots.core.tests.browser.crawl import Crawl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,6 +57,12 @@ def test_a_page_that_keeps_the_rules_passes(bad_site: str, persona_context: Any)
     for viewport in PHONES:
         found = rules_on(persona_context, f"{bad_site}/good/", viewport)
         assert found == [], summary(found)
+    page = persona_context(None).new_page()
+    page.goto(f"{bad_site}/good/")
+    assert_rules(page)
+    page.goto(f"{bad_site}/bad/")
+    with pytest.raises(AssertionError, match="tap-target"):
+        assert_rules(page)
 
 
 def test_the_crawl_reports_weight_outside_requests_errors_and_dead_links(
