@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,8 @@ class NotifyConfig(AppConfig):
     name = "grassroots.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # Every app's `notices.py` registers the messages it sends (notify.messages),
+        # so a notice renders in any process, whichever app wrote it.
+        autodiscover_modules("notices")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.personal import clean_phone
@@ -10,6 +11,13 @@ from grassroots.notify.models import Preference
 
 
 class PreferenceForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of messages"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        required=False,
+        help_text=_("E-mail, robot and SMS messages reach you in this language."),
+    )
     email_enabled = forms.BooleanField(label=_("Send me email"), required=False)
     email = forms.EmailField(
         label=_("Email address"),
@@ -48,6 +56,7 @@ class PreferenceForm(forms.Form):
     @classmethod
     def initial_from(cls, pref: Preference) -> dict[str, Any]:
         return {
+            "language": pref.language,
             "email_enabled": pref.email_enabled,
             "email": pref.email,
             "wecom_enabled": pref.wecom_enabled,
