@@ -48,6 +48,25 @@ VILLAGES: tuple[VillageSpec, ...] = (
 )
 
 
+# The villages' pinyin, for the secretaries' logins (secretary.<pinyin>).
+VILLAGE_SLUGS = {
+    "明月村": "mingyue",
+    "上杉市村": "shangshanshi",
+    "麻林社区": "malin",
+    "路口社区": "lukou",
+    "花果村": "huaguo",
+    "新桥村": "xinqiao",
+    "石塘村": "shitang",
+    "龙泉村": "longquan",
+    "荷叶村": "heye",
+    "白沙村": "baisha",
+    "松林村": "songlin",
+    "枫树村": "fengshu",
+}
+# The town's case-handling units: (login suffix, display name) → handler.<suffix>.
+HANDLER_UNITS = (("water", "镇水务站"), ("build", "镇城建办"), ("civil", "镇民政办"))
+
+
 @dataclass(frozen=True)
 class TagSpec:
     name: str
