@@ -35,8 +35,11 @@ def ensure_tags(specs: Sequence[TagSpec]) -> dict[str, Tag]:
     tags: dict[str, Tag] = {}
     for spec in specs:
         tag, _created = Tag.objects.get_or_create(
-            name=spec.name, defaults={"sensitive": spec.sensitive}
+            name=spec.name, defaults={"sensitive": spec.sensitive, "name_en": spec.name_en}
         )
+        if spec.name_en and not tag.name_en:
+            tag.name_en = spec.name_en
+            tag.save(update_fields=["name_en"])
         tags[spec.name] = tag
     return tags
 
