@@ -43,6 +43,7 @@ class Message:
     body: str | Promise = ""
     kind: str = ""
     times: tuple[str, ...] = field(default=())
+    label: str | Promise = ""  # what this kind of notice is, for the preferences page
 
     @property
     def notice_kind(self) -> str:
@@ -59,9 +60,10 @@ def register(
     *,
     kind: str = "",
     times: tuple[str, ...] = (),
+    label: str | Promise = "",
 ) -> Message:
     """Register a message (idempotent for the same definition); return it."""
-    message = Message(key=key, title=title, body=body, kind=kind, times=times)
+    message = Message(key=key, title=title, body=body, kind=kind, times=times, label=label)
     known = REGISTRY.get(key)
     if known is not None and known != message:
         raise ValueError(f"notice message {key!r} is already registered differently")
@@ -71,6 +73,15 @@ def register(
 
 def get(key: str) -> Message | None:
     return REGISTRY.get(key)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """(kind, label) of every kind of notice with a label, in registration order."""
+    seen: dict[str, str] = {}
+    for message in REGISTRY.values():
+        if message.label and message.notice_kind not in seen:
+            seen[message.notice_kind] = str(message.label)
+    return list(seen.items())
 
 
 def json_params(params: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import translation
+from django.utils.text import format_lazy
 
 from grassroots.core import clock
 from grassroots.notify import messages, services
@@ -167,7 +168,7 @@ def test_the_language_preference_is_saved(town: Town) -> None:
     assert c.post("/notify/preferences/", {"language": "en"}).status_code == 302
     assert Preference.objects.get(user=town.sam).language == "en"
     # Leaving it out keeps it.
-    c.post("/notify/preferences/", {"muted_kinds": "case.warning"})
+    c.post("/notify/preferences/", {"muted_kinds": ["case.warning"]})
     assert Preference.objects.get(user=town.sam).language == "en"
 
 
@@ -178,7 +179,7 @@ def test_notify_refuses_unknown_keys_and_translated_parameters(town: Town) -> No
         services.notify(
             recipients=[town.sam],
             message="case.assigned",
-            params={"code": translation.gettext_lazy("Case")},
+            params={"code": format_lazy("{}", "A-1")},
         )
     with pytest.raises(ValueError, match="needs a message"):
         services.notify(recipients=[town.sam], kind="k")
@@ -191,3 +192,10 @@ def test_a_message_key_registers_once() -> None:
         messages.register("test.once", "Hi %(name)s")
     assert first.notice_kind == "test.once"
     del messages.REGISTRY["test.once"]
+
+
+def test_the_preferences_offer_the_registered_kinds_in_the_readers_language(town: Town) -> None:
+    zh = client_in(town.sam, "zh-hans").get("/notify/preferences/").content.decode()
+    en = client_in(town.sam, "en").get("/notify/preferences/").content.decode()
+    assert "到期预警" in zh and 'value="case.warning"' in zh
+    assert "Deadline warnings" in en and "到期预警" not in en

@@ -110,13 +110,13 @@ def test_preferences_are_saved_for_myself(town: Town, page_for: Any) -> None:
             "dingtalk_secret": "SECxyz",
             "sms_enabled": "on",
             "phone": "13800001111",
-            "muted_kinds": "case.warning, party",
+            "muted_kinds": ["case.warning", "case.overdue"],
         },
     )
     assert response.status_code == 302
     pref = Preference.objects.get(user=town.sam)
     assert pref.email_enabled and pref.dingtalk_secret == "SECxyz"
-    assert pref.muted_kinds == ["case.warning", "party"]
+    assert pref.muted_kinds == ["case.warning", "case.overdue"]
     assert pref.phone and "13800001111" not in pref.phone  # sealed
     # Saving again without a secret or phone keeps both.
     sam.post(
