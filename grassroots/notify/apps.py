@@ -11,6 +11,12 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from grassroots.core.glossary import PLACES
+        from grassroots.core.nav import NavItem, register
+
+        register(
+            NavItem("notices", PLACES["notices"], "notify:inbox", "bell", "main", 80, tab=True)
+        )
         # Every app's `notices.py` registers the messages it sends (notify.messages),
         # so a notice renders in any process, whichever app wrote it.
         autodiscover_modules("notices")
