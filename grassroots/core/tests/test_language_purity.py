@@ -91,6 +91,7 @@ KNOWN_OFFENDERS: dict[tuple[str, str], str] = {
     ("en", "督办"): "cases (filters, board, detail) and home: msgids with Chinese, '… (督办)'",
 }
 
+FILE_PATH = re.compile(r"[\w-]+(?:/[\w.-]+)+\.\w+")  # docs/UI-KIT.md: a path, not a word
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 WORD = re.compile(r"[A-Za-z]{3,}")
 SHOWN_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt", "label"}
@@ -108,6 +109,10 @@ class VisibleText(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in SKIPPED_ELEMENTS:
+            # An icon's own label is read out; what is inside it is not text.
+            label = dict(attrs).get("aria-label")
+            if label and not self.skipping:
+                self.pieces.append(label)
             self.skipping += 1
             return
         values = dict(attrs)
@@ -226,7 +231,7 @@ def offenders(pieces: list[str], language: str, data: Data) -> set[str]:
                 if core and not data.starts_a_value(core) and run not in ALLOWED["en"]:
                     found.add(run)
         else:
-            for word in WORD.findall(text):
+            for word in WORD.findall(FILE_PATH.sub(" ", text)):
                 if word not in ALLOWED["zh-hans"]:
                     found.add(word)
     return found
@@ -318,7 +323,7 @@ def test_no_page_mixes_the_languages(town: Town) -> None:
 
 PLACEHOLDERS = re.compile(
     r"%\(\w+\)[-+ #0]*\d*(?:\.\d+)?[sdfi]|%[sd]|\{\{[^}]*\}\}|\{%[^%]*%\}|<[^>]+>|&\w+;"
-    r"|https?://\S+|--[\w-]+|\.\.\./\S*|…/\S*"
+    r"|https?://\S+|--[\w-]+|\.\.\./\S*|…/\S*|" + FILE_PATH.pattern
 )
 # Protocol catalogues quote the protocol's own parameter names (GeoReport v2: lat, long, token…).
 PROTOCOL_CATALOGUES = {"open311"}
@@ -387,9 +392,20 @@ def test_the_text_extraction_sees_what_a_person_sees() -> None:
         "<style>.a{content:'样式'}</style></head><body>"
         '<input placeholder="请输入" type="text"><input type="submit" value="提交">'
         '<input type="hidden" value="隐藏"><button aria-label="关闭">×</button>'
-        '<svg><title>图标</title></svg><img alt="照片"><p title="提示">正文</p></body></html>'
+        '<svg><title>图标</title></svg><svg aria-label="铃铛"></svg>'
+        '<img alt="照片"><p title="提示">正文</p></body></html>'
     )
-    assert visible_text(html) == ["标题", "请输入", "提交", "关闭", "×", "照片", "提示", "正文"]
+    assert visible_text(html) == [
+        "标题",
+        "请输入",
+        "提交",
+        "关闭",
+        "×",
+        "铃铛",
+        "照片",
+        "提示",
+        "正文",
+    ]
 
 
 def test_data_is_not_interface_text() -> None:
@@ -401,6 +417,7 @@ def test_data_is_not_interface_text() -> None:
     assert offenders(["alice 的农户"], "zh-hans", data) == set()
     assert offenders(["共 12 户 Households"], "zh-hans", data) == {"Households"}
     assert offenders(["English"], "zh-hans", data) == set()
+    assert offenders(["见 docs/UI-KIT.md"], "zh-hans", data) == set()
     root = Data(["root"])
     assert offenders(["Grassroots 的 root"], "zh-hans", root) == set()  # allowed, then data
     assert root.remove("Grassroots") == "Grassroots"
