@@ -45,6 +45,7 @@ class PreferenceForm(forms.Form):
         label=_("Mobile phone"),
         required=False,
         max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
         help_text=_("Leave empty to keep the current number."),
     )
     muted_kinds = forms.MultipleChoiceField(
