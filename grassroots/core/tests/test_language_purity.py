@@ -47,6 +47,9 @@ PERSONAS: tuple[str | None, ...] = ("alice", "sam", "rita", "ivan", "hank", None
 # Pages that are not our interface: Django's and DRF's own, or not HTML. The back office
 # (Django admin) is left out too: its words come from Django's catalogues (alt="True"…).
 NOT_PAGES = {"api-docs", "api-root", "api-schema", "bench:ping", "healthz", "set_language"}
+# The kit's styleguide is a developer's reference: it names components by their code names
+# (c-button, tone="warn") and shows sample data.
+NOT_PAGES |= {"core:styleguide"}
 CHECKED_KINDS = {Kind.PUBLIC, Kind.SYSTEM, Kind.PAGE, Kind.DETAIL, Kind.WRITE}
 
 # Proper nouns, self-names and technical terms that stay as they are (keep it short).
