@@ -8,10 +8,13 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.utils import translation
 from django.utils.text import format_lazy
 
+from grassroots.accounts.models import User
 from grassroots.core import clock
 from grassroots.notify import messages, services
 from grassroots.notify.models import Notice, Preference
@@ -199,3 +202,30 @@ def test_the_preferences_offer_the_registered_kinds_in_the_readers_language(town
     en = client_in(town.sam, "en").get("/notify/preferences/").content.decode()
     assert "到期预警" in zh and 'value="case.warning"' in zh
     assert "Deadline warnings" in en and "到期预警" not in en
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_written_before_the_keys_are_mapped_by_the_migration() -> None:
+    """Migrate notify back to its first schema, write old-style rows, migrate forward."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("notify", "0001_initial")])
+    old = executor.loader.project_state([("notify", "0001_initial")]).apps
+    user = old.get_model("accounts", "User").objects.create(username="old-reader")
+    Notice0 = old.get_model("notify", "Notice")
+    now = clock.now()
+    mapped = Notice0.objects.create(
+        recipient=user, kind="case.assigned", title="诉求 A-7 已派给您", created_at=now
+    )
+    kept = Notice0.objects.create(recipient=user, kind="k", title="手工通知", created_at=now)
+    try:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes("notify"))
+        notice = Notice.objects.get(pk=mapped.pk)
+        assert (notice.message, notice.params) == ("case.assigned", {"code": "A-7"})
+        assert notice.render("en")[0] == "Case A-7 assigned to you"
+        other = Notice.objects.get(pk=kept.pk)
+        assert other.message == "" and other.render("en")[0] == "手工通知"
+    finally:
+        Notice.objects.filter(recipient__username="old-reader").delete()
+        User.objects.filter(username="old-reader").delete()
