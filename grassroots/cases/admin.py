@@ -58,6 +58,7 @@ class _CategoryFormBase(forms.ModelForm):
             "parent",
             "code",
             "name",
+            "name_en",
             "public",
             "default_priority",
             "keywords",

@@ -32,6 +32,7 @@ from grassroots.cases.attachments import CasePhoto as CasePhoto
 from grassroots.cases.attachments import photo_name as photo_name
 from grassroots.cases.queued import CaseIntake as CaseIntake
 from grassroots.cases.queued import IntakeStatus as IntakeStatus
+from grassroots.core.labels import data_label
 from grassroots.core.personal import SealedField
 from grassroots.core.scoping import NOTHING, Scope, ScopedQuerySet, prefix_q
 
@@ -80,6 +81,7 @@ class Category(models.Model):
     )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
     public = models.BooleanField(
         _("public"), default=True, help_text=_("Shown on the public progress board.")
     )
@@ -111,7 +113,12 @@ class Category(models.Model):
         ordering = ["sort", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the interface language (the English name when there is one)."""
+        return data_label(self.name, self.name_en)
 
     def limits_for(self, priority: str) -> tuple[int, int]:
         """Own limit, else the nearest ancestor's, else the default for the priority."""

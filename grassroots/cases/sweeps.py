@@ -25,7 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from grassroots.cases import deadlines, services, workflow
+from grassroots.cases import deadlines, notices, services, workflow
 from grassroots.cases.models import CLOCK_STATUSES, Case, Status
 from grassroots.core import clock
 
@@ -73,9 +73,8 @@ def handle_warning(case: Case, now: dt.datetime) -> None:
     services.send(
         case,
         services.handler_recipients(case),
-        kind="warning",
-        title=_("Case %(code)s is due on %(due)s")
-        % {"code": case.code, "due": f"{case.resolve_due_at:%Y-%m-%d %H:%M}"},
+        message=notices.WARNING,
+        params={"due": case.resolve_due_at},
         key=f"{services.key_prefix(case)}:warn",
     )
 
@@ -111,9 +110,8 @@ def handle_escalation(case: Case, level: int, now: dt.datetime) -> None:
     services.send(
         case,
         recipients,
-        kind="overdue",
-        title=_("Case %(code)s is overdue: supervised (督办), level %(level)d")
-        % {"code": case.code, "level": level},
+        message=notices.OVERDUE,
+        params={"level": level},
         key=f"{services.key_prefix(case)}:escalate:{level}",
     )
 
@@ -168,11 +166,8 @@ def handle_handler_late(case: Case, round_: int, now: dt.datetime) -> None:
     services.send(
         case,
         sorted(set(recipients)),
-        kind="handler_late",
-        title=_(
-            "Case %(code)s: %(handler)s has neither taken nor returned it within one working day"
-        )
-        % {"code": case.code, "handler": who},
+        message=notices.HANDLER_LATE,
+        params={"handler": who},
         key=f"case:{case.pk}:handler-late:{round_}",
     )
 

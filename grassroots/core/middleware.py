@@ -1,8 +1,12 @@
-"""Chinese first: the browser's Accept-Language does not override the default.
+"""Chinese first: the browser's Accept-Language decides only where residents and programs come in.
 
 Town staff often use phones and PCs set to English system language; the product's
 language is Simplified Chinese unless the user picks English with the switch
-(which sets the language cookie).
+(which sets the language cookie). The pages a resident opens without an account
+(report, track, the public board), Open311 and the API are different: whoever
+comes there first, with no language cookie, is answered in the language their
+browser or client asks for (`Accept-Language`), Chinese when it asks for none we
+speak. Everything else ignores the header until the switch is used.
 """
 
 from __future__ import annotations
@@ -12,12 +16,28 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+# Path prefixes where Accept-Language is honoured (settings.LANGUAGE_FROM_BROWSER_PATHS).
+BROWSER_LANGUAGE_PATHS = (
+    "/api/",
+    "/open311/",
+    "/cases/report/",
+    "/cases/track/",
+    "/cases/public/",
+)
+
+
+def honours_browser_language(path: str) -> bool:
+    prefixes = getattr(settings, "LANGUAGE_FROM_BROWSER_PATHS", BROWSER_LANGUAGE_PATHS)
+    return path.startswith(tuple(prefixes))
+
 
 class DefaultLanguageMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and not (
+            honours_browser_language(request.path_info)
+        ):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)

@@ -35,8 +35,11 @@ def ensure_tags(specs: Sequence[TagSpec]) -> dict[str, Tag]:
     tags: dict[str, Tag] = {}
     for spec in specs:
         tag, _created = Tag.objects.get_or_create(
-            name=spec.name, defaults={"sensitive": spec.sensitive}
+            name=spec.name, defaults={"sensitive": spec.sensitive, "name_en": spec.name_en}
         )
+        if spec.name_en and not tag.name_en:
+            tag.name_en = spec.name_en
+            tag.save(update_fields=["name_en"])
         tags[spec.name] = tag
     return tags
 
@@ -157,23 +160,36 @@ def build_grid(
     today: dt.date,
     households: int,
     tags: Sequence[TagSpec],
-    rep_users: dict[int, User],
+    rep_users: Sequence[User | None],
 ) -> DemoGrid:
     """The town, its villages and groups, representatives, and every household row."""
     county = _ancestors(actor)
     town = grid.place_create(
         actor=actor, parent=county, kind=Place.Kind.TOWN, name=TOWN_NAME, is_demo=True
     )
-    counts = split_evenly(households, [v.weight for v in VILLAGES])
-    rep_total = max(len(VILLAGES), round(households * REPRESENTATIVES / HOUSEHOLDS))
-    rep_counts = [max(1, c) for c in split_evenly(rep_total, counts)]
+    counts = household_counts(households)
+    rep_counts = representative_counts(households)
     built = DemoGrid(town=town, representatives=sum(rep_counts))
     ctx = _Context(actor, rng, names, today, tags)
+    first = 0
     for vi, (spec, n_households, n_reps) in enumerate(
         zip(VILLAGES, counts, rep_counts, strict=True)
     ):
-        _village(ctx, built, vi, spec, n_households, n_reps, rep_users.get(vi))
+        users = list(rep_users[first : first + n_reps])
+        _village(ctx, built, vi, spec, n_households, n_reps, users)
+        first += n_reps
     return built
+
+
+def household_counts(households: int) -> list[int]:
+    """Households per village (in VILLAGES order)."""
+    return split_evenly(households, [v.weight for v in VILLAGES])
+
+
+def representative_counts(households: int) -> list[int]:
+    """Representatives per village (in VILLAGES order): 605 for the full town."""
+    rep_total = max(len(VILLAGES), round(households * REPRESENTATIVES / HOUSEHOLDS))
+    return [max(1, c) for c in split_evenly(rep_total, household_counts(households))]
 
 
 def _groups(actor: User, village: Place, spec: VillageSpec) -> list[Place]:
@@ -194,9 +210,9 @@ def _groups(actor: User, village: Place, spec: VillageSpec) -> list[Place]:
 
 
 def _representatives(
-    ctx: _Context, village: Place, n_reps: int, user: User | None
+    ctx: _Context, village: Place, n_reps: int, users: list[User | None]
 ) -> tuple[list[Representative], dict[int, str]]:
-    """The village's representatives (the first one logs in as `user`) and their phones."""
+    """The village's representatives (each logs in as their user in `users`) and their phones."""
     reps: list[Representative] = []
     phones: dict[int, str] = {}
     for ri in range(n_reps):
@@ -207,7 +223,7 @@ def _representatives(
             village=village,
             name=ctx.names.person(gender),
             phone=phone,
-            user=user if ri == 0 else None,
+            user=users[ri] if ri < len(users) else None,
             is_demo=True,
         )
         phones[rep.pk] = phone
@@ -222,7 +238,7 @@ def _village(  # noqa: PLR0913 - the village's place in the town
     spec: VillageSpec,
     n_households: int,
     n_reps: int,
-    rep_user: User | None,
+    rep_users: list[User | None],
 ) -> None:
     rng = ctx.rng
     village = grid.place_create(
@@ -233,7 +249,7 @@ def _village(  # noqa: PLR0913 - the village's place in the town
     sizes = partition(rng, n_households, n_reps)
     if vi == 0:
         sizes = first_gets(sizes, 11)
-    reps, rep_phones = _representatives(ctx, village, n_reps, rep_user)
+    reps, rep_phones = _representatives(ctx, village, n_reps, rep_users)
     rep_of = [rep for rep, size in zip(reps, sizes, strict=True) for _ in range(size)]
     group_sizes = split_evenly(n_households, [rng.uniform(0.7, 1.3) for _ in groups])
     number = 0

@@ -38,9 +38,15 @@ from grassroots.demo.people import (
     PASSWORD,
     SYSTEM_USERNAME,
     back_office_permissions,
+    demo_accounts,
     demo_logins,
-    demo_user,
     demo_users,
+    handler_logins,
+    instructor_logins,
+    login_rows,
+    name_logins_after_people,
+    representative_logins,
+    secretary_login,
     system_user,
 )
 from grassroots.demo.spec import (
@@ -115,14 +121,8 @@ def load_demo(
     today = clock.today()
     ensure_tags(tags)
     # Accounts first: representatives and instructors are created with their user.
-    admin = demo_user("admin", "路口镇管理员")
-    organizer = demo_user("organizer", "镇党委组织委员")
-    secretary = demo_user("secretary.mingyue", "明月村党总支书记")
-    rep_users = {
-        0: demo_user("rep.0001", "明月村代表"),
-        1: demo_user("rep.0002", "上杉市村代表"),
-        2: demo_user("rep.0003", "麻林社区代表"),
-    }
+    logins = demo_accounts(login_rows(households))
+    admin, organizer = logins["admin"], logins["organizer"]
     built = build_grid(
         actor=actor,
         rng=rng,
@@ -130,7 +130,7 @@ def load_demo(
         today=today,
         households=households,
         tags=tags,
-        rep_users=rep_users,
+        rep_users=[logins[u] for u in representative_logins(households)],
     )
     town, villages = built.town, built.villages
     summary = grid.households_bulk_create(actor=actor, town=town, rows=built.rows, is_demo=True)
@@ -138,14 +138,32 @@ def load_demo(
         rng=rng, town=town, villages=villages, special_codes=built.special_codes, now=now
     )
     committee, party_counts = build_party(
-        actor=actor, rng=rng, names=names, town=town, villages=villages, today=today
+        actor=actor,
+        rng=rng,
+        names=names,
+        town=town,
+        villages=villages,
+        today=today,
+        instructor_users=[logins[u] for u in instructor_logins()],
     )
     account_services.role_grant(actor=actor, user=admin, role=Role.TOWN_ADMIN, place=town)
     back_office_permissions(admin)
     account_services.role_grant(
         actor=actor, user=organizer, role=Role.ORG_OFFICER, organization=committee
     )
-    account_services.role_grant(actor=actor, user=secretary, role=Role.SECRETARY, place=villages[0])
+    for village in villages:
+        account_services.role_grant(
+            actor=actor,
+            user=logins[secretary_login(village.name)],
+            role=Role.SECRETARY,
+            place=village,
+        )
+    for username, _name in handler_logins():
+        # Town units handling cases (cases.demo gives them its demo cases).
+        account_services.role_grant(
+            actor=actor, user=logins[username], role=Role.HANDLER, place=town
+        )
+    name_logins_after_people(town)
     result = DemoResult(town=town, created=True)
     result.counts = {
         "households": summary.households,

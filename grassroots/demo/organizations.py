@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from grassroots.accounts.models import User
 from grassroots.demo.names import NameGen
-from grassroots.demo.people import demo_user
 from grassroots.demo.spec import (
     GENERAL_BRANCH_SIZES,
     GUIDANCE_TOPICS,
@@ -134,15 +134,13 @@ def _branch_members(ctx: _Context, branch: Organization) -> None:
 
 
 def _instructors(
-    ctx: _Context, branches: list[Organization], since: dt.date
+    ctx: _Context, branches: list[Organization], since: dt.date, users: Sequence[User]
 ) -> tuple[list[Instructor], dict[int, list[Organization]]]:
-    """One branch each; the first ones take a second so every branch is covered."""
+    """One branch each; the first ones take a second so every branch is covered.
+
+    The i-th instructor logs in as `users[i]` (instructor.01 … instructor.42).
+    """
     rng, names = ctx.rng, ctx.names
-    users = {
-        0: demo_user("instructor.01", "党建指导员一"),
-        1: demo_user("instructor.02", "党建指导员二"),
-        2: demo_user("instructor.03", "党建指导员三"),
-    }
     order = [branches[0]] + rng.sample(branches[1:], len(branches) - 1)
     instructors: list[Instructor] = []
     for i in range(INSTRUCTORS):
@@ -153,7 +151,7 @@ def _instructors(
                 name=names.person(gender),
                 title=rng.choice(INSTRUCTOR_TITLES),
                 phone=names.phone(),
-                user=users.get(i),
+                user=users[i] if i < len(users) else None,
                 town=ctx.town,
                 is_demo=True,
             )
@@ -215,6 +213,7 @@ def build_party(
     town: Place,
     villages: list[Place],
     today: dt.date,
+    instructor_users: Sequence[User] = (),
 ) -> tuple[Organization, dict[str, int]]:
     """The Party tree, its members and instructors; returns the committee and the counts."""
     ctx = _Context(actor, rng, names, town, today)
@@ -223,7 +222,7 @@ def build_party(
     for branch in branches:
         _branch_members(ctx, branch)
     since = today - dt.timedelta(days=200)
-    instructors, assigned = _instructors(ctx, branches, since)
+    instructors, assigned = _instructors(ctx, branches, since, instructor_users)
     _leaders(ctx, branches, since)
     _guidance(ctx, instructors, assigned)
     counts = ctx.counts

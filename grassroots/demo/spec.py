@@ -48,21 +48,41 @@ VILLAGES: tuple[VillageSpec, ...] = (
 )
 
 
+# The villages' pinyin, for the secretaries' logins (secretary.<pinyin>).
+VILLAGE_SLUGS = {
+    "明月村": "mingyue",
+    "上杉市村": "shangshanshi",
+    "麻林社区": "malin",
+    "路口社区": "lukou",
+    "花果村": "huaguo",
+    "新桥村": "xinqiao",
+    "石塘村": "shitang",
+    "龙泉村": "longquan",
+    "荷叶村": "heye",
+    "白沙村": "baisha",
+    "松林村": "songlin",
+    "枫树村": "fengshu",
+}
+# The town's case-handling units: (login suffix, display name) → handler.<suffix>.
+HANDLER_UNITS = (("water", "镇水务站"), ("build", "镇城建办"), ("civil", "镇民政办"))
+
+
 @dataclass(frozen=True)
 class TagSpec:
     name: str
     share: float  # of the eligible households
     sensitive: bool = False
     rule: str = ""  # "elderly" | "child" | "" (any household)
+    name_en: str = ""  # shown on English pages
 
 
 DEFAULT_TAGS: tuple[TagSpec, ...] = (
-    TagSpec("独居老人", 0.35, rule="elderly"),
-    TagSpec("留守儿童", 0.25, rule="child"),
-    TagSpec("退役军人", 0.03),
-    TagSpec("低保户", 0.04, sensitive=True),
-    TagSpec("残疾人", 0.03, sensitive=True),
-    TagSpec("脱贫户", 0.06),
+    TagSpec("独居老人", 0.35, rule="elderly", name_en="Elderly living alone"),
+    TagSpec("留守儿童", 0.25, rule="child", name_en="Left-behind children"),
+    TagSpec("退役军人", 0.03, name_en="Veteran"),
+    TagSpec("低保户", 0.04, sensitive=True, name_en="Subsistence allowance"),
+    TagSpec("残疾人", 0.03, sensitive=True, name_en="Disability"),
+    TagSpec("脱贫户", 0.06, name_en="Lifted out of poverty"),
 )
 
 # Village branches: general branches (党总支) over several branches for the larger places.

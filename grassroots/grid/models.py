@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from grassroots.core.labels import data_label
 from grassroots.core.personal import SealedField
 from grassroots.core.scoping import NOTHING, Scope, ScopedQuerySet
 
@@ -117,6 +118,7 @@ class Tag(models.Model):
         BOTH = "both", _("households and residents")
 
     name = models.CharField(_("name"), max_length=40, unique=True)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
     applies_to = models.CharField(
         _("applies to"), max_length=10, choices=AppliesTo, default=AppliesTo.BOTH
     )
@@ -134,7 +136,12 @@ class Tag(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the interface language (the English name when there is one)."""
+        return data_label(self.name, self.name_en)
 
 
 class HouseholdQuerySet(ScopedQuerySet):

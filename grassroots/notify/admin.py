@@ -54,10 +54,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "recipient", "kind", "title", "read_at"]
+    list_display = ["created_at", "recipient", "kind", "message", "title", "read_at"]
     list_filter = ["kind"]
     list_select_related = ["recipient"]
-    search_fields = ["title", "key"]
+    search_fields = ["message", "fallback_title", "key"]
 
 
 @admin.register(Delivery)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +17,6 @@ class NotifyConfig(AppConfig):
         register(
             NavItem("notices", PLACES["notices"], "notify:inbox", "bell", "main", 80, tab=True)
         )
+        # Every app's `notices.py` registers the messages it sends (notify.messages),
+        # so a notice renders in any process, whichever app wrote it.
+        autodiscover_modules("notices")

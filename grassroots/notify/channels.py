@@ -55,8 +55,12 @@ def message_text(title: str, body: str, url: str) -> str:
     return "\n".join(lines)
 
 
+# Where the site answers, for links sent outside it (settings.SITE_URL, from GRASSROOTS_SITE_URL).
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+
+
 def absolute_url(url: str) -> str:
-    base = getattr(settings, "NOTIFY_SITE_URL", "")
+    base = getattr(settings, "SITE_URL", "") or DEFAULT_SITE_URL
     return base.rstrip("/") + url if url.startswith("/") and base else url
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import F
 
 from grassroots.core import clock
@@ -30,9 +31,10 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def _send(delivery: Delivery) -> None:
     notice = delivery.notice
-    args = (notice.title, notice.body, notice.url)
     hook = delivery.town_webhook
     if hook is not None:
+        # A group chat reads the town's language.
+        args = (*notice.render(settings.LANGUAGE_CODE), notice.url)
         if delivery.channel == Channel.WECOM:
             channels.send_wecom(hook.url, *args)
         else:
@@ -41,6 +43,7 @@ def _send(delivery: Delivery) -> None:
     pref = Preference.objects.filter(user_id=notice.recipient_id).first()
     if pref is None:
         raise channels.DeliveryError("no preferences")
+    args = (*notice.render(pref.language or settings.LANGUAGE_CODE), notice.url)
     if delivery.channel == Channel.EMAIL:
         channels.send_email(pref.email or notice.recipient.email, *args)
     elif delivery.channel == Channel.WECOM:

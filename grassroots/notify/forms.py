@@ -3,13 +3,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.personal import clean_phone
+from grassroots.notify import messages
 from grassroots.notify.models import Preference
 
 
 class PreferenceForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of messages"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        required=False,
+        help_text=_("E-mail, robot and SMS messages reach you in this language."),
+    )
     email_enabled = forms.BooleanField(label=_("Send me email"), required=False)
     email = forms.EmailField(
         label=_("Email address"),
@@ -36,18 +45,25 @@ class PreferenceForm(forms.Form):
         label=_("Mobile phone"),
         required=False,
         max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
         help_text=_("Leave empty to keep the current number."),
     )
-    muted_kinds = forms.CharField(
-        label=_("Muted kinds"),
+    muted_kinds = forms.MultipleChoiceField(
+        label=_("Inbox only"),
         required=False,
-        max_length=500,
-        help_text=_("Comma-separated kinds that stay in the inbox only, for example: case.warning"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("These kinds of notice stay in your inbox and are not sent elsewhere."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The kinds the apps registered (notify.messages), labelled in the reader's language.
+        self.fields["muted_kinds"].choices = messages.kind_choices()
 
     @classmethod
     def initial_from(cls, pref: Preference) -> dict[str, Any]:
         return {
+            "language": pref.language,
             "email_enabled": pref.email_enabled,
             "email": pref.email,
             "wecom_enabled": pref.wecom_enabled,
@@ -55,7 +71,7 @@ class PreferenceForm(forms.Form):
             "dingtalk_enabled": pref.dingtalk_enabled,
             "dingtalk_webhook": pref.dingtalk_webhook,
             "sms_enabled": pref.sms_enabled,
-            "muted_kinds": ", ".join(pref.muted_kinds or []),
+            "muted_kinds": list(pref.muted_kinds or []),
         }
 
     def clean_phone(self) -> str:
@@ -65,5 +81,4 @@ class PreferenceForm(forms.Form):
         return value
 
     def clean_muted_kinds(self) -> list[str]:
-        raw = self.cleaned_data["muted_kinds"]
-        return [k.strip() for k in raw.split(",") if k.strip()]
+        return list(self.cleaned_data["muted_kinds"])

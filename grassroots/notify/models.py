@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.personal import SealedField
 from grassroots.core.scoping import Scope, ScopedQuerySet
+from grassroots.notify import messages
 
 
 class Channel(models.TextChoices):
@@ -46,7 +47,14 @@ class Notice(models.Model):
         verbose_name=_("recipient"),
     )
     kind = models.CharField(_("kind"), max_length=64)
-    title = models.CharField(_("title"), max_length=200)
+    # What the notice says: a message key and its parameters, rendered at read
+    # time in the reader's language (notify.messages); never a translated sentence.
+    message = models.CharField(_("message"), max_length=100, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # The words stored by notices written before messages had keys, shown only
+    # when the message cannot be rendered (unknown key, parameters that no longer fit).
+    fallback_title = models.CharField(_("stored title"), max_length=200, blank=True)
+    # Data shown under the title as it is (the resident's own words), not translated.
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     object_type = models.ForeignKey(
@@ -80,6 +88,24 @@ class Notice(models.Model):
     def __str__(self) -> str:
         return f"{self.recipient} · {self.title}"
 
+    def render(self, language: str | None = None) -> tuple[str, str]:
+        """(title, body) in `language`, or in the active language without one."""
+        return messages.render(
+            self.message,
+            self.params,
+            fallback_title=self.fallback_title,
+            fallback_body=self.body,
+            language=language,
+        )
+
+    @property
+    def title(self) -> str:
+        return self.render()[0]
+
+    @property
+    def text(self) -> str:
+        return self.render()[1]
+
 
 class Preference(models.Model):
     """Which channels a user wants besides the inbox, and where they point."""
@@ -97,6 +123,13 @@ class Preference(models.Model):
     dingtalk_enabled = models.BooleanField(_("DingTalk robot"), default=False)
     dingtalk_webhook = models.URLField(_("DingTalk webhook"), max_length=500, blank=True)
     dingtalk_secret = models.CharField(_("DingTalk signing secret"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language of messages"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of e-mail, robot and SMS messages."),
+    )
     sms_enabled = models.BooleanField(_("SMS"), default=False)
     phone = SealedField(_("mobile phone"))
     phone_hash = models.CharField(max_length=40, blank=True, editable=False)

@@ -9,7 +9,7 @@ a change that did not happen).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from grassroots.core import audit, clock, personal
 from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
-from grassroots.notify import channels
+from grassroots.notify import channels, messages
+from grassroots.notify.messages import Message
 from grassroots.notify.models import Channel, Delivery, Notice, Preference, TownWebhook
 from grassroots.notify.tasks import deliver_task
 
@@ -54,8 +55,10 @@ def _channels_for(pref: Preference | None, kind: str) -> list[str]:
 def notify(
     *,
     recipients: Iterable[Any],
-    kind: str,
-    title: str,
+    message: Message | str | None = None,
+    params: Mapping[str, Any] | None = None,
+    kind: str = "",
+    title: str = "",
     body: str = "",
     url: str = "",
     key: str | None = None,
@@ -63,9 +66,22 @@ def notify(
 ) -> int:
     """Record one notice per recipient and schedule its delivery; return how many were new.
 
-    With a `key`, a recipient who already has a notice with that key gets nothing
-    (the unique constraint decides, so two racing sweeps cannot both record it).
+    A notice says `message` (a registered `notify.messages.Message` or its key)
+    with `params` (JSON data: ids, codes, names, numbers, date-times), rendered
+    in each reader's language when read. `body` is data shown as it is (the
+    resident's words). `title` is literal text for a notice without a message
+    (tests, tools): never pass a translated sentence. With a `key`, a recipient
+    who already has a notice with that key gets nothing (the unique constraint
+    decides, so two racing sweeps cannot both record it).
     """
+    if isinstance(message, str):
+        found = messages.get(message)
+        if found is None:
+            raise ValueError(f"unknown notice message {message!r}")
+        message = found
+    if message is None and not title:
+        raise ValueError("a notice needs a message (or a literal title)")
+    kind = kind or (message.notice_kind if message is not None else "")
     user_ids = _user_ids(recipients)
     if key is not None and user_ids:
         already = set(
@@ -81,7 +97,9 @@ def notify(
         created = _record(
             user_ids,
             kind=kind[:64],
-            title=title[:200],
+            message=message.key if message is not None else "",
+            params=messages.json_params(params),
+            fallback_title=title[:200],
             body=body,
             url=url[:500],
             object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
@@ -199,6 +217,7 @@ def unread_count(user: Any) -> int:
 # --- preferences -----------------------------------------------------------------
 
 PREFERENCE_FIELDS = (
+    "language",
     "email_enabled",
     "email",
     "wecom_enabled",

@@ -94,6 +94,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
         phone = values.pop("phone") or None
         if not values["dingtalk_secret"]:
             values.pop("dingtalk_secret")
+        if not values["language"]:
+            values.pop("language")
         try:
             services.preference_update(actor=request.user, phone=phone, **values)
         except ValidationError as exc:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from grassroots.cases import deadlines, workflow
+from grassroots.cases import deadlines, notices, workflow
 from grassroots.cases.models import Case, Closure, Status
 from grassroots.cases.services.levels import escalation_chain
 from grassroots.cases.services.locks import lock, refresh
@@ -53,8 +53,7 @@ def case_call_back(
         send(
             locked,
             handler_recipients(locked),
-            kind="rework",
-            title=_("Case %(code)s: resident not satisfied, rework") % {"code": locked.code},
+            message=notices.REWORK,
             key=None,
         )
     workflow.apply(locked, action, actor, to=to, note=note, data=data, fields=fields)
@@ -150,16 +149,14 @@ def case_reopen(*, actor: Actor, case: Case, note: str) -> Case:
         send(
             locked,
             dispatchers_at(locked.owner_place),
-            kind="reopened",
-            title=_("Case %(code)s reopened: designate a handler") % {"code": locked.code},
+            message=notices.REOPENED_DESIGNATE,
             key=f"case:{locked.pk}:reopen:{count}",
         )
     else:
         send(
             locked,
             handler_recipients(locked),
-            kind="reopened",
-            title=_("Case %(code)s reopened") % {"code": locked.code},
+            message=notices.REOPENED,
             key=f"case:{locked.pk}:reopen:{count}",
         )
     return refresh(case, locked)

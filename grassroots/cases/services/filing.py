@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from grassroots.cases import deadlines, workflow
+from grassroots.cases import deadlines, notices, workflow
 from grassroots.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -319,8 +319,8 @@ def _announce(case: Case) -> None:
     send(
         case,
         dispatchers_at(case.owner_place),
-        kind="submitted",
-        title=_("New case %(code)s: %(title)s") % {"code": case.code, "title": case.title},
+        message=notices.SUBMITTED,
+        params={"title": case.title},
         key=f"case:{case.pk}:submitted",
     )
 

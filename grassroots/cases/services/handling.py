@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import User
-from grassroots.cases import deadlines, workflow
+from grassroots.cases import deadlines, notices, workflow
 from grassroots.cases.models import Case, CaseEvent, Status
 from grassroots.cases.selectors import eligible_handlers, town_units
 from grassroots.cases.services.locks import lock, refresh
@@ -132,8 +132,7 @@ def case_assign(
     send(
         locked,
         handler_recipients(locked),
-        kind="assigned",
-        title=_("Case %(code)s assigned to you") % {"code": locked.code},
+        message=notices.ASSIGNED,
         key=None,
     )
     return refresh(case, locked)
@@ -165,8 +164,7 @@ def case_transfer(
     send(
         locked,
         handler_recipients(locked),
-        kind="assigned",
-        title=_("Case %(code)s assigned to you") % {"code": locked.code},
+        message=notices.ASSIGNED,
         key=None,
     )
     return refresh(case, locked)
@@ -214,8 +212,7 @@ def _move_to_town(locked: Case, *, reason: str) -> None:
     send(
         locked,
         dispatchers_at(locked.town),
-        kind="to_town",
-        title=_("Case %(code)s needs the town to designate a handler") % {"code": locked.code},
+        message=notices.TO_TOWN,
         key=f"{key_prefix(locked)}:to_town:{locked.return_count}",
     )
 
@@ -244,8 +241,7 @@ def case_request_suspension(*, actor: Actor, case: Case, until: dt.date, reason:
     send(
         locked,
         dispatchers_at(locked.owner_place),
-        kind="suspension_requested",
-        title=_("Case %(code)s: suspension requested") % {"code": locked.code},
+        message=notices.SUSPENSION_REQUESTED,
         key=None,
     )
     return refresh(case, locked)
@@ -372,8 +368,7 @@ def case_reply(*, actor: Actor, case: Case, reply: str) -> Case:
     send(
         locked,
         recipients or dispatchers_at(locked.owner_place),
-        kind="replied",
-        title=_("Case %(code)s answered: please call back") % {"code": locked.code},
+        message=notices.REPLIED,
         key=None,
     )
     return refresh(case, locked)

@@ -14,6 +14,7 @@ from grassroots.cases.models import Case
 from grassroots.core.memo import Memo
 from grassroots.core.roles import Role
 from grassroots.grid.models import Place
+from grassroots.notify.messages import Message
 from grassroots.notify.services import notify
 
 # ---------------------------------------------------------------- recipients
@@ -61,12 +62,18 @@ def case_url(case: Case) -> str:
 
 
 def send(
-    case: Case, recipients: Iterable[int | Any], *, kind: str, title: str, key: str | None
+    case: Case,
+    recipients: Iterable[int | Any],
+    *,
+    message: Message,
+    key: str | None,
+    params: dict[str, Any] | None = None,
 ) -> int:
+    """Tell `recipients` about `case` with one of cases.notices' messages."""
     return notify(
         recipients=recipients,
-        kind=f"case.{kind}",
-        title=title,
+        message=message,
+        params={"case": case.pk, "code": case.code, **(params or {})},
         body=case.text[:200],
         url=case_url(case),
         key=key,

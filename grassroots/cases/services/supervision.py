@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import RoleAssignment, User
-from grassroots.cases import workflow
+from grassroots.cases import notices, workflow
 from grassroots.cases.models import Case, CaseSummons
 from grassroots.cases.selectors import eligible_handlers, town_units
 from grassroots.cases.services.locks import lock, refresh
@@ -29,8 +29,7 @@ def case_supervise(*, actor: Actor, case: Case, note: str = "") -> Case:
     send(
         locked,
         handler_recipients(locked),
-        kind="supervised",
-        title=_("Case %(code)s is under supervision (督办)") % {"code": locked.code},
+        message=notices.SUPERVISED,
         key=None,
     )
     return refresh(case, locked)
@@ -71,8 +70,7 @@ def case_whistle(
     send(
         locked,
         recipients,
-        kind="whistle",
-        title=_("Whistle on case %(code)s: report now (报到)") % {"code": locked.code},
+        message=notices.WHISTLE,
         key=f"case:{locked.pk}:whistle:{now.timestamp():.0f}",
     )
     return list(CaseSummons.objects.filter(case=locked, summoned_at=now))

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from grassroots.demo import loader
+from grassroots.demo import loader, people
 
 
 class Command(BaseCommand):
@@ -62,6 +62,7 @@ class Command(BaseCommand):
         for warning in result.warnings:
             self.stderr.write(_("Warning: %(text)s") % {"text": warning})
         self.print_logins(result.logins)
+        self.print_patterns(people.login_patterns(result.town))
 
     def print_logins(self, logins: list[loader.DemoLogin]) -> None:
         port = os.environ.get("PORT", "8000")
@@ -74,6 +75,14 @@ class Command(BaseCommand):
             user_pad = " " * (widths[0] - _display_width(username))
             role_pad = " " * (widths[1] - _display_width(role))
             self.stdout.write(f"  {username}{user_pad}{role}{role_pad}{where}")
+
+    def print_patterns(self, patterns: list[loader.DemoLogin]) -> None:
+        self.stdout.write("")
+        self.stdout.write(_("Every representative, secretary, instructor and handler has a login:"))
+        width = max(_display_width(p.username) for p in patterns) + 2
+        for p in patterns:
+            pad = " " * (width - _display_width(p.username))
+            self.stdout.write(f"  {p.username}{pad}{p.role}  {p.where}".rstrip())
         self.stdout.write(
             _("Password for every demo login: %(password)s") % {"password": loader.PASSWORD}
         )

@@ -1,0 +1,70 @@
+"""The notices cases sends, registered with notify (rendered at read time, notify.messages).
+
+Parameters: `code` (the case's tracking code) everywhere; `title` (the case's
+title, the resident's words) for a new case; `due` (an ISO date-time, shown in
+the town's time zone) for the warning; `level` (a number) for an escalation;
+`handler` (a person's or a unit's name) for a late handler.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.notify.messages import register
+
+SUBMITTED = register(
+    "case.submitted", _("New case %(code)s: %(title)s"), label=_("New cases to dispatch")
+)
+ASSIGNED = register(
+    "case.assigned", _("Case %(code)s assigned to you"), label=_("Cases assigned to me")
+)
+TO_TOWN = register(
+    "case.to_town",
+    _("Case %(code)s needs the town to designate a handler"),
+    label=_("Cases sent up to the town"),
+)
+SUSPENSION_REQUESTED = register(
+    "case.suspension_requested",
+    _("Case %(code)s: suspension requested"),
+    label=_("Requests to suspend a case"),
+)
+REPLIED = register(
+    "case.replied",
+    _("Case %(code)s answered: please call back"),
+    label=_("Answered cases to call back"),
+)
+REWORK = register(
+    "case.rework",
+    _("Case %(code)s: resident not satisfied, rework"),
+    label=_("Cases sent back for rework"),
+)
+REOPENED = register("case.reopened", _("Case %(code)s reopened"), label=_("Reopened cases"))
+REOPENED_DESIGNATE = register(
+    "case.reopened.designate",
+    _("Case %(code)s reopened: designate a handler"),
+    kind="case.reopened",
+)
+SUPERVISED = register(
+    "case.supervised",
+    _("Case %(code)s is under supervision"),
+    label=_("Cases put under supervision"),
+)
+WHISTLE = register(
+    "case.whistle", _("Whistle on case %(code)s: report in now"), label=_("Whistles")
+)
+WARNING = register(
+    "case.warning",
+    _("Case %(code)s is due on %(due)s"),
+    times=("due",),
+    label=_("Deadline warnings"),
+)
+OVERDUE = register(
+    "case.overdue",
+    _("Case %(code)s is overdue and supervised, level %(level)d"),
+    label=_("Overdue cases"),
+)
+HANDLER_LATE = register(
+    "case.handler_late",
+    _("Case %(code)s: %(handler)s has neither taken nor returned it within one working day"),
+    label=_("Cases a handler has not taken in time"),
+)
