@@ -7,10 +7,13 @@ import contextlib
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grassroots.cases import measures, rules, selectors, services, workflow
@@ -18,6 +21,7 @@ from grassroots.cases.filters import CaseFilter
 from grassroots.cases.forms import (
     ACTION_FORMS,
     IntakeForm,
+    PeriodForm,
     RateForm,
     ReportForm,
     new_challenge,
@@ -30,6 +34,7 @@ from grassroots.grid.models import Household, Visit
 
 REPORT_LIMIT = getattr(settings, "GRASSROOTS", {}).get("CASE_REPORTS_PER_HOUR", 5)
 REPORT_RATE = "case-reports"
+PAGE_SIZE = 20
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -39,12 +44,26 @@ def _errors(exc: ValidationError) -> list[str]:
 # ------------------------------------------------------------ staff pages
 
 
+def _page(request: HttpRequest, qs: Any) -> Page:
+    """One page of a list (`?page=`; out of range → the last page), its rows read once."""
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_place_labels(list(page.object_list))
+    return page
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    qs = selectors.inbox(request.user)
-    f = CaseFilter(request.GET, queryset=qs, request=request)
-    rows = list(f.qs[:200])
-    context = {"filter": f, "rows": rows, "now": clock.now()}
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in selectors.INBOX_SORTS else ""
+    f = CaseFilter(request.GET, queryset=selectors.inbox(request.user, sort), request=request)
+    page = _page(request, f.qs)
+    context = {
+        "filter": f,
+        "page": page,
+        "rows": page.object_list,
+        "sort": sort,
+        "now": clock.now(),
+    }
     template = "cases/_inbox_table.html" if request.htmx else "cases/inbox.html"
     return render(request, template, context)
 
@@ -110,6 +129,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             errors = _errors(exc)
         except PermissionDenied as exc:
             errors = [str(exc)]
+        else:
+            label = workflow.ACTION_LABELS[action]
+            messages.success(request, _("Done: %(action)s.") % {"action": label})
     else:
         errors = [e for errs in form.errors.values() for e in errs]
     case = selectors.case_detail(request.user, pk)
@@ -211,9 +233,21 @@ def me_too(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
+    """Overdue, warned and supervised cases, one list at a time, paged and grouped by village."""
     if not rules.sees_board(scope_for(request.user)):
         raise Http404
-    return render(request, "cases/board.html", selectors.board(request.user))
+    now = clock.now()
+    show = request.GET.get("show", "")
+    show = show if show in selectors.BOARD_LISTS else "overdue"
+    page = _page(request, selectors.board_list(request.user, show, now))
+    for c in page.object_list:
+        late = now - c.resolve_due_at
+        c.days_overdue = late.days if late.total_seconds() > 0 else None
+        c.hours_overdue = int(late.total_seconds() // 3600)
+        c.days_left = -late.days - 1 if late.total_seconds() <= 0 else None
+    context = selectors.board(request.user, now)
+    context.update({"show": show, "page": page, "lists": selectors.BOARD_LISTS, "now": now})
+    return render(request, "cases/board.html", context)
 
 
 @login_required
@@ -221,20 +255,26 @@ def measures_page(request: HttpRequest) -> HttpResponse:
     if not rules.reads_measures(scope_for(request.user)):
         raise Http404
     now = clock.now()
-    try:
-        year = int(request.GET.get("year", now.year))
-        month = int(request.GET.get("month", now.month))
-        if not 1 <= month <= 12:
-            raise ValueError
-    except ValueError:
-        raise Http404 from None
+    form = PeriodForm(request.GET or {"year": now.year, "month": now.month})
+    if not form.is_valid():
+        raise Http404
+    year, month = form.cleaned_data["year"], form.cleaned_data["month"]
     towns = selectors.towns_for(request.user)
     ranking = [(t, measures.village_ranking(t, year, month)) for t in towns]
     totals = [(t, measures.measures_for(t, year, month)) for t in towns]
     return render(
         request,
         "cases/measures.html",
-        {"ranking": ranking, "totals": totals, "year": year, "month": month},
+        {
+            "form": form,
+            "ranking": ranking,
+            "totals": totals,
+            "towns": [
+                (t, total, rows) for (t, total), (_t, rows) in zip(totals, ranking, strict=True)
+            ],
+            "year": year,
+            "month": month,
+        },
     )
 
 
@@ -306,26 +346,9 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/track_lookup.html", {})
 
 
-def track(request: HttpRequest, code: str) -> HttpResponse:
-    """The public timeline: statuses, dates and the answer; never names or phones."""
-    case = selectors.case_by_code(code)
-    if case is None:
-        intake = selectors.intake_by_code(code)
-        if intake is None:
-            raise Http404
-        return render(request, "cases/track_queued.html", {"intake": intake})
-    form = None
-    if case.status in (Status.REPLIED, Status.CLOSED):
-        form = RateForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            services.case_rate(
-                actor=None,
-                case=case,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-            )
-            return redirect("cases:track", code=case.code)
-    public_kinds = {
+# What the tracking page shows of the timeline: the steps, never internal notices.
+PUBLIC_KINDS = frozenset(
+    {
         "submit",
         "accept",
         "reject",
@@ -340,11 +363,56 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         "resume",
         "rate",
     }
-    events = [e for e in case.events.all() if e.kind in public_kinds]
+)
+
+
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    """The public timeline: statuses, dates and the answer; never names or phones.
+
+    Once the case is answered the resident may rate it, once: a second rating
+    is refused with a message (400) and records nothing.
+    """
+    case = selectors.case_by_code(code)
+    if case is None:
+        intake = selectors.intake_by_code(code)
+        if intake is None:
+            raise Http404
+        return render(request, "cases/track_queued.html", {"intake": intake})
+    ratable = case.status in (Status.REPLIED, Status.CLOSED)
+    form = RateForm(request.POST or None) if ratable and case.rating is None else None
+    errors: list[str] = []
+    if request.method == "POST":
+        if form is None:
+            errors = [
+                _("This case has already been rated; a case is rated once.")
+                if case.rating is not None
+                else _("The case can be rated once it is answered.")
+            ]
+        elif form.is_valid():
+            try:
+                services.case_rate(
+                    actor=None,
+                    case=case,
+                    rating=form.cleaned_data["rating"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                errors = _errors(exc)
+            else:
+                messages.success(request, _("Thank you: your rating has been recorded."))
+                return redirect("cases:track", code=case.code)
+    events = [e for e in case.events.all() if e.kind in PUBLIC_KINDS]
     return render(
         request,
         "cases/track.html",
-        {"case": case, "events": events, "labels": workflow.EVENT_LABELS, "form": form},
+        {
+            "case": case,
+            "events": events,
+            "labels": workflow.EVENT_LABELS,
+            "form": form,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
     )
 
 

@@ -92,7 +92,7 @@ ACTION_LABELS: dict[str, Any] = {
 # Event kinds that are not transitions (written by services and sweeps).
 EVENT_LABELS: dict[str, Any] = {
     **ACTION_LABELS,
-    "submit": gettext_lazy("Submitted"),
+    "submit": gettext_lazy("Need reported"),
     "warn": gettext_lazy("Deadline warning"),
     "escalate": gettext_lazy("Overdue, escalated"),
     "handler_late": gettext_lazy("Handler did not respond within one working day"),
