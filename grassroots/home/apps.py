@@ -8,3 +8,20 @@ class HomeConfig(AppConfig):
     name = "grassroots.home"
     label = "home"
     verbose_name = _("Home")
+
+    def ready(self) -> None:
+        from grassroots.core.glossary import PLACES
+        from grassroots.core.nav import NavItem, register
+
+        # A representative's home in the tab bar is his households (grid registers them).
+        register(
+            NavItem(
+                "home",
+                PLACES["home"],
+                "home:home",
+                "home",
+                "main",
+                0,
+                tab=lambda scope: not scope.representative_ids,
+            )
+        )
