@@ -36,6 +36,12 @@ PRIORITY_CHOICES = [
 ]
 
 
+class TelInput(forms.TextInput):
+    """A phone number: the phone's dial pad, not its keyboard."""
+
+    input_type = "tel"
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Category) -> str:
         return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
@@ -63,9 +69,19 @@ class IntakeForm(Plain, PositionForm):
         label=_("Affected households"), min_value=1, max_value=10000, initial=1
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, suggest_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = selectors.public_categories().select_related("parent")
+        if suggest_url:
+            # As she types: the suggested category and similar open cases (views.suggest).
+            self.fields["text"].widget.attrs.update(
+                {
+                    "hx-get": suggest_url,
+                    "hx-trigger": "keyup changed delay:600ms",
+                    "hx-target": "#suggestion",
+                    "hx-include": "this",
+                }
+            )
 
 
 class ReportForm(Plain, PositionForm):
@@ -82,18 +98,21 @@ class ReportForm(Plain, PositionForm):
         widget=forms.HiddenInput,
         error_messages={"required": _("Choose the village or group where the problem is.")},
     )
-    category = CategoryChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), required=False
-    )
     text = forms.CharField(
         label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    category = CategoryChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("Not sure: the village will sort it"),
     )
     name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
     phone = forms.CharField(
         label=_("Phone for the call-back (optional)"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        widget=TelInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     answer = forms.IntegerField(label=_("Answer"))
     website = forms.CharField(required=False, widget=forms.HiddenInput)  # a honeypot

@@ -11,8 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import Case as Switch
-from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from grassroots.accounts.models import RoleAssignment, User
 from grassroots.cases import rules
@@ -84,10 +94,28 @@ def inbox(user: Any, sort: str = "", now: dt.datetime | None = None) -> QuerySet
             output_field=IntegerField(),
         ),
         closed=Switch(When(is_open, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        is_overdue=Switch(
+            When(Q(status__in=CLOCK_STATUSES, resolve_due_at__lt=now), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
     if sort in INBOX_SORTS:
         return qs.order_by("closed", *INBOX_SORTS[sort])
     return qs.order_by("urgency", "-submitted_at", "-pk")
+
+
+def place_label(place: Place) -> str:
+    """One place as "明月村 · 一组" (a group with its village), else its name."""
+    if place.kind != Place.Kind.GROUP:
+        return place.name
+    village = (
+        unscoped(Place, why=Unscoped.PUBLIC)
+        .filter(path=place.path[: -Place.steplen])
+        .values_list("name", flat=True)
+        .first()
+    )
+    return f"{village} · {place.name}" if village else place.name
 
 
 def with_place_labels(rows: list[Case]) -> list[Case]:

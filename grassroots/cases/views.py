@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,12 +22,13 @@ from grassroots.cases.filters import CaseFilter
 from grassroots.cases.forms import (
     ACTION_FORMS,
     IntakeForm,
+    NoteForm,
     PeriodForm,
     RateForm,
     ReportForm,
     new_challenge,
 )
-from grassroots.cases.models import Case, Channel, Status, clean_code
+from grassroots.cases.models import CLOCK_STATUSES, Case, Channel, Status, clean_code
 from grassroots.cases.suggest import similar_open_cases, suggest_category
 from grassroots.core import clock, ratelimit
 from grassroots.core.scoping import get_visible_or_404, scope_for
@@ -57,11 +59,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     sort = sort if sort in selectors.INBOX_SORTS else ""
     f = CaseFilter(request.GET, queryset=selectors.inbox(request.user, sort), request=request)
     page = _page(request, f.qs)
+    active = sum(1 for name in f.form.fields if request.GET.get(name, "") not in ("", "unknown"))
     context = {
         "filter": f,
         "page": page,
         "rows": page.object_list,
         "sort": sort,
+        "active_filters": active,
         "now": clock.now(),
     }
     template = "cases/_inbox_table.html" if request.htmx else "cases/inbox.html"
@@ -69,21 +73,31 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, case: Any, errors: list[str] | None = None) -> dict:
-    actions = workflow.actions_for(request.user, case)
-    forms = [(a, workflow.ACTION_LABELS[a], ACTION_FORMS[a](case=case, prefix=a)) for a in actions]
+    """The case page: facts, timeline, and the allowed actions with their forms.
+
+    An action whose form asks nothing but an optional note is "direct": one tap
+    in the actions sheet does it. The others open a sheet with their form.
+    """
+    forms = []
+    for a in workflow.actions_for(request.user, case):
+        form = ACTION_FORMS[a](case=case, prefix=a)
+        forms.append((a, workflow.ACTION_LABELS[a], form, type(form) is NoteForm))
     units = scope_for(request.user).handler_place_ids
     my_summons = [
         s
         for s in case.summonses.all()
         if s.acknowledged_at is None and (s.user_id == request.user.pk or s.place_id in units)
     ]
+    now = clock.now()
     return {
         "case": case,
         "forms": forms,
         "errors": errors or [],
         "labels": workflow.EVENT_LABELS,
         "my_summons": my_summons,
-        "now": clock.now(),
+        "place_label": selectors.with_place_labels([case])[0].place_label,
+        "overdue": case.status in CLOCK_STATUSES and case.resolve_due_at < now,
+        "now": now,
     }
 
 
@@ -168,7 +182,8 @@ def intake(request: HttpRequest) -> HttpResponse:
         visit = get_visible_or_404(
             Visit, request.user, pk=request.GET["visit"], household=household
         )
-    form = IntakeForm(request.POST or None)
+    suggest_url = reverse("cases:suggest") + f"?household={household.pk}"
+    form = IntakeForm(request.POST or None, suggest_url=suggest_url)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -197,7 +212,13 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/intake.html",
-        {"household": household, "visit": visit, "form": form, "errors": errors},
+        {
+            "household": household,
+            "visit": visit,
+            "form": form,
+            "errors": errors,
+            "place_label": selectors.place_label(household.place),
+        },
     )
 
 
@@ -424,4 +445,9 @@ def public_board(request: HttpRequest, pk: int) -> HttpResponse:
     village = selectors.public_village(pk)
     if village is None:
         raise Http404
-    return render(request, "cases/public_board.html", selectors.public_board(village))
+    context = selectors.public_board(village)
+    counts = context["counts"]
+    context["tallies"] = [
+        (s.value, s.label, counts[s.value]) for s in Status if counts.get(s.value)
+    ]
+    return render(request, "cases/public_board.html", context)
