@@ -6,7 +6,9 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.accounts.models import User
 from grassroots.cases import selectors
@@ -140,12 +142,13 @@ def new_challenge() -> tuple[str, int]:
     return f"{a} + {b} = ?", a + b
 
 
+# Best first; the stars beside the words, one row each (a tap target of its own).
 RATINGS = [
-    (5, _("Very satisfied")),
-    (4, _("Satisfied")),
-    (3, _("Fair")),
-    (2, _("Dissatisfied")),
-    (1, _("Very dissatisfied")),
+    (5, format_lazy("★★★★★ {}", pgettext_lazy("rating", "Very satisfied"))),
+    (4, format_lazy("★★★★☆ {}", pgettext_lazy("rating", "Satisfied"))),
+    (3, format_lazy("★★★☆☆ {}", pgettext_lazy("rating", "Fair"))),
+    (2, format_lazy("★★☆☆☆ {}", pgettext_lazy("rating", "Dissatisfied"))),
+    (1, format_lazy("★☆☆☆☆ {}", pgettext_lazy("rating", "Very dissatisfied"))),
 ]
 
 

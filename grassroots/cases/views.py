@@ -249,6 +249,7 @@ def me_too(request: HttpRequest, pk: int) -> HttpResponse:
         household = get_visible_or_404(Household, request.user, pk=request.POST["household"])
     with contextlib.suppress(ValidationError):  # a case closed meanwhile: just show it
         services.case_me_too(actor=request.user, case=case, household=household)
+        messages.success(request, _("Added: one more household affected by this case."))
     return redirect("cases:detail", pk=pk)
 
 

@@ -343,3 +343,43 @@ def test_a_resident_still_files_at_a_chosen_group(town: Town, monday: Any) -> No
         {"place": town.town.pk, "text": "镇上的问题", "answer": client.session["case_challenge"]},
     )
     assert far.status_code == 200 and Case.objects.count() == 1
+
+
+# ------------------------------------------------------------------ one name, saved changes
+
+
+def test_the_case_actions_take_their_names_from_the_glossary() -> None:
+    from grassroots.core.glossary import ACTIONS
+
+    shared = set(ACTIONS) & set(workflow.ACTION_LABELS)
+    assert {"accept", "assign", "take", "reply", "close", "reject", "supervise"} <= shared
+    for action in shared:
+        assert workflow.ACTION_LABELS[action] is ACTIONS[action]
+
+
+def test_a_saved_action_says_so_in_a_fading_message(
+    town: Town, client_for: Any, monday: Any
+) -> None:
+    case = file_case(town)
+    sam = client_for("sam")
+    page = sam.post(reverse("cases:act", args=[case.pk, "accept"]), follow=True)
+    html = page.content.decode()
+    assert "msg--fade" in html and "已完成：受理" in html
+    other = file_case(town, text="另一处路面破损需要修补")
+    swapped = sam.post(
+        reverse("cases:act", args=[other.pk, "accept"]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'id="case-body"' in swapped and "msg--fade" in swapped
+
+
+def test_every_case_list_says_what_to_do_when_it_is_empty(
+    town: Town, client_for: Any, monday: Any
+) -> None:
+    alice = client_for("alice")
+    for url in (reverse("cases:inbox"), reverse("cases:board")):
+        html = alice.get(url).content.decode()
+        assert 'class="empty' in html
+    filtered = alice.get(reverse("cases:inbox"), {"status": "closed"}).content.decode()
+    assert 'class="empty' in filtered and "清除筛选" in filtered
+    html = Client().get(reverse("cases:public_board", args=[town.village_a.pk])).content.decode()
+    assert 'class="empty' in html
