@@ -208,6 +208,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             errors = _errors(exc) if isinstance(exc, ValidationError) else [str(exc)]
         else:
+            messages.success(request, _("Filed: the need is registered."))
             return redirect("cases:detail", pk=case.pk)
     return render(
         request,

@@ -337,6 +337,10 @@ def test_a_resident_still_files_at_a_chosen_group(town: Town, monday: Any) -> No
     )
     assert response.status_code == 302
     assert Case.objects.get().place == town.group_a2
+    filed = client.get(response["Location"]).content.decode()
+    code = Case.objects.get().code
+    # The tracking code can be copied with one tap.
+    assert f'id="tracking-code">{code}<' in filed and 'data-copy="tracking-code"' in filed
     client.get(reverse("cases:report"))
     far = client.post(
         reverse("cases:report"),
