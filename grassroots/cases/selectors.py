@@ -232,10 +232,7 @@ def board(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
     ]
     by_handler = [
         (
-            row["handler__display_name"]
-            or row["handler__username"]
-            or row["handler_place__name"]
-            or "—",
+            row["handler__display_name"] or row["handler__username"] or row["handler_place__name"],
             row,
         )
         for row in late.values("handler__display_name", "handler__username", "handler_place__name")
