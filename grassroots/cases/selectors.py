@@ -65,13 +65,14 @@ def visible_cases(user: Any) -> QuerySet:
 
 HOT_PRIORITIES = (Priority.EMERGENCY, Priority.URGENT)
 
-# The inbox's orders besides the default (urgent first), by column: "due" soonest
-# first, "-submitted" newest first... Open cases stay above closed ones whatever the order.
+# The inbox's orders besides the default (urgent first), by column, each with its
+# reverse ("-"): "due" soonest deadline first, "newest" latest filing first.
+# Open cases stay above closed ones whatever the order.
 INBOX_SORTS: dict[str, tuple[str, ...]] = {
     "due": ("resolve_due_at", "pk"),
     "-due": ("-resolve_due_at", "-pk"),
-    "submitted": ("submitted_at", "pk"),
-    "-submitted": ("-submitted_at", "-pk"),
+    "newest": ("-submitted_at", "-pk"),
+    "-newest": ("submitted_at", "pk"),
 }
 
 

@@ -182,6 +182,27 @@ def test_the_inbox_puts_urgent_and_overdue_first_and_never_closed_above_open(
     assert rows == [emergency, old_overdue, normal, closed]
 
 
+def test_the_inbox_sorts_by_a_column_and_keeps_open_cases_first(
+    town: Town, client_for: Any, monday: Any
+) -> None:
+    first = file_case(town, text="最早提交的路面问题")
+    clock.set_now(at(2026, 9, 29, 10))
+    second = file_case(town, text="第二个提交的路面问题")
+    closed = file_case(town, text="第三个但已撤回的问题")
+    services.case_withdraw(actor=town.sam, case=closed, closure="withdrawn")
+    sam = client_for("sam")
+
+    def rows(sort: str) -> list[Case]:
+        return list(sam.get(reverse("cases:inbox"), {"sort": sort}).context["page"].object_list)
+
+    assert rows("newest") == [second, first, closed]
+    assert rows("-newest") == [first, second, closed]
+    assert rows("due") == [first, second, closed]
+    assert rows("-due") == [second, first, closed]
+    html = sam.get(reverse("cases:inbox"), {"sort": "due", "open": "true"}).content.decode()
+    assert "sort=-due" in html and "sort=newest" in html
+
+
 def test_the_inbox_shows_the_village_with_the_group_in_a_fixed_number_of_queries(
     town: Town, client_for: Any, monday: Any
 ) -> None:
