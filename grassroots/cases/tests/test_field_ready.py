@@ -93,6 +93,7 @@ def test_a_representatives_quick_case_is_normal_unless_she_says_otherwise(
     assert re.search(r'type="radio" name="priority"', page)
     sent = defaults(page)
     assert sent["priority"] == Priority.NORMAL
+    assert "？:" not in page and "?:" not in page
     sent.update(text="门前的路灯坏了一个星期", affected_households="1")
     response = rita.post(url, sent)
     assert response.status_code == 302
