@@ -16,11 +16,18 @@ from grassroots.core.widgets import AllYesNoSelect
 
 
 class CaseFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
-    category = django_filters.ModelChoiceFilter(
-        label=_("Category"), queryset=Category.objects.all(), method="filter_category"
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.choices, empty_label=_("All")
     )
-    priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        method="filter_category",
+        empty_label=_("All"),
+    )
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=Priority.choices, empty_label=_("All")
+    )
     mine = django_filters.BooleanFilter(
         widget=AllYesNoSelect, label=_("Assigned to me"), method="filter_mine"
     )
@@ -30,7 +37,7 @@ class CaseFilter(django_filters.FilterSet):
     open = django_filters.BooleanFilter(
         widget=AllYesNoSelect, label=_("Open"), method="filter_open"
     )
-    supervised = django_filters.BooleanFilter(widget=AllYesNoSelect, label=_("Supervised (督办)"))
+    supervised = django_filters.BooleanFilter(widget=AllYesNoSelect, label=_("Supervised"))
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
 
     class Meta:

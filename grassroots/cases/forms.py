@@ -6,7 +6,9 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.accounts.models import User
 from grassroots.cases import selectors
@@ -15,41 +17,104 @@ from grassroots.grid.forms import PositionForm
 from grassroots.grid.models import Place
 
 
+class Plain:
+    """Labels sit above their fields and end with their own punctuation: no ":" added.
+
+    Django's default suffix turned 「有什么问题？」 into 「有什么问题？:」.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+
+# Short labels for the segmented control; the most common need first and preselected
+# (a need heard on a visit is ordinary until the representative says otherwise).
+PRIORITY_CHOICES = [
+    (Priority.NORMAL, _("normal")),
+    (Priority.URGENT, _("urgent")),
+    (Priority.EMERGENCY, _("emergency")),
+    (Priority.COMPLEX, _("complex")),
+]
+
+
+class TelInput(forms.TextInput):
+    """A phone number: the phone's dial pad, not its keyboard."""
+
+    input_type = "tel"
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Category) -> str:
         return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
 
 
-class IntakeForm(PositionForm):
-    category = CategoryChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), required=False
-    )
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
+class IntakeForm(Plain, PositionForm):
     text = forms.CharField(
         label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    category = CategoryChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("Suggest from the text"),
+    )
+    # Not required: an API-style post without it takes the category's default.
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=PRIORITY_CHOICES,
+        initial=Priority.NORMAL,
+        required=False,
+        widget=forms.RadioSelect,
     )
     affected_households = forms.IntegerField(
         label=_("Affected households"), min_value=1, max_value=10000, initial=1
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, suggest_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = selectors.public_categories().select_related("parent")
+        if suggest_url:
+            # As she types: the suggested category and similar open cases (views.suggest).
+            self.fields["text"].widget.attrs.update(
+                {
+                    "hx-get": suggest_url,
+                    "hx-trigger": "keyup changed delay:600ms",
+                    "hx-target": "#suggestion",
+                    "hx-include": "this",
+                }
+            )
 
 
-class ReportForm(PositionForm):
-    """The resident's self-service form: no account, a small arithmetic challenge."""
+class ReportForm(Plain, PositionForm):
+    """The resident's self-service form: no account, a small arithmetic challenge.
 
-    place = forms.ModelChoiceField(label=_("Where"), queryset=Place.objects.none())
-    category = CategoryChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), required=False
+    The place is one id, chosen with the drill-down picker (town → village →
+    group, fetched a level at a time): a county has thousands of groups, and
+    the page never lists them.
+    """
+
+    place = forms.ModelChoiceField(
+        label=_("Where is it?"),
+        queryset=Place.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Choose the village or group where the problem is.")},
     )
     text = forms.CharField(
         label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )
+    category = CategoryChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("Not sure: the village will sort it"),
+    )
     name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
     phone = forms.CharField(
-        label=_("Phone for the call-back (optional)"), max_length=20, required=False
+        label=_("Phone for the call-back (optional)"),
+        max_length=20,
+        required=False,
+        widget=TelInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     answer = forms.IntegerField(label=_("Answer"))
     website = forms.CharField(required=False, widget=forms.HiddenInput)  # a honeypot
@@ -58,13 +123,6 @@ class ReportForm(PositionForm):
         super().__init__(*args, **kwargs)
         self.expected = expected
         self.fields["place"].queryset = selectors.public_groups()
-        # "明月村 一组": a group's name alone is ambiguous across villages.
-        villages = {v.path: v.name for v in selectors.public_villages()}
-        self.fields["place"].label_from_instance = lambda p: (
-            f"{villages.get(p.path[: -Place.steplen], '')} {p.name}"
-            if p.kind == Place.Kind.GROUP
-            else p.name
-        )
         self.fields["category"].queryset = selectors.public_categories().select_related("parent")
 
     def clean_answer(self) -> int:
@@ -84,10 +142,20 @@ def new_challenge() -> tuple[str, int]:
     return f"{a} + {b} = ?", a + b
 
 
-class RateForm(forms.Form):
+# Best first; the stars beside the words, one row each (a tap target of its own).
+RATINGS = [
+    (5, format_lazy("★★★★★ {}", pgettext_lazy("rating", "Very satisfied"))),
+    (4, format_lazy("★★★★☆ {}", pgettext_lazy("rating", "Satisfied"))),
+    (3, format_lazy("★★★☆☆ {}", pgettext_lazy("rating", "Fair"))),
+    (2, format_lazy("★★☆☆☆ {}", pgettext_lazy("rating", "Dissatisfied"))),
+    (1, format_lazy("★☆☆☆☆ {}", pgettext_lazy("rating", "Very dissatisfied"))),
+]
+
+
+class RateForm(Plain, forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How satisfied are you with the answer?"),
-        choices=[(i, "★" * i) for i in range(5, 0, -1)],
+        choices=RATINGS,
         coerce=int,
         widget=forms.RadioSelect,
     )
@@ -97,7 +165,21 @@ class RateForm(forms.Form):
 # ------------------------------------------------------------ transition forms
 
 
-class NoteForm(forms.Form):
+class PeriodForm(Plain, forms.Form):
+    """The month the measures page reads."""
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    month = forms.TypedChoiceField(
+        label=_("Month"), choices=[(m, m) for m in range(1, 13)], coerce=int
+    )
+
+
+class NoteForm(Plain, forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -426,6 +426,12 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("case events")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at"])]
+        constraints = [
+            # The resident rates a case once (services.case_rate refuses a second).
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(kind="rate"), name="case_rated_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

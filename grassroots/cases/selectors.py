@@ -9,10 +9,20 @@ rows of public categories), and never personal fields.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import Case as Switch
 
 from grassroots.accounts.models import RoleAssignment, User
 from grassroots.cases import rules
@@ -25,6 +35,7 @@ from grassroots.cases.models import (
     CaseSummons,
     Category,
     IntakeStatus,
+    Priority,
     clean_code,
 )
 from grassroots.core import clock
@@ -52,9 +63,80 @@ def visible_cases(user: Any) -> QuerySet:
     return Case.objects.visible_to(user).select_related(*LIST_RELATED)
 
 
-def inbox(user: Any) -> QuerySet:
-    """The handler's inbox: cases assigned to the user or their unit, then the rest in reach."""
-    return visible_cases(user).order_by("status", "resolve_due_at")
+HOT_PRIORITIES = (Priority.EMERGENCY, Priority.URGENT)
+
+# The inbox's orders besides the default (urgent first), by column, each with its
+# reverse ("-"): "due" soonest deadline first, "newest" latest filing first.
+# Open cases stay above closed ones whatever the order.
+INBOX_SORTS: dict[str, tuple[str, ...]] = {
+    "due": ("resolve_due_at", "pk"),
+    "-due": ("-resolve_due_at", "-pk"),
+    "newest": ("-submitted_at", "-pk"),
+    "-newest": ("submitted_at", "pk"),
+}
+
+
+def inbox(user: Any, sort: str = "", now: dt.datetime | None = None) -> QuerySet:
+    """The cases in the user's reach, the ones to act on first.
+
+    Default order: open cases that are overdue, urgent or supervised (督办);
+    then the other open cases; then the closed ones; newest first within each.
+    """
+    now = now or clock.now()
+    is_open = Q(status__in=OPEN_STATUSES)
+    hot = Q(status__in=CLOCK_STATUSES, resolve_due_at__lt=now) | (
+        is_open & (Q(priority__in=HOT_PRIORITIES) | Q(supervised=True))
+    )
+    qs = visible_cases(user).annotate(
+        urgency=Switch(
+            When(hot, then=Value(0)),
+            When(is_open, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        closed=Switch(When(is_open, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        is_overdue=Switch(
+            When(Q(status__in=CLOCK_STATUSES, resolve_due_at__lt=now), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+    if sort in INBOX_SORTS:
+        return qs.order_by("closed", *INBOX_SORTS[sort])
+    return qs.order_by("urgency", "-submitted_at", "-pk")
+
+
+def place_label(place: Place) -> str:
+    """One place as "明月村 · 一组" (a group with its village), else its name."""
+    if place.kind != Place.Kind.GROUP:
+        return place.name
+    village = (
+        unscoped(Place, why=Unscoped.PUBLIC)
+        .filter(path=place.path[: -Place.steplen])
+        .values_list("name", flat=True)
+        .first()
+    )
+    return f"{village} · {place.name}" if village else place.name
+
+
+def with_place_labels(rows: list[Case]) -> list[Case]:
+    """Give each case a `place_label`, "明月村 · 一组": a group's name alone is ambiguous.
+
+    The villages of all the rows come in one query, whatever the number of rows
+    (the rows carry their place through select_related).
+    """
+    step = Place.steplen
+    parents = {c.place.path[:-step] for c in rows if c.place.kind == Place.Kind.GROUP}
+    names = dict(
+        unscoped(Place, why=Unscoped.PUBLIC)
+        .filter(path__in=parents)
+        .values_list("path", "name")
+        .order_by()
+    )
+    for c in rows:
+        village = names.get(c.place.path[:-step]) if c.place.kind == Place.Kind.GROUP else None
+        c.place_label = f"{village} · {c.place.name}" if village else c.place.name
+    return rows
 
 
 def figures(user: Any, now: dt.datetime | None = None) -> dict[str, int]:
@@ -116,37 +198,60 @@ def case_detail(user: Any, pk: int) -> Case:
     )
 
 
-def board(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
-    """Overdue and warned cases by village and by handler, and the 督办 list."""
-    now = now or clock.now()
-    qs = visible_cases(user).filter(status__in=CLOCK_STATUSES)
-    overdue = list(qs.filter(resolve_due_at__lt=now).order_by("resolve_due_at"))
-    warning = list(
-        qs.filter(resolve_due_at__gte=now, warned_at__isnull=False).order_by("resolve_due_at")
-    )
-    supervised = list(
-        visible_cases(user)
-        .filter(status__in=OPEN_STATUSES, supervised=True)
-        .order_by("resolve_due_at")
-    )
-    by_village: dict[str, dict[str, int]] = defaultdict(lambda: {"overdue": 0, "warning": 0})
-    by_handler: dict[str, dict[str, int]] = defaultdict(lambda: {"overdue": 0, "warning": 0})
-    for label, rows in (("overdue", overdue), ("warning", warning)):
-        for c in rows:
-            by_village[_village_label(c)][label] += 1
-            by_handler[str(c.handler or c.handler_place or "—")][label] += 1
+BOARD_LISTS = ("overdue", "warning", "supervised")
+
+
+def _board_filters(now: dt.datetime) -> dict[str, Q]:
+    clocked = Q(status__in=CLOCK_STATUSES)
     return {
-        "overdue": overdue,
-        "warning": warning,
-        "supervised": supervised,
-        "by_village": sorted(by_village.items(), key=lambda kv: -kv[1]["overdue"]),
-        "by_handler": sorted(by_handler.items(), key=lambda kv: -kv[1]["overdue"]),
-        "now": now,
+        "overdue": clocked & Q(resolve_due_at__lt=now),
+        "warning": clocked & Q(resolve_due_at__gte=now, warned_at__isnull=False),
+        "supervised": Q(status__in=OPEN_STATUSES, supervised=True),
     }
 
 
-def _village_label(case: Case) -> str:
-    return case.owner_place.name if case.owner_place else "—"
+def board(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The supervision board's figures: counts, and overdue/warned cases by village and handler.
+
+    Three aggregate queries whatever the number of cases; the lists themselves
+    are read a page at a time (`board_list`).
+    """
+    now = now or clock.now()
+    filters = _board_filters(now)
+    base = visible_cases(user).order_by()
+    counts = base.aggregate(**{k: Count("pk", filter=q) for k, q in filters.items()})
+    late = base.filter(filters["overdue"] | filters["warning"])
+    tally = {
+        "overdue": Count("pk", filter=filters["overdue"]),
+        "warning": Count("pk", filter=filters["warning"]),
+    }
+    by_village = [
+        (row["owner_place__name"] or "—", row)
+        for row in late.values("owner_place__name", "owner_place__path")
+        .annotate(**tally)
+        .order_by("-overdue", "-warning", "owner_place__path")
+    ]
+    by_handler = [
+        (
+            row["handler__display_name"] or row["handler__username"] or row["handler_place__name"],
+            row,
+        )
+        for row in late.values("handler__display_name", "handler__username", "handler_place__name")
+        .annotate(**tally)
+        .order_by("-overdue", "-warning")[:20]
+    ]
+    return {"counts": counts, "by_village": by_village, "by_handler": by_handler, "now": now}
+
+
+def board_list(user: Any, show: str, now: dt.datetime | None = None) -> QuerySet:
+    """One list of the board, grouped by responsible level (village, or the town), most late first."""
+    now = now or clock.now()
+    return (
+        visible_cases(user)
+        .filter(_board_filters(now)[show])
+        .annotate(village_name=F("owner_place__name"))
+        .order_by("owner_place__path", "resolve_due_at", "pk")
+    )
 
 
 # ------------------------------------------------------------------ public

@@ -7,10 +7,14 @@ import contextlib
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grassroots.cases import measures, rules, selectors, services, workflow
@@ -18,11 +22,13 @@ from grassroots.cases.filters import CaseFilter
 from grassroots.cases.forms import (
     ACTION_FORMS,
     IntakeForm,
+    NoteForm,
+    PeriodForm,
     RateForm,
     ReportForm,
     new_challenge,
 )
-from grassroots.cases.models import Case, Channel, Status, clean_code
+from grassroots.cases.models import CLOCK_STATUSES, Case, Channel, Status, clean_code
 from grassroots.cases.suggest import similar_open_cases, suggest_category
 from grassroots.core import clock, ratelimit
 from grassroots.core.scoping import get_visible_or_404, scope_for
@@ -30,6 +36,7 @@ from grassroots.grid.models import Household, Visit
 
 REPORT_LIMIT = getattr(settings, "GRASSROOTS", {}).get("CASE_REPORTS_PER_HOUR", 5)
 REPORT_RATE = "case-reports"
+PAGE_SIZE = 20
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -39,32 +46,58 @@ def _errors(exc: ValidationError) -> list[str]:
 # ------------------------------------------------------------ staff pages
 
 
+def _page(request: HttpRequest, qs: Any) -> Page:
+    """One page of a list (`?page=`; out of range → the last page), its rows read once."""
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_place_labels(list(page.object_list))
+    return page
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    qs = selectors.inbox(request.user)
-    f = CaseFilter(request.GET, queryset=qs, request=request)
-    rows = list(f.qs[:200])
-    context = {"filter": f, "rows": rows, "now": clock.now()}
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in selectors.INBOX_SORTS else ""
+    f = CaseFilter(request.GET, queryset=selectors.inbox(request.user, sort), request=request)
+    page = _page(request, f.qs)
+    active = sum(1 for name in f.form.fields if request.GET.get(name, "") not in ("", "unknown"))
+    context = {
+        "filter": f,
+        "page": page,
+        "rows": page.object_list,
+        "sort": sort,
+        "active_filters": active,
+        "now": clock.now(),
+    }
     template = "cases/_inbox_table.html" if request.htmx else "cases/inbox.html"
     return render(request, template, context)
 
 
 def _detail_context(request: HttpRequest, case: Any, errors: list[str] | None = None) -> dict:
-    actions = workflow.actions_for(request.user, case)
-    forms = [(a, workflow.ACTION_LABELS[a], ACTION_FORMS[a](case=case, prefix=a)) for a in actions]
+    """The case page: facts, timeline, and the allowed actions with their forms.
+
+    An action whose form asks nothing but an optional note is "direct": one tap
+    in the actions sheet does it. The others open a sheet with their form.
+    """
+    forms = []
+    for a in workflow.actions_for(request.user, case):
+        form = ACTION_FORMS[a](case=case, prefix=a)
+        forms.append((a, workflow.ACTION_LABELS[a], form, type(form) is NoteForm))
     units = scope_for(request.user).handler_place_ids
     my_summons = [
         s
         for s in case.summonses.all()
         if s.acknowledged_at is None and (s.user_id == request.user.pk or s.place_id in units)
     ]
+    now = clock.now()
     return {
         "case": case,
         "forms": forms,
         "errors": errors or [],
         "labels": workflow.EVENT_LABELS,
         "my_summons": my_summons,
-        "now": clock.now(),
+        "place_label": selectors.with_place_labels([case])[0].place_label,
+        "overdue": case.status in CLOCK_STATUSES and case.resolve_due_at < now,
+        "now": now,
     }
 
 
@@ -110,6 +143,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             errors = _errors(exc)
         except PermissionDenied as exc:
             errors = [str(exc)]
+        else:
+            label = workflow.ACTION_LABELS[action]
+            messages.success(request, _("Done: %(action)s.") % {"action": label})
     else:
         errors = [e for errs in form.errors.values() for e in errs]
     case = selectors.case_detail(request.user, pk)
@@ -146,7 +182,8 @@ def intake(request: HttpRequest) -> HttpResponse:
         visit = get_visible_or_404(
             Visit, request.user, pk=request.GET["visit"], household=household
         )
-    form = IntakeForm(request.POST or None)
+    suggest_url = reverse("cases:suggest") + f"?household={household.pk}"
+    form = IntakeForm(request.POST or None, suggest_url=suggest_url)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -171,11 +208,18 @@ def intake(request: HttpRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             errors = _errors(exc) if isinstance(exc, ValidationError) else [str(exc)]
         else:
+            messages.success(request, _("Filed: the need is registered."))
             return redirect("cases:detail", pk=case.pk)
     return render(
         request,
         "cases/intake.html",
-        {"household": household, "visit": visit, "form": form, "errors": errors},
+        {
+            "household": household,
+            "visit": visit,
+            "form": form,
+            "errors": errors,
+            "place_label": selectors.place_label(household.place),
+        },
     )
 
 
@@ -206,14 +250,27 @@ def me_too(request: HttpRequest, pk: int) -> HttpResponse:
         household = get_visible_or_404(Household, request.user, pk=request.POST["household"])
     with contextlib.suppress(ValidationError):  # a case closed meanwhile: just show it
         services.case_me_too(actor=request.user, case=case, household=household)
+        messages.success(request, _("Added: one more household affected by this case."))
     return redirect("cases:detail", pk=pk)
 
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
+    """Overdue, warned and supervised cases, one list at a time, paged and grouped by village."""
     if not rules.sees_board(scope_for(request.user)):
         raise Http404
-    return render(request, "cases/board.html", selectors.board(request.user))
+    now = clock.now()
+    show = request.GET.get("show", "")
+    show = show if show in selectors.BOARD_LISTS else "overdue"
+    page = _page(request, selectors.board_list(request.user, show, now))
+    for c in page.object_list:
+        late = now - c.resolve_due_at
+        c.days_overdue = late.days if late.total_seconds() > 0 else None
+        c.hours_overdue = int(late.total_seconds() // 3600)
+        c.days_left = -late.days - 1 if late.total_seconds() <= 0 else None
+    context = selectors.board(request.user, now)
+    context.update({"show": show, "page": page, "lists": selectors.BOARD_LISTS, "now": now})
+    return render(request, "cases/board.html", context)
 
 
 @login_required
@@ -221,20 +278,26 @@ def measures_page(request: HttpRequest) -> HttpResponse:
     if not rules.reads_measures(scope_for(request.user)):
         raise Http404
     now = clock.now()
-    try:
-        year = int(request.GET.get("year", now.year))
-        month = int(request.GET.get("month", now.month))
-        if not 1 <= month <= 12:
-            raise ValueError
-    except ValueError:
-        raise Http404 from None
+    form = PeriodForm(request.GET or {"year": now.year, "month": now.month})
+    if not form.is_valid():
+        raise Http404
+    year, month = form.cleaned_data["year"], form.cleaned_data["month"]
     towns = selectors.towns_for(request.user)
     ranking = [(t, measures.village_ranking(t, year, month)) for t in towns]
     totals = [(t, measures.measures_for(t, year, month)) for t in towns]
     return render(
         request,
         "cases/measures.html",
-        {"ranking": ranking, "totals": totals, "year": year, "month": month},
+        {
+            "form": form,
+            "ranking": ranking,
+            "totals": totals,
+            "towns": [
+                (t, total, rows) for (t, total), (_t, rows) in zip(totals, ranking, strict=True)
+            ],
+            "year": year,
+            "month": month,
+        },
     )
 
 
@@ -306,26 +369,9 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/track_lookup.html", {})
 
 
-def track(request: HttpRequest, code: str) -> HttpResponse:
-    """The public timeline: statuses, dates and the answer; never names or phones."""
-    case = selectors.case_by_code(code)
-    if case is None:
-        intake = selectors.intake_by_code(code)
-        if intake is None:
-            raise Http404
-        return render(request, "cases/track_queued.html", {"intake": intake})
-    form = None
-    if case.status in (Status.REPLIED, Status.CLOSED):
-        form = RateForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            services.case_rate(
-                actor=None,
-                case=case,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-            )
-            return redirect("cases:track", code=case.code)
-    public_kinds = {
+# What the tracking page shows of the timeline: the steps, never internal notices.
+PUBLIC_KINDS = frozenset(
+    {
         "submit",
         "accept",
         "reject",
@@ -340,11 +386,56 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         "resume",
         "rate",
     }
-    events = [e for e in case.events.all() if e.kind in public_kinds]
+)
+
+
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    """The public timeline: statuses, dates and the answer; never names or phones.
+
+    Once the case is answered the resident may rate it, once: a second rating
+    is refused with a message (400) and records nothing.
+    """
+    case = selectors.case_by_code(code)
+    if case is None:
+        intake = selectors.intake_by_code(code)
+        if intake is None:
+            raise Http404
+        return render(request, "cases/track_queued.html", {"intake": intake})
+    ratable = case.status in (Status.REPLIED, Status.CLOSED)
+    form = RateForm(request.POST or None) if ratable and case.rating is None else None
+    errors: list[str] = []
+    if request.method == "POST":
+        if form is None:
+            errors = [
+                _("This case has already been rated; a case is rated once.")
+                if case.rating is not None
+                else _("The case can be rated once it is answered.")
+            ]
+        elif form.is_valid():
+            try:
+                services.case_rate(
+                    actor=None,
+                    case=case,
+                    rating=form.cleaned_data["rating"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                errors = _errors(exc)
+            else:
+                messages.success(request, _("Thank you: your rating has been recorded."))
+                return redirect("cases:track", code=case.code)
+    events = [e for e in case.events.all() if e.kind in PUBLIC_KINDS]
     return render(
         request,
         "cases/track.html",
-        {"case": case, "events": events, "labels": workflow.EVENT_LABELS, "form": form},
+        {
+            "case": case,
+            "events": events,
+            "labels": workflow.EVENT_LABELS,
+            "form": form,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
     )
 
 
@@ -356,4 +447,9 @@ def public_board(request: HttpRequest, pk: int) -> HttpResponse:
     village = selectors.public_village(pk)
     if village is None:
         raise Http404
-    return render(request, "cases/public_board.html", selectors.public_board(village))
+    context = selectors.public_board(village)
+    counts = context["counts"]
+    context["tallies"] = [
+        (s.value, s.label, counts[s.value]) for s in Status if counts.get(s.value)
+    ]
+    return render(request, "cases/public_board.html", context)

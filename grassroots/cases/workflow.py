@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from grassroots.cases import rules
 from grassroots.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
-from grassroots.core import audit, clock
+from grassroots.core import audit, clock, glossary
 from grassroots.core.actors import Actor, acting_user
 from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
@@ -69,34 +69,31 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     **{(s, "whistle"): _rule(s, who="town") for s in OPEN_STATUSES},
 }
 
-ACTION_LABELS: dict[str, Any] = {
-    "accept": gettext_lazy("Accept"),
-    "reject": gettext_lazy("Reject"),
-    "assign": gettext_lazy("Assign"),
-    "transfer": gettext_lazy("Transfer"),
-    "take": gettext_lazy("Take on"),
-    "return": gettext_lazy("Return"),
+# Labels of the transitions the glossary lacks (case-specific steps).
+_OWN_LABELS: dict[str, Any] = {
     "request_suspension": gettext_lazy("Request suspension"),
     "approve_suspension": gettext_lazy("Approve suspension"),
     "deny_suspension": gettext_lazy("Deny suspension"),
     "resume": gettext_lazy("Resume"),
-    "reply": gettext_lazy("Reply to the resident"),
-    "close": gettext_lazy("Call-back: satisfied, close"),
     "rework": gettext_lazy("Call-back: not satisfied, rework"),
-    "reopen": gettext_lazy("Reopen"),
     "withdraw": gettext_lazy("Close without handling"),
-    "supervise": gettext_lazy("Supervise (督办)"),
-    "whistle": gettext_lazy("Blow the whistle (吹哨)"),
+    "whistle": gettext_lazy("Blow the whistle"),
+}
+
+# One name per action across the product: the glossary's where it has one.
+ACTION_LABELS: dict[str, Any] = {
+    action: glossary.ACTIONS.get(action) or _OWN_LABELS[action]
+    for action in dict.fromkeys(a for (_s, a) in TRANSITIONS)
 }
 
 # Event kinds that are not transitions (written by services and sweeps).
 EVENT_LABELS: dict[str, Any] = {
     **ACTION_LABELS,
-    "submit": gettext_lazy("Submitted"),
+    "submit": gettext_lazy("Need reported"),
     "warn": gettext_lazy("Deadline warning"),
     "escalate": gettext_lazy("Overdue, escalated"),
     "handler_late": gettext_lazy("Handler did not respond within one working day"),
-    "acknowledge": gettext_lazy("Reported to the whistle (报到)"),
+    "acknowledge": gettext_lazy("Reported in after the whistle"),
     "me_too": gettext_lazy("Another household joined"),
     "rate": gettext_lazy("Resident rated the answer"),
     "to_town": gettext_lazy("Moved to the town"),

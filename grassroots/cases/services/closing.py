@@ -164,12 +164,21 @@ def case_reopen(*, actor: Actor, case: Case, note: str) -> Case:
 
 @transaction.atomic
 def case_rate(*, actor: Actor, case: Case, rating: int, comment: str = "") -> Case:
-    """The resident rates the answer from the tracking page (no account)."""
+    """The resident rates the answer from the tracking page (no account), once.
+
+    A second rating is refused and records nothing; the unique constraint
+    `case_rated_once` on the timeline holds the same rule in the database.
+    """
     if rating not in (1, 2, 3, 4, 5):
         raise ValidationError({"rating": _("Rate from 1 to 5.")})
     locked = lock(case)
     if locked.status not in (Status.REPLIED, Status.CLOSED):
         raise ValidationError(_("The case can be rated once it is answered."))
+    if locked.rating is not None:
+        raise ValidationError(
+            _("This case has already been rated; a case is rated once."),
+            code="already_rated",
+        )
     locked.rating = rating
     locked.rating_comment = (comment or "").strip()[:200]
     locked.save(update_fields=["rating", "rating_comment", "updated_at"])

@@ -57,8 +57,20 @@ def page_for(browser: Any, live_server: Any, username: str | None) -> Any:
 
 
 def act(page: Any, action: str, fill: dict[str, str] | None = None) -> None:
-    form = page.locator(f'form[data-action="{action}"]')
-    form.locator("xpath=..").locator("summary").click()
+    """Do an action as a person does: the actions sheet (when there is more than one),
+    then the action's large button, or its own sheet with its form."""
+    more = page.locator('[data-sheet-open="case-actions"]')
+    if more.count():
+        more.click()
+        where = page.locator("#case-actions")
+    else:
+        where = page.locator(".actionbar")
+    sheet = page.locator(f"#act-{action}")
+    if sheet.count():
+        where.locator(f'[data-sheet-open="act-{action}"]').click()
+        form = sheet.locator(f'form[data-action="{action}"]')
+    else:
+        form = where.locator(f'form[data-action="{action}"]')
     for name, value in (fill or {}).items():
         field = form.locator(f'[name="{action}-{name}"]')
         if field.evaluate("e => e.tagName") == "SELECT":
@@ -80,7 +92,10 @@ def test_a_resident_files_the_village_assigns_the_handler_replies_and_rep_0001_c
 
     resident = page_for(browser, live_server, None)
     resident.goto(f"{live_server.url}/cases/report/")
-    resident.select_option("#id_place", str(town.group_a1.pk))
+    # The drill-down picker: the one town is opened already; its village, then the group.
+    resident.locator(".picker__option", has_text="明月村").click()
+    resident.locator(".picker__option", has_text="一组").click()
+    resident.locator('.picker__crumb[aria-current="true"]', has_text="一组").wait_for()
     resident.fill("#id_text", "村口的路面塌陷了一个大坑，晚上很危险")
     question = resident.locator(".challenge").inner_text()
     a, b = (int(x) for x in re.findall(r"\d+", question))
@@ -107,6 +122,6 @@ def test_a_resident_files_the_village_assigns_the_handler_replies_and_rep_0001_c
     assert Case.objects.get(pk=case.pk).status == "closed"
 
     resident.goto(f"{live_server.url}/cases/track/{code}/")
-    status = resident.locator("dd.status")
+    status = resident.locator(".status[data-status]")
     assert status.get_attribute("data-status") == "closed"
     assert status.inner_text().strip() == "已办结"
