@@ -20,9 +20,33 @@ from grassroots.party.models import GuidanceAssignment, GuidanceVisit, Member, O
 MEMBERS_PER_PAGE = 50
 
 
+SEARCH_MAX_CHARS = 50
+
+
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
-    return render(request, "party/tree.html", {"roots": selectors.tree(request.user)})
+    """The organisation tree: two levels open, the rest loaded when opened; or a search.
+
+    `?children=<id>` answers one node's children (a fragment to htmx, a page
+    rooted at that node otherwise); `?q=` lists the organisations whose name matches.
+    """
+    user = request.user
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_CHARS]
+    context: dict[str, object] = {"q": query, "results": None, "focus": None}
+    if query:
+        context["results"] = selectors.search(user, query)
+        context["roots"] = []
+    elif request.GET.get("children"):
+        focus = get_visible_or_404(Organization, user, pk=request.GET["children"])
+        if request.htmx:
+            kids = selectors.tree_level(user, focus)
+            return render(request, "party/_nodes.html", {"nodes": kids})
+        context.update(roots=[selectors.subtree(user, focus)], focus=focus)
+    else:
+        context["roots"] = selectors.tree_level(user, levels=selectors.TREE_OPEN_LEVELS)
+    if request.htmx and not request.htmx.boosted and "q" in request.GET:
+        return render(request, "party/_tree_body.html", context)
+    return render(request, "party/tree.html", context)
 
 
 @login_required
