@@ -49,15 +49,12 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     node = get_visible_or_404(Place, request.user, pk=pk)
     kids = _with_counts(request.user, list(selectors.children(request.user, node)))
     total = selectors.counts_by_prefix(request.user, [node.path])[node.path]
+    crumbs = selectors.breadcrumbs(request.user, node)
+    back = reverse("grid:place", args=[crumbs[-1].pk]) if crumbs else reverse("grid:browser")
     return render(
         request,
         "grid/browser.html",
-        {
-            "place": node,
-            "total": total,
-            "children": kids,
-            "crumbs": selectors.breadcrumbs(request.user, node),
-        },
+        {"place": node, "total": total, "children": kids, "crumbs": crumbs, "back_url": back},
     )
 
 
@@ -107,6 +104,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "place_options": picker.options,
         "can_export": scope.can(Cap.EXPORT),
+        "filtered": filtered or picker.selected is not None,
         "sort_links": _sort_links(request, sort),
         # An htmx answer also replaces the place select, so the drill-down follows.
         "oob": htmx,
@@ -143,6 +141,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("representative")
     )
     fresh_class, days_since = selectors.freshness(household.last_visit_at)
+    # A representative came from their households; everyone else from the list.
+    mine = household.representative_id in scope.representative_ids
+    back = reverse("grid:mine") if mine else reverse("grid:household_list")
     return render(
         request,
         "grid/household_detail.html",
@@ -158,6 +159,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_log_visit": scope.can(Cap.LOG_VISIT),
             "fresh_class": fresh_class,
             "days_since": days_since,
+            "back_url": back,
         },
     )
 

@@ -65,15 +65,14 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(organization=org)
         .select_related("instructor")
     )
-    visits = (
-        GuidanceVisit.objects.visible_to(user)
-        .filter(organization__path__startswith=org.path)
-        .select_related("instructor", "organization")[:20]
+    all_visits = GuidanceVisit.objects.visible_to(user).filter(
+        organization__path__startswith=org.path
     )
+    visits = all_visits.select_related("instructor", "organization")[:20]
     ancestors = [
         org.path[:i] for i in range(Organization.steplen, len(org.path), Organization.steplen)
     ]
-    crumbs = Organization.objects.visible_to(user).filter(path__in=ancestors).order_by("path")
+    crumbs = list(Organization.objects.visible_to(user).filter(path__in=ancestors).order_by("path"))
     scope = scope_for(user)
     return render(
         request,
@@ -85,7 +84,9 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "probationary": probationary,
             "assignments": assignments,
             "visits": visits,
+            "visit_count": all_visits.count(),
             "crumbs": crumbs,
+            "parent": crumbs[-1] if crumbs else None,
             "can_reveal": scope.can(Cap.REVEAL),
             "can_log": bool(scope.instructor_ids) and scope.can(Cap.LOG_GUIDANCE),
         },
