@@ -44,7 +44,9 @@ INSTALLED_APPS = [
     "django_filters",
     "treebeard",
     "django_htmx",
-    "template_partials",
+    # Both would rewrite TEMPLATES' loaders on their own; the loaders are set below instead.
+    "template_partials.apps.SimpleAppConfig",
+    "django_cotton.apps.SimpleAppConfig",
     "axes",
     "huey.contrib.djhuey",
     "grassroots.core",
@@ -85,14 +87,35 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "grassroots" / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Partials (template_partials) around the cached loader; cotton compiles the
+            # `<c-...>` components (grassroots/templates/cotton/, docs/UI-KIT.md) first.
+            "loaders": [
+                (
+                    "template_partials.loader.Loader",
+                    [
+                        (
+                            "django.template.loaders.cached.Loader",
+                            [
+                                "django_cotton.cotton_loader.Loader",
+                                "django.template.loaders.filesystem.Loader",
+                                "django.template.loaders.app_directories.Loader",
+                            ],
+                        )
+                    ],
+                )
+            ],
+            "builtins": [
+                "django_cotton.templatetags.cotton",
+                "grassroots.core.templatetags.kit",
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "grassroots.core.context_processors.site",
+                "grassroots.core.context_processors.nav",
             ],
         },
     }
@@ -204,6 +227,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+# Forms render their fields the kit's way: label above without Django's ":" suffix, help,
+# inline errors (core/ui/forms.py).
+FORM_RENDERER = "grassroots.core.ui.forms.FormRenderer"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -21,11 +21,59 @@ class CasesConfig(AppConfig):
         from grassroots.cases.services import DISPATCHERS, intake_drain
         from grassroots.cases.text import warm
         from grassroots.core import pollers
+        from grassroots.core.glossary import PLACES
+        from grassroots.core.nav import NavItem, register
         from grassroots.core.scoping import register_scope_part
         from grassroots.party.models import Organization
 
         # A handler's scope also reaches the households of the cases they hold.
         register_scope_part(rules.add_held_households)
+        register(
+            NavItem(
+                "cases", PLACES["cases"], "cases:inbox", "clipboard-list", "cases", 30, tab=True
+            ),
+            NavItem(
+                "board",
+                PLACES["board"],
+                "cases:board",
+                "alert-triangle",
+                "cases",
+                35,
+                tab=True,
+                visible=rules.sees_board,
+            ),
+            # Resident services, for visitors who are not logged in.
+            NavItem(
+                "report",
+                PLACES["report"],
+                "cases:report",
+                "message-report",
+                "residents",
+                40,
+                tab=True,
+                public=True,
+            ),
+            NavItem(
+                "track",
+                PLACES["track"],
+                "cases:track_lookup",
+                "search",
+                "residents",
+                41,
+                tab=True,
+                public=True,
+            ),
+            NavItem(
+                "public_board",
+                PLACES["public_board"],
+                "cases:public_index",
+                "news",
+                "residents",
+                42,
+                tab=True,
+                public=True,
+            ),
+        )
         CATEGORIES.watch(Category)
         DISPATCHERS.watch(RoleAssignment, Organization)
         # New cases are announced to their dispatchers within seconds (decision 0007).

@@ -16,3 +16,39 @@ class CoreConfig(AppConfig):
         from grassroots.core.ids import IdConverter
 
         register_converter(IdConverter, "id")
+
+        from grassroots.core.glossary import PLACES
+        from grassroots.core.nav import NavItem, register
+
+        register(
+            NavItem("me", PLACES["me"], "core:me", "user", "account", 1000, tab=True, last=True),
+            NavItem(
+                "back_office",
+                PLACES["back_office"],
+                "admin:index",
+                "settings",
+                "account",
+                900,
+                staff=True,
+            ),
+            NavItem(
+                "styleguide",
+                PLACES["styleguide"],
+                "core:styleguide",
+                "layout-grid",
+                "account",
+                910,
+                staff=True,
+            ),
+            NavItem(
+                "log_in",
+                PLACES["log_in"],
+                "accounts:login",
+                "login",
+                "account",
+                1000,
+                tab=True,
+                public=True,
+                last=True,
+            ),
+        )

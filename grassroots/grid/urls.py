@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from grassroots.grid import views
+from grassroots.grid import picker, views
 
 app_name = "grid"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("households/<id:pk>/", views.household_detail, name="household"),
     path("households/<id:pk>/visit/", views.visit_new, name="visit_new"),
     path("mine/", views.mine, name="mine"),
+    path("picker/", picker.picker, name="picker"),
 ]

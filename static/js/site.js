@@ -56,3 +56,50 @@ document.addEventListener("DOMContentLoaded", function () {
     sync();
   });
 });
+
+// The kit (docs/UI-KIT.md): messages that fade, bottom sheets, the filters drawer.
+(function () {
+  function fadeMessages() {
+    document.querySelectorAll(".msg--fade").forEach(function (msg) {
+      window.setTimeout(function () {
+        msg.classList.add("is-gone");
+        window.setTimeout(function () { msg.remove(); }, 450);
+      }, 5000);
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var dismiss = event.target.closest("[data-dismiss]");
+    if (dismiss) { dismiss.closest(".msg").remove(); return; }
+    var opener = event.target.closest("[data-sheet-open]");
+    if (opener) {
+      var sheet = document.getElementById(opener.getAttribute("data-sheet-open"));
+      if (sheet && typeof sheet.showModal === "function") {
+        event.preventDefault();
+        sheet.showModal();
+      }
+      return;
+    }
+    var closer = event.target.closest("[data-sheet-close]");
+    if (closer) {
+      var dialog = closer.closest("dialog");
+      if (dialog && dialog.open) { event.preventDefault(); dialog.close(); }
+      return;
+    }
+    // A tap on the backdrop (outside the sheet's box) closes it.
+    if (event.target.tagName === "DIALOG" && event.target.classList.contains("sheet")) {
+      var box = event.target.getBoundingClientRect();
+      var inside = event.clientY >= box.top && event.clientY <= box.bottom &&
+        event.clientX >= box.left && event.clientX <= box.right;
+      if (!inside) { event.target.close(); }
+    }
+  });
+  function openFiltersOnDesk() {
+    if (window.matchMedia("(min-width: 1024px)").matches) {
+      document.querySelectorAll("details[data-filters]").forEach(function (d) { d.open = true; });
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    fadeMessages();
+    openFiltersOnDesk();
+  });
+})();

@@ -116,6 +116,9 @@ ROUTES: dict[str, Rule] = {
     "core:reveal": Rule(
         Kind.DETAIL, "grid.Household", kwargs={"label": "grid.household", "field": "phone"}
     ),
+    "core:me": Rule(Kind.PAGE),
+    # The kit's styleguide: staff only (others get 404); sample data, no records.
+    "core:styleguide": Rule(Kind.PAGE),
     "accounts:login": Rule(Kind.SYSTEM),
     "accounts:logout": Rule(Kind.SYSTEM),  # GET is refused (405): logging out is a POST
     "grid:browser": Rule(Kind.PAGE),
@@ -124,6 +127,8 @@ ROUTES: dict[str, Rule] = {
     "grid:household": Rule(Kind.DETAIL, "grid.Household"),
     "grid:visit_new": Rule(Kind.DETAIL, "grid.Household"),
     "grid:mine": Rule(Kind.PAGE, leaks=("grid.Household",)),
+    # The drill-down place picker: public place names (no personal data), read-only.
+    "grid:picker": Rule(Kind.PUBLIC),
     "party:tree": Rule(Kind.PAGE),
     "party:org": Rule(Kind.DETAIL, "party.Organization"),
     "party:my_branches": Rule(Kind.PAGE),
