@@ -123,3 +123,27 @@ def test_my_households_cost_the_same_queries_for_2_and_40_households(town: Town)
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(url).context["households"]) == 40
     assert len(many) == len(few)
+
+
+def test_logging_a_visit_has_one_name_everywhere(client_for: ClientFor, town: Town) -> None:
+    """登记走访 on the list, the household and the form's own button; never 保存走访."""
+    rita = client_for("rita")
+    for url in (
+        reverse("grid:mine"),
+        reverse("grid:household", args=[town.household_b1.pk]),
+        reverse("grid:visit_new", args=[town.household_b1.pk]),
+    ):
+        html = rita.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "登记走访" in html and "保存走访" not in html, url
+
+
+def test_the_visit_form_offers_the_mode_as_a_segmented_control(
+    client_for: ClientFor, town: Town
+) -> None:
+    html = (
+        client_for("rita")
+        .get(reverse("grid:visit_new", args=[town.household_b1.pk]))
+        .content.decode()
+    )
+    assert 'class="segmented"' in html
+    assert 'name="mode" value="door"' in html and "checked" in html

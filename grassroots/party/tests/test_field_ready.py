@@ -112,3 +112,21 @@ def test_a_deeper_tree_costs_no_more_queries(
     with CaptureQueriesContext(connection) as many:
         olga.get(reverse("party:tree"))
     assert len(many) == len(few)
+
+
+def test_logging_guidance_has_one_name_everywhere(client_for: ClientFor, town: Town) -> None:
+    """Issue #10: the action was called 登记指导, 登记走访 and 保存走访 on three screens."""
+    label = "登记指导"
+    ivan = client_for("ivan")
+    pages = [
+        reverse("home:home"),
+        reverse("party:my_branches"),
+        reverse("party:org", args=[town.branch_b.pk]),
+        reverse("party:guidance_new", args=[town.branch_b.pk]),
+    ]
+    for url in pages:
+        html = ivan.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "保存走访" not in html and "登记走访" not in html, url
+    for url in pages[1:]:
+        html = ivan.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert label in html, url
