@@ -98,4 +98,4 @@ def picker(request: HttpRequest) -> HttpResponse:
     if not ratelimit.hit(RATE, ip, limit=RATE_LIMIT, window=RATE_WINDOW):
         return HttpResponse(status=429)
     context = {"name": name, **picker_state(parent_id)}
-    return render(request, "grid/_picker.html", context)
+    return render(request, "kit/picker.html", context)

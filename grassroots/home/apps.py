@@ -12,17 +12,18 @@ class HomeConfig(AppConfig):
     def ready(self) -> None:
         from grassroots.core.glossary import PLACES
         from grassroots.core.nav import NavItem, register
+        from grassroots.core.roles import Role
 
-        # A representative's home in the tab bar is his households (grid registers them).
+        def has_a_home(scope):
+            # As home.views.home: a representative with no other role is sent to his
+            # households (grid registers them), so he is not offered the home page.
+            other_roles = scope.roles - {Role.REPRESENTATIVE, Role.INSTRUCTOR}
+            only_representative = not (other_roles or scope.everything or scope.instructor_ids)
+            return not (scope.representative_ids and only_representative)
+
         register(
             NavItem(
-                "home",
-                PLACES["home"],
-                "home:home",
-                "home",
-                "main",
-                0,
-                tab=lambda scope: not scope.representative_ids,
+                "home", PLACES["home"], "home:home", "home", "main", 0, tab=True, visible=has_a_home
             )
         )
 

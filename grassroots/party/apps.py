@@ -15,7 +15,7 @@ class PartyConfig(AppConfig):
         from grassroots.core.roles import Cap
 
         register(
-            # In the tab bar for those whose work is the Party tree (not the grid).
+            # In the tab bar for those whose work is the Party tree (not the grid, not branches).
             NavItem(
                 "party",
                 PLACES["party"],
@@ -23,7 +23,7 @@ class PartyConfig(AppConfig):
                 "flag",
                 "party",
                 20,
-                tab=lambda scope: not scope.can(Cap.VIEW_GRID),
+                tab=lambda scope: not scope.can(Cap.VIEW_GRID) and not scope.instructor_ids,
                 visible=lambda scope: scope.can(Cap.VIEW_PARTY),
             ),
             NavItem(

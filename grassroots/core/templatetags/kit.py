@@ -18,7 +18,7 @@ from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.safestring import SafeString
 
 from grassroots.core.glossary import ACTIONS, PLACES
-from grassroots.core.ui.forms import render_widget
+from grassroots.core.ui.forms import render_widget, unsuffixed
 
 register = template.Library()
 
@@ -36,6 +36,11 @@ def place_name(key: str) -> Any:
 @register.simple_tag
 def kit_widget(field: BoundField, extra_class: str = "") -> SafeString:
     return render_widget(field, extra_class)
+
+
+@register.simple_tag
+def kit_label(label: Any, field: BoundField) -> Any:
+    return unsuffixed(label, field)
 
 
 @register.simple_tag(takes_context=True)

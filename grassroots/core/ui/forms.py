@@ -2,7 +2,8 @@
 widgets that bring up the right keyboard (UI.md "Shape").
 
 `FormRenderer` is the project's FORM_RENDERER: `{{ form }}` and `{{ field.as_field_group }}`
-render each field through cotton/field's markup twin `forms/kit_field.html`. `render_widget`
+render each field through `forms/kit_field.html` (the markup of `<c-field>`), and
+`{{ field.label_tag }}` loses Django's ":" suffix (no "？:" doubled punctuation). `render_widget`
 is what `<c-field>` calls: a phone field is `type=tel`, a number `inputmode=numeric`, a date
 `type=date` with an ISO value, and errors and help are tied to the input (aria).
 """
@@ -15,6 +16,7 @@ from typing import Any
 from django import forms
 from django.forms import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
 PHONE_HINTS = ("phone", "mobile", "tel")
@@ -22,6 +24,22 @@ PHONE_HINTS = ("phone", "mobile", "tel")
 
 class FormRenderer(DjangoTemplates):
     field_template_name = "forms/kit_field.html"
+
+    def get_template(self, template_name: str) -> Any:
+        # `field.label_tag` (templates not yet on the kit) without the ":" suffix either.
+        if template_name == "django/forms/label.html":
+            template_name = "forms/kit_label.html"
+        return super().get_template(template_name)
+
+
+def unsuffixed(label: Any, field: BoundField) -> Any:
+    """The label Django suffixed with ":" (or its translation), without the suffix."""
+    text = str(label)
+    plain = str(conditional_escape(field.label or ""))
+    suffixes = {":", "：", str(field.form.label_suffix or "")}
+    if plain and text.startswith(plain) and text[len(plain) :] in suffixes - {""}:
+        return SafeString(plain)
+    return label
 
 
 def _is_phone(field: BoundField) -> bool:
