@@ -105,6 +105,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "place_options": picker.options,
         "can_export": scope.can(Cap.EXPORT),
         "filtered": filtered or picker.selected is not None,
+        "active_filters": sum(
+            1 for k, v in request.GET.items() if v.strip() and k not in _NOT_FILTERS - {"place"}
+        ),
         "sort_links": _sort_links(request, sort),
         # An htmx answer also replaces the place select, so the drill-down follows.
         "oob": htmx,

@@ -147,3 +147,28 @@ def test_the_visit_form_offers_the_mode_as_a_segmented_control(
     )
     assert 'class="segmented"' in html
     assert 'name="mode" value="door"' in html and "checked" in html
+
+
+def test_the_filter_drawer_counts_the_active_filters(client_for: ClientFor, town: Town) -> None:
+    response = client_for("alice").get(
+        reverse("grid:household_list"), {"visit": "never", "q": "王", "sort": "code"}
+    )
+    assert response.context["active_filters"] == 2
+    assert 'class="kit-filters' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("username", "url", "query"),
+    [
+        ("sam", "grid:mine", {}),
+        ("alice", "grid:household_list", {"q": "没有这户"}),
+        ("oscar", "grid:browser", {}),
+        ("sam", "party:my_branches", {}),
+        ("olga", "party:tree", {"q": "没有这个组织"}),
+    ],
+)
+def test_every_empty_list_says_what_to_do(
+    client_for: ClientFor, town: Town, username: str, url: str, query: dict[str, str]
+) -> None:
+    html = client_for(username).get(reverse(url), query).content.decode()
+    assert 'class="empty' in html and "empty__text" in html
