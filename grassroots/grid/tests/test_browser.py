@@ -155,7 +155,7 @@ def test_representative_reports_a_need_at_the_most_overdue_household_in_six_taps
             page.click("button[type=submit].btn--primary")
             taps += 1
             page.wait_for_url("**/grid/mine/")
-            first = page.locator("ul.hh-cards > li").first
+            first = page.locator("ul.hh-cards > li > article").first
             assert first.get_attribute("id") == f"hh-{overdue.pk}"
             first.locator("a.card__link").click()
             taps += 1
