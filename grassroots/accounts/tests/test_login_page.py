@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.template.loader import render_to_string
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -24,6 +24,12 @@ def test_a_wrong_password_says_so_next_to_the_form(town: Town) -> None:
     assert response.status_code == 200 and 'role="alert"' in response.text
 
 
-def test_the_locked_out_page_offers_the_login_again() -> None:
-    page = render_to_string("accounts/locked_out.html")
-    assert reverse("accounts:login") in page
+def test_the_locked_out_page_says_what_to_do_in_the_kit(town: Town) -> None:
+    client = Client()
+    url = reverse("accounts:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "sam", "password": "wrong"})
+    response = client.post(url, {"username": "sam", "password": "wrong"})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert 'class="empty' in html and "30" in html and f'href="{url}"' in html
