@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.grid.models import Place, Tag
 
+CHECK = "on"
+WRITE = "off"
+
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
@@ -16,9 +19,20 @@ class ImportForm(forms.Form):
             ("households", _("Households and residents")),
             ("organizations", _("Party organisations and members")),
         ],
+        initial="households",
+        widget=forms.RadioSelect,
     )
     file = forms.FileField(label=_("File (.xlsx or .csv)"))
-    dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False, initial=True)
+    # A choice of two, shown as a segmented control; a form without it imports (as before).
+    dry_run = forms.TypedChoiceField(
+        label=_("What to do"),
+        choices=[(CHECK, _("Check only, write nothing")), (WRITE, _("Import"))],
+        coerce=lambda value: value == CHECK,
+        empty_value=False,
+        required=False,
+        initial=CHECK,
+        widget=forms.RadioSelect,
+    )
     town = forms.ModelChoiceField(
         label=_("Town"), queryset=Place.objects.none(), required=False, empty_label=None
     )

@@ -50,7 +50,7 @@ class HouseholdFilter(django_filters.FilterSet):
     place = IdFilter(method="filter_place", label=_("place"))
     q = django_filters.CharFilter(method="filter_q", label=_("search"))
     tag = django_filters.ModelChoiceFilter(
-        queryset=Tag.objects.all(), field_name="tags", label=_("tag")
+        queryset=Tag.objects.all(), field_name="tags", label=_("tag"), empty_label=_("All")
     )
     representative = IdFilter(field_name="representative_id", label=_("representative"))
     visit = django_filters.ChoiceFilter(
@@ -60,6 +60,7 @@ class HouseholdFilter(django_filters.FilterSet):
             (VisitStatus.STALE, _("not visited in 30 days")),
             (VisitStatus.RECENT, _("visited in 30 days")),
         ],
+        empty_label=_("All"),
         label=_("visits"),
     )
     has_active_representative = django_filters.BooleanFilter(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core import clock
 from grassroots.grid.models import Visit
+from grassroots.grid.widgets import IsoDateInput
 
 
 class PositionForm(forms.Form):
@@ -39,6 +42,7 @@ class VisitForm(PositionForm):
         initial=Visit.Mode.DOOR,
         widget=forms.RadioSelect,
     )
+    visited_on = forms.DateField(label=_("Date"), required=False, widget=IsoDateInput())
     notes = forms.CharField(
         label=_("Notes (optional)"),
         required=False,
@@ -47,6 +51,26 @@ class VisitForm(PositionForm):
     )
     # Filled by site.js when the phone shares its clock.
     device_time = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = clock.today()
+        self.fields["visited_on"].initial = today
+        # The picker offers no future day (the service refuses one anyway).
+        self.fields["visited_on"].widget.attrs["max"] = today.isoformat()
+
+    def clean_visited_on(self) -> dt.date | None:
+        value = self.cleaned_data.get("visited_on")
+        if value is not None and value > clock.today():
+            raise forms.ValidationError(_("A visit cannot be in the future."))
+        return value
+
+    def visited_at(self) -> dt.datetime | None:
+        """When the visit happened: now for today (or no date), noon of an earlier day."""
+        day = self.cleaned_data.get("visited_on")
+        if day is None or day >= clock.today():
+            return None
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
     def clean_device_time(self) -> dt.datetime | None:
         # A phone clock is evidence, not truth: an unreadable value is dropped,

@@ -55,10 +55,11 @@ class PlaceCounts:
     representatives: int = 0
 
     @property
-    def visited_pct(self) -> int | None:
+    def visited_pct(self) -> float | None:
+        """Share visited in the stale window, in percent with one decimal."""
         if not self.households:
             return None
-        return round(100 * self.visited / self.households)
+        return round(100 * self.visited / self.households, 1)
 
 
 def counts_by_prefix(user: Any, paths: Iterable[str]) -> dict[str, PlaceCounts]:
@@ -319,7 +320,7 @@ def figures(user: Any) -> dict[str, Any]:
     )
     residents = Resident.objects.visible_to(user).count()
     representatives = Representative.objects.visible_to(user).filter(active=True).count()
-    pct = round(100 * hh["visited"] / hh["households"]) if hh["households"] else None
+    pct = round(100 * hh["visited"] / hh["households"], 1) if hh["households"] else None
     return {
         "households": hh["households"],
         "visited": hh["visited"],
@@ -335,3 +336,34 @@ def recent_visits(user: Any, household: Household, limit: int = 10) -> QuerySet:
         .filter(household=household)
         .select_related("representative")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class HouseholdCase:
+    """One of a household's cases as the household page lists it (filled by a higher app)."""
+
+    url: str
+    code: str
+    title: str
+    status: str
+    is_open: bool
+    overdue: bool
+    submitted_at: dt.datetime
+
+
+# The cases of a household the user may read. Cases live above grid: the top
+# layer provides the reader from its AppConfig.ready(), so grid never imports it.
+HouseholdCases = Callable[[Any, Household], list[HouseholdCase]]
+_household_cases: list[HouseholdCases] = []
+
+
+def provide_household_cases(reader: HouseholdCases) -> None:
+    """Install the reader of a household's cases (the last one wins)."""
+    _household_cases[:] = [reader]
+
+
+def household_cases(user: Any, household: Household) -> list[HouseholdCase] | None:
+    """The household's cases the user reaches, newest first (None: no app provides them)."""
+    if not _household_cases:
+        return None
+    return _household_cases[0](user, household)

@@ -49,15 +49,12 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     node = get_visible_or_404(Place, request.user, pk=pk)
     kids = _with_counts(request.user, list(selectors.children(request.user, node)))
     total = selectors.counts_by_prefix(request.user, [node.path])[node.path]
+    crumbs = selectors.breadcrumbs(request.user, node)
+    back = reverse("grid:place", args=[crumbs[-1].pk]) if crumbs else reverse("grid:browser")
     return render(
         request,
         "grid/browser.html",
-        {
-            "place": node,
-            "total": total,
-            "children": kids,
-            "crumbs": selectors.breadcrumbs(request.user, node),
-        },
+        {"place": node, "total": total, "children": kids, "crumbs": crumbs, "back_url": back},
     )
 
 
@@ -107,6 +104,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "place_options": picker.options,
         "can_export": scope.can(Cap.EXPORT),
+        "filtered": filtered or picker.selected is not None,
+        "active_filters": sum(
+            1 for k, v in request.GET.items() if v.strip() and k not in _NOT_FILTERS - {"place"}
+        ),
         "sort_links": _sort_links(request, sort),
         # An htmx answer also replaces the place select, so the drill-down follows.
         "oob": htmx,
@@ -143,6 +144,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("representative")
     )
     fresh_class, days_since = selectors.freshness(household.last_visit_at)
+    # A representative came from their households; everyone else from the list.
+    mine = household.representative_id in scope.representative_ids
+    back = reverse("grid:mine") if mine else reverse("grid:household_list")
     return render(
         request,
         "grid/household_detail.html",
@@ -152,11 +156,13 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "residents": residents,
             "links": links,
             "visits": selectors.recent_visits(user, household),
+            "cases": selectors.household_cases(user, household),
             "crumbs": [*selectors.breadcrumbs(user, household.place), household.place],
             "can_reveal": can_reveal,
             "can_log_visit": scope.can(Cap.LOG_VISIT),
             "fresh_class": fresh_class,
             "days_since": days_since,
+            "back_url": back,
         },
     )
 
@@ -183,6 +189,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
                 household=household,
                 mode=data["mode"],
                 notes=data["notes"],
+                visited_at=form.visited_at(),
                 latitude=data["latitude"],
                 longitude=data["longitude"],
                 accuracy_m=data["accuracy_m"],

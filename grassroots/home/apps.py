@@ -26,3 +26,9 @@ class HomeConfig(AppConfig):
                 "home", PLACES["home"], "home:home", "home", "main", 0, tab=True, visible=has_a_home
             )
         )
+
+        # The household page lists its cases through grid's slot (home reads cases).
+        from grassroots.grid.selectors import provide_household_cases
+        from grassroots.home.providers import household_cases
+
+        provide_household_cases(household_cases)

@@ -16,6 +16,7 @@ from grassroots.cases import selectors as case_selectors
 from grassroots.core.roles import Cap, Role
 from grassroots.core.scoping import scope_for
 from grassroots.grid import selectors as grid_selectors
+from grassroots.home import tiles
 from grassroots.party import selectors as party_selectors
 
 
@@ -32,11 +33,14 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"scope": scope}
     if scope.can(Cap.VIEW_GRID) and (field_roles or scope.everything):
         context["grid"] = grid_selectors.figures(user)
+        context["grid_tiles"] = tiles.grid_tiles(context["grid"])
         context["my_places"] = grid_selectors.browser_roots(user)
     if scope.can(Cap.VIEW_PARTY) and (field_roles or scope.everything):
         context["party"] = party_selectors.figures(user)
+        context["party_tiles"] = tiles.party_tiles(context["party"])
     if field_roles or scope.everything:
         context["cases"] = case_selectors.figures(user)
+        context["case_tiles"] = tiles.case_tiles(context["cases"])
     if scope.instructor_ids:
         context["branches"] = party_selectors.my_branches(user)
     if scope.representative_ids:

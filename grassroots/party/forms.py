@@ -6,12 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core import clock
+from grassroots.grid.widgets import IsoDateInput
 
 
 class GuidanceVisitForm(forms.Form):
-    visited_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    visited_on = forms.DateField(label=_("Date"), widget=IsoDateInput(), required=False)
     topic = forms.CharField(label=_("Topic"), max_length=120)
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

@@ -9,9 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
+from django.db.models.functions import Substr
 
 from grassroots.core import clock
-from grassroots.core.scoping import scope_for
+from grassroots.core.scoping import prefix_q, scope_for
 from grassroots.party.models import (
     GuidanceAssignment,
     GuidanceVisit,
@@ -28,50 +29,121 @@ class Node:
     probationary: int = 0
     instructors: list[Instructor] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
+    has_children: bool = False
+    crumbs: list[Organization] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return self.full + self.probationary
 
 
-def member_counts(user: Any) -> dict[str, tuple[int, int]]:
-    """(full, probationary) of active members per exact org path, one query."""
-    rows = (
-        Member.objects.visible_to(user)
-        .filter(active=True)
-        .values("org_path")
-        .annotate(
-            full=Count("id", filter=Q(status=Member.Status.FULL)),
-            prob=Count("id", filter=Q(status=Member.Status.PROBATIONARY)),
-        )
-        .order_by()
-    )
-    return {r["org_path"]: (r["full"], r["prob"]) for r in rows}
+# The tree page opens this many levels; deeper levels load when a node is opened.
+TREE_OPEN_LEVELS = 2
+# A search lists at most this many organisations.
+SEARCH_LIMIT = 50
 
 
-def tree(user: Any) -> list[Node]:
-    """The visible organisation tree with subtree member counts, in three queries."""
-    orgs = list(Organization.objects.visible_to(user).select_related("place"))
-    counts = member_counts(user)
+def _fill_levels(user: Any, nodes: list[Node]) -> None:
+    """Subtree counts, instructors and "has children" for nodes, a few queries per path length.
+
+    Siblings share a path length, so one level costs three queries however wide it is.
+    """
+    by_length: dict[int, list[Node]] = defaultdict(list)
+    for node in nodes:
+        by_length[len(node.org.path)].append(node)
     instructors: dict[int, list[Instructor]] = defaultdict(list)
     for assignment in (
-        GuidanceAssignment.objects.visible_to(user).active().select_related("instructor")
+        GuidanceAssignment.objects.visible_to(user)
+        .active()
+        .filter(organization_id__in=[n.org.pk for n in nodes])
+        .select_related("instructor")
     ):
         instructors[assignment.organization_id].append(assignment.instructor)
+    for length, group in by_length.items():
+        paths = [n.org.path for n in group]
+        counts = (
+            Member.objects.visible_to(user)
+            .filter(prefix_q("org_path", paths), active=True)
+            .annotate(prefix=Substr("org_path", 1, length))
+            .values("prefix")
+            .annotate(
+                full=Count("id", filter=Q(status=Member.Status.FULL)),
+                prob=Count("id", filter=Q(status=Member.Status.PROBATIONARY)),
+            )
+            .order_by()
+        )
+        found = {r["prefix"]: (r["full"], r["prob"]) for r in counts}
+        parents = set(
+            Organization.objects.visible_to(user)
+            .filter(prefix_q("path", paths), depth=length // Organization.steplen + 1)
+            .annotate(prefix=Substr("path", 1, length))
+            .values_list("prefix", flat=True)
+            .order_by()
+            .distinct()
+        )
+        for node in group:
+            node.full, node.probationary = found.get(node.org.path, (0, 0))
+            node.has_children = node.org.path in parents
+            node.instructors = instructors[node.org.pk]
 
-    nodes = {o.path: Node(org=o, instructors=instructors[o.pk]) for o in orgs}
-    # Counts roll up the tree: a committee shows every member below it.
-    for path, (full, prob) in counts.items():
-        for i in range(Organization.steplen, len(path) + 1, Organization.steplen):
-            node = nodes.get(path[:i])
-            if node is not None:
-                node.full += full
-                node.probationary += prob
-    roots: list[Node] = []
-    for path, node in nodes.items():  # ordered by path: parents come first
-        parent = nodes.get(path[: -Organization.steplen])
-        (parent.children if parent else roots).append(node)
-    return roots
+
+def tree_level(user: Any, parent: Organization | None = None, levels: int = 1) -> list[Node]:
+    """The visible organisations below `parent` (or the roots), `levels` deep, with counts.
+
+    A visible set always holds the ancestors of what the user reaches (for
+    navigation), so the roots are the visible organisations of depth 1. The
+    number of queries depends on `levels`, never on the number of nodes.
+    """
+    orgs = Organization.objects.visible_to(user).select_related("place")
+    depth = 1 if parent is None else parent.depth + 1
+    level = orgs.filter(depth=depth)
+    if parent is not None:
+        level = level.filter(path__startswith=parent.path)
+    top = [Node(org=o) for o in level]
+    current = top
+    for below in range(1, levels + 1):
+        if not current:
+            break
+        _fill_levels(user, current)
+        opened = {n.org.path: n for n in current if n.has_children}
+        if below == levels or not opened:
+            break
+        current = []
+        for org in orgs.filter(prefix_q("path", list(opened)), depth=depth + below):
+            child = Node(org=org)
+            opened[org.path[: -Organization.steplen]].children.append(child)
+            current.append(child)
+    return top
+
+
+def subtree(user: Any, org: Organization) -> Node:
+    """One organisation with its counts and its visible children (one level)."""
+    node = Node(org=org)
+    _fill_levels(user, [node])
+    node.children = tree_level(user, org)
+    return node
+
+
+def search(user: Any, text: str) -> list[Node]:
+    """Visible organisations whose name contains `text`, with counts and their chain."""
+    found = list(
+        Organization.objects.visible_to(user)
+        .filter(name__icontains=text)
+        .select_related("place")[:SEARCH_LIMIT]
+    )
+    nodes = [Node(org=o) for o in found]
+    if not nodes:
+        return nodes
+    _fill_levels(user, nodes)
+    step = Organization.steplen
+    above = {o.path[:i] for o in found for i in range(step, len(o.path), step)}
+    names = dict(
+        Organization.objects.visible_to(user).filter(path__in=above).values_list("path", "name")
+    )
+    for node in nodes:
+        path = node.org.path
+        node.crumbs = [names[path[:i]] for i in range(step, len(path), step) if path[:i] in names]
+    return nodes
 
 
 def subtree_counts(user: Any, org: Organization) -> tuple[int, int]:

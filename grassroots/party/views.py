@@ -20,9 +20,33 @@ from grassroots.party.models import GuidanceAssignment, GuidanceVisit, Member, O
 MEMBERS_PER_PAGE = 50
 
 
+SEARCH_MAX_CHARS = 50
+
+
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
-    return render(request, "party/tree.html", {"roots": selectors.tree(request.user)})
+    """The organisation tree: two levels open, the rest loaded when opened; or a search.
+
+    `?children=<id>` answers one node's children (a fragment to htmx, a page
+    rooted at that node otherwise); `?q=` lists the organisations whose name matches.
+    """
+    user = request.user
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_CHARS]
+    context: dict[str, object] = {"q": query, "results": None, "focus": None}
+    if query:
+        context["results"] = selectors.search(user, query)
+        context["roots"] = []
+    elif request.GET.get("children"):
+        focus = get_visible_or_404(Organization, user, pk=request.GET["children"])
+        if request.htmx:
+            kids = selectors.tree_level(user, focus)
+            return render(request, "party/_nodes.html", {"nodes": kids})
+        context.update(roots=[selectors.subtree(user, focus)], focus=focus)
+    else:
+        context["roots"] = selectors.tree_level(user, levels=selectors.TREE_OPEN_LEVELS)
+    if request.htmx and not request.htmx.boosted and "q" in request.GET:
+        return render(request, "party/_tree_body.html", context)
+    return render(request, "party/tree.html", context)
 
 
 @login_required
@@ -41,15 +65,14 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(organization=org)
         .select_related("instructor")
     )
-    visits = (
-        GuidanceVisit.objects.visible_to(user)
-        .filter(organization__path__startswith=org.path)
-        .select_related("instructor", "organization")[:20]
+    all_visits = GuidanceVisit.objects.visible_to(user).filter(
+        organization__path__startswith=org.path
     )
+    visits = all_visits.select_related("instructor", "organization")[:20]
     ancestors = [
         org.path[:i] for i in range(Organization.steplen, len(org.path), Organization.steplen)
     ]
-    crumbs = Organization.objects.visible_to(user).filter(path__in=ancestors).order_by("path")
+    crumbs = list(Organization.objects.visible_to(user).filter(path__in=ancestors).order_by("path"))
     scope = scope_for(user)
     return render(
         request,
@@ -61,7 +84,9 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "probationary": probationary,
             "assignments": assignments,
             "visits": visits,
+            "visit_count": all_visits.count(),
             "crumbs": crumbs,
+            "parent": crumbs[-1] if crumbs else None,
             "can_reveal": scope.can(Cap.REVEAL),
             "can_log": bool(scope.instructor_ids) and scope.can(Cap.LOG_GUIDANCE),
         },

@@ -51,3 +51,27 @@ def test_the_home_page_is_the_site_root_and_needs_a_login() -> None:
     assert reverse("home:home") == "/"
     response = Client().get("/")
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_every_home_tile_links_to_a_list_its_holder_can_open(
+    client_for: ClientFor, town: Town
+) -> None:
+    """Issue #10: figures trace back, and no tile leads to a page that answers 404/403."""
+    for username in ("alice", "sam", "olga", "ivan", "oscar"):
+        client = client_for(username)
+        context = client.get(reverse("home:home")).context
+        for key in ("grid_tiles", "party_tiles", "case_tiles"):
+            for tile in context.get(key) or []:
+                assert tile.href, (username, tile.label)
+                assert client.get(tile.href).status_code == 200, (username, tile.href)
+
+
+def test_home_rates_have_one_decimal(client_for: ClientFor, town: Town) -> None:
+    from grassroots.grid import services as grid
+
+    grid.visit_log(actor=town.root, household=town.household_a1)
+    html = client_for("alice").get(reverse("home:home")).content.decode()
+    # 1 of the town's 4 households visited: 25.0%, never "25%" or 0.25.
+    assert "25.0%" in html
+    households = client_for("alice").get("/").context["grid_tiles"][0]
+    assert households.value == 4 and households.href == reverse("grid:household_list")
