@@ -79,6 +79,8 @@ document.addEventListener("DOMContentLoaded", function () {
       }
       return;
     }
+    var filtersClose = event.target.closest("[data-filters-close]");
+    if (filtersClose) { filtersClose.closest("details").open = false; return; }
     var closer = event.target.closest("[data-sheet-close]");
     if (closer) {
       var dialog = closer.closest("dialog");

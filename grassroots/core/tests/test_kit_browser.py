@@ -118,3 +118,17 @@ def test_the_picker_drills_down(browser: Any, live_server: Any, town: Town) -> N
     assert crumbs[-3:] == ["测试镇", "明月村", "二组"]
     shot(page, "picker-390")
     assert page.errors == []
+
+
+def test_the_filters_drawer_on_a_phone(browser: Any, live_server: Any, town: Town) -> None:
+    page = open_page(browser, live_server, "alice")
+    page.goto(live_server.url + "/styleguide/")
+    drawer = page.locator("details[data-filters]")
+    assert drawer.get_attribute("open") is None
+    drawer.locator("summary").click()
+    panel = drawer.locator(".kit-filters__panel")
+    box = panel.bounding_box()
+    assert box and box["y"] + box["height"] >= 844 - 2  # a bottom drawer
+    shot(page, "filters-390")
+    drawer.locator("[data-filters-close]").click()
+    assert drawer.get_attribute("open") is None
