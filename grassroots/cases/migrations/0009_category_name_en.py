@@ -35,7 +35,7 @@ def unfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0007_photo_random_names"),
+        ("cases", "0008_case_rated_once"),
     ]
 
     operations = [
