@@ -9,36 +9,45 @@ the town's time zone) for the warning; `level` (a number) for an escalation;
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.notify.messages import register
 
 SUBMITTED = register(
-    "case.submitted", _("New case %(code)s: %(title)s"), label=_("New cases to dispatch")
+    "case.submitted",
+    _("New case %(code)s: %(title)s"),
+    label=pgettext_lazy("notice kind", "New cases to dispatch"),
 )
 ASSIGNED = register(
-    "case.assigned", _("Case %(code)s assigned to you"), label=_("Cases assigned to me")
+    "case.assigned",
+    _("Case %(code)s assigned to you"),
+    label=pgettext_lazy("notice kind", "Cases assigned to me"),
 )
 TO_TOWN = register(
     "case.to_town",
     _("Case %(code)s needs the town to designate a handler"),
-    label=_("Cases sent up to the town"),
+    label=pgettext_lazy("notice kind", "Cases sent up to the town"),
 )
 SUSPENSION_REQUESTED = register(
     "case.suspension_requested",
     _("Case %(code)s: suspension requested"),
-    label=_("Requests to suspend a case"),
+    label=pgettext_lazy("notice kind", "Requests to suspend a case"),
 )
 REPLIED = register(
     "case.replied",
     _("Case %(code)s answered: please call back"),
-    label=_("Answered cases to call back"),
+    label=pgettext_lazy("notice kind", "Answered cases to call back"),
 )
 REWORK = register(
     "case.rework",
     _("Case %(code)s: resident not satisfied, rework"),
-    label=_("Cases sent back for rework"),
+    label=pgettext_lazy("notice kind", "Cases sent back for rework"),
 )
-REOPENED = register("case.reopened", _("Case %(code)s reopened"), label=_("Reopened cases"))
+REOPENED = register(
+    "case.reopened",
+    _("Case %(code)s reopened"),
+    label=pgettext_lazy("notice kind", "Reopened cases"),
+)
 REOPENED_DESIGNATE = register(
     "case.reopened.designate",
     _("Case %(code)s reopened: designate a handler"),
@@ -47,24 +56,26 @@ REOPENED_DESIGNATE = register(
 SUPERVISED = register(
     "case.supervised",
     _("Case %(code)s is under supervision"),
-    label=_("Cases put under supervision"),
+    label=pgettext_lazy("notice kind", "Cases put under supervision"),
 )
 WHISTLE = register(
-    "case.whistle", _("Whistle on case %(code)s: report in now"), label=_("Whistles")
+    "case.whistle",
+    _("Whistle on case %(code)s: report in now"),
+    label=pgettext_lazy("notice kind", "Whistles"),
 )
 WARNING = register(
     "case.warning",
     _("Case %(code)s is due on %(due)s"),
     times=("due",),
-    label=_("Deadline warnings"),
+    label=pgettext_lazy("notice kind", "Deadline warnings"),
 )
 OVERDUE = register(
     "case.overdue",
     _("Case %(code)s is overdue and supervised, level %(level)d"),
-    label=_("Overdue cases"),
+    label=pgettext_lazy("notice kind", "Overdue cases"),
 )
 HANDLER_LATE = register(
     "case.handler_late",
     _("Case %(code)s: %(handler)s has neither taken nor returned it within one working day"),
-    label=_("Cases a handler has not taken in time"),
+    label=pgettext_lazy("notice kind", "Cases a handler has not taken in time"),
 )

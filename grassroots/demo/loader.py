@@ -122,7 +122,6 @@ def load_demo(
     ensure_tags(tags)
     # Accounts first: representatives and instructors are created with their user.
     logins = demo_accounts(login_rows(households))
-    admin, organizer = logins["admin"], logins["organizer"]
     built = build_grid(
         actor=actor,
         rng=rng,
@@ -146,23 +145,7 @@ def load_demo(
         today=today,
         instructor_users=[logins[u] for u in instructor_logins()],
     )
-    account_services.role_grant(actor=actor, user=admin, role=Role.TOWN_ADMIN, place=town)
-    back_office_permissions(admin)
-    account_services.role_grant(
-        actor=actor, user=organizer, role=Role.ORG_OFFICER, organization=committee
-    )
-    for village in villages:
-        account_services.role_grant(
-            actor=actor,
-            user=logins[secretary_login(village.name)],
-            role=Role.SECRETARY,
-            place=village,
-        )
-    for username, _name in handler_logins():
-        # Town units handling cases (cases.demo gives them its demo cases).
-        account_services.role_grant(
-            actor=actor, user=logins[username], role=Role.HANDLER, place=town
-        )
+    _grant_roles(actor=actor, logins=logins, town=town, villages=villages, committee=committee)
     name_logins_after_people(town)
     result = DemoResult(town=town, created=True)
     result.counts = {
@@ -178,6 +161,35 @@ def load_demo(
     audit.record(actor=actor, action=Action.DEMO_LOADED, obj=town, data=result.counts)
     result.logins = demo_logins(town)
     return result
+
+
+def _grant_roles(
+    *,
+    actor: User,
+    logins: dict[str, User],
+    town: Place,
+    villages: list[Place],
+    committee: Organization,
+) -> None:
+    """The administrator, the organiser, a secretary per village and the town's handlers."""
+    admin = logins["admin"]
+    account_services.role_grant(actor=actor, user=admin, role=Role.TOWN_ADMIN, place=town)
+    back_office_permissions(admin)
+    account_services.role_grant(
+        actor=actor, user=logins["organizer"], role=Role.ORG_OFFICER, organization=committee
+    )
+    for village in villages:
+        account_services.role_grant(
+            actor=actor,
+            user=logins[secretary_login(village.name)],
+            role=Role.SECRETARY,
+            place=village,
+        )
+    for username, _name in handler_logins():
+        # Town units handling cases (cases.demo gives them its demo cases).
+        account_services.role_grant(
+            actor=actor, user=logins[username], role=Role.HANDLER, place=town
+        )
 
 
 def _extras(*, actor: User, town: Place, now: dt.datetime, seed: int, cases: bool) -> list[str]:
