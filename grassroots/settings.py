@@ -27,6 +27,8 @@ ALLOWED_HOSTS = [
     h for h in envstr("GRASSROOTS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("GRASSROOTS_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Where the site answers, for links in messages sent outside it (e-mail, robots, SMS).
+SITE_URL = envstr("GRASSROOTS_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
