@@ -299,7 +299,8 @@ class Recorder:
 #   naming a button/tab/chip/card/tile (btn, button, tab, chip, card, tile); or (c) is laid
 #   out as a box (computed display other than `inline`); or (d) is inline but the only
 #   text of its nearest block (a link standing alone in a list item or table cell).
-#   Exempt: an inline link inside running text (its block holds other text); hidden,
+#   A link whose ::after/::before is absolutely positioned over its card (a "stretched"
+#   link) is measured by that area. Exempt: an inline link inside running text (its block holds other text); hidden,
 #   disabled, off-screen and visually-hidden (≤ 1 px) elements.
 # sideways-scroll — document.documentElement.scrollWidth > innerWidth (1 px tolerance), or
 #   html/body clip overflow-x while an element sticks out of the viewport; and any element
@@ -350,6 +351,21 @@ RULES_JS = r"""
     const own = (a.textContent || '').replace(/\s+/g, '');
     return own.length > 0 && (blockOf(a).textContent || '').replace(/\s+/g, '') === own;
   };
+  // A "stretched" link: its ::after (or ::before) is absolutely positioned over a card.
+  const stretched = (el) => {
+    for (const which of ['::after', '::before']) {
+      const ps = getComputedStyle(el, which);
+      if (['none', 'normal'].includes(ps.content) || ps.position !== 'absolute') continue;
+      let cb = el;
+      while (cb && cb !== document.body && getComputedStyle(cb).position === 'static') cb = cb.parentElement;
+      const r = (cb || document.body).getBoundingClientRect();
+      const [t, b, l, rt] = [ps.top, ps.bottom, ps.left, ps.right].map(parseFloat);
+      const h = !isNaN(t) && !isNaN(b) ? r.height - t - b : parseFloat(ps.height);
+      const w = !isNaN(l) && !isNaN(rt) ? r.width - l - rt : parseFloat(ps.width);
+      if (h > 0 && w > 0) return {width: w, height: h};
+    }
+    return null;
+  };
   const labelOf = (input) => input.closest('label') ||
     (input.id && document.querySelector(`label[for="${CSS.escape(input.id)}"]`)) || null;
   // tap-target
@@ -371,6 +387,8 @@ RULES_JS = r"""
       const ri = el.getBoundingClientRect();
       if (ri.height > r.height) r = ri;
     }
+    const over = el.tagName === 'A' ? stretched(el) : null;
+    if (over && over.height > r.height) { r = over; note = ' (its stretched ::after area)'; }
     if (r.height < MIN - TOL) out.push({rule: 'tap-target', key: where(box), element: describe(box),
       detail: `${Math.round(r.height * 10) / 10} px tall (${size(r)})${note}; needs ≥ ${MIN} px`});
   }

@@ -23,6 +23,8 @@ body { margin: 0; font: 16px/1.5 sans-serif; }
 .big { min-height: 48px; }
 label.big { display: flex; align-items: center; }
 .scroller { overflow-x: auto; }
+.card { position: relative; padding: 12px; }
+.card__link::after { content: ""; position: absolute; inset: 0; }
 """
 BAD = HEAD + (
     '<main><h1>坏页面</h1><button class="tiny" type="button">小按钮</button>'
@@ -40,6 +42,8 @@ NOISY = HEAD + (
 NOISY_JS = "console.error('noisy: something went wrong'); throw new Error('noisy: thrown');"
 GOOD = HEAD + (
     '<main><h1>好页面</h1><p>一段文字里的<a href="/good/">行内链接</a>不算按钮。</p>'
+    '<article class="card"><h3><a class="card__link" href="/good/">整张卡片可点</a></h3>'
+    "<p>标题链接的 ::after 盖住整张卡片。</p></article>"
     '<button class="big" type="button">保存</button>'
     '<label class="big"><input type="checkbox" name="x"> 一行复选框</label>'
     '<div class="scroller" data-scroll-x aria-label="可左右滑动的表格">'

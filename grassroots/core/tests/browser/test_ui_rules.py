@@ -12,7 +12,8 @@ first page of each kind linked from them, and asserts on each page:
   button — an a[href] that sits in a nav, header or [role=navigation], or has role=button
   or a class naming btn/button/tab/chip/card/tile, or is laid out as a box (display other
   than `inline`), or is inline but the only text of its block (a link alone in a list item
-  or a table cell). Exempt: an inline link inside running text (its block holds other
+  or a table cell); a link stretched over its card by an absolutely positioned ::after
+  is measured by that area. Exempt: an inline link inside running text (its block holds other
   text), and hidden, disabled, off-screen or visually hidden (≤ 1 px) elements. The
   checker is `grassroots.browser_testing.RULES_JS`;
 - sideways-scroll: the page is no wider than the phone's viewport, and nothing scrolls
