@@ -5,14 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.cases import rules
+from grassroots.cases.measures import month_bounds
 from grassroots.cases.models import CLOCK_STATUSES, OPEN_STATUSES, Case, Category, Priority, Status
 from grassroots.core import clock
-from grassroots.core.scoping import scope_for
+from grassroots.core.ids import IdFilter
+from grassroots.core.scoping import Unscoped, scope_for, unscoped
 from grassroots.core.widgets import AllYesNoSelect
+from grassroots.grid.models import Place
+
+
+class MonthFormField(forms.RegexField):
+    """A month as "2026-09"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(regex=r"^20[0-9]{2}-(0[1-9]|1[0-2])$", **kwargs)
+
+
+class MonthFilter(django_filters.CharFilter):
+    field_class = MonthFormField
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -39,6 +54,9 @@ class CaseFilter(django_filters.FilterSet):
     )
     supervised = django_filters.BooleanFilter(widget=AllYesNoSelect, label=_("Supervised"))
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    # Where a figure leads (measures, board): the cases of a month, under a place.
+    month = MonthFilter(label=_("Month"), method="filter_month", widget=forms.HiddenInput)
+    under = IdFilter(label=_("Place"), method="filter_under", widget=forms.HiddenInput)
 
     class Meta:
         model = Case
@@ -71,3 +89,17 @@ class CaseFilter(django_filters.FilterSet):
         if not value:
             return qs
         return qs.filter(Q(code__iexact=value) | Q(title__icontains=value))
+
+    def filter_month(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return qs
+        year, month = (int(part) for part in value.split("-"))
+        start, end = month_bounds(year, month)
+        return qs.filter(submitted_at__gte=start, submitted_at__lt=end)
+
+    def filter_under(self, qs: QuerySet, name: str, value: Any) -> QuerySet:
+        if not value:
+            return qs
+        # Only narrows what the caller already reaches: the place itself may be any.
+        place = unscoped(Place, why=Unscoped.SYSTEM).filter(pk=int(value)).first()
+        return qs.filter(place_path__startswith=place.path) if place else qs.none()

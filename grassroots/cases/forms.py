@@ -46,7 +46,8 @@ class TelInput(forms.TextInput):
 
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Category) -> str:
-        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+        # str(): the category's name in the reader's language once it has one.
+        return f"{obj.parent} · {obj}" if obj.parent_id else str(obj)
 
 
 class IntakeForm(Plain, PositionForm):

@@ -227,7 +227,7 @@ def board(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
     }
     by_village = [
         (row["owner_place__name"] or "—", row)
-        for row in late.values("owner_place__name", "owner_place__path")
+        for row in late.values("owner_place_id", "owner_place__name", "owner_place__path")
         .annotate(**tally)
         .order_by("-overdue", "-warning", "owner_place__path")
     ]

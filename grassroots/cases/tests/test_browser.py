@@ -107,6 +107,8 @@ def test_a_resident_files_the_village_assigns_the_handler_replies_and_rep_0001_c
     sam = page_for(browser, live_server, "sam")
     sam.goto(f"{live_server.url}/cases/{case.pk}/")
     act(sam, "accept")
+    # The saved change says so, in a message that fades.
+    assert "已完成：受理" in sam.locator(".messages .msg--fade").first.inner_text()
     act(sam, "assign", {"handler": str(hank.pk)})
     assert Case.objects.get(pk=case.pk).status == "assigned"
 

@@ -322,6 +322,27 @@ def test_measures_show_percentages_labelled_periods_and_the_town_total(
     assert "测试镇" in text and 'data-total="town"' in text
 
 
+def test_each_count_on_measures_and_board_opens_the_cases_it_counts(
+    town: Town, client_for: Any, monday: Any
+) -> None:
+    _many(town, 3)
+    _many(town, 2, place=town.group_b1)
+    clock.set_now(at(2026, 10, 20, 12))
+    alice = client_for("alice")
+    html = alice.get(reverse("cases:measures"), {"year": 2026, "month": 9}).content.decode()
+    links = sorted(set(re.findall(r'href="(/cases/\?month=2026-09&amp;under=\d+)"', html)))
+    assert len(links) == 3  # the town (tile and total row), then each village with cases
+    counts = [
+        alice.get(link.replace("&amp;", "&")).context["page"].paginator.count for link in links
+    ]
+    assert sorted(counts) == [2, 3, 5]
+    board = alice.get(reverse("cases:board")).content.decode()
+    for link in re.findall(r'href="(/cases/\?overdue=true&amp;under=\d+)"', board):
+        assert alice.get(link.replace("&amp;", "&")).context["page"].paginator.count in (2, 3)
+    # A malformed month is ignored by the page (the API answers 400, as for every filter).
+    assert alice.get(reverse("cases:inbox"), {"month": "0000-13"}).status_code == 200
+
+
 # ------------------------------------------------------------------ resident form
 
 
@@ -410,3 +431,15 @@ def test_every_case_list_says_what_to_do_when_it_is_empty(
     assert 'class="empty' in filtered and "清除筛选" in filtered
     html = Client().get(reverse("cases:public_board", args=[town.village_a.pk])).content.decode()
     assert 'class="empty' in html
+
+
+def test_the_api_lists_a_month_under_a_place_and_refuses_a_malformed_one(
+    town: Town, api_for: Any, monday: Any
+) -> None:
+    _many(town, 2)
+    file_case(town, place=town.group_b1)
+    api = api_for("alice")
+    listed = api.get("/api/cases/", {"month": "2026-09", "under": town.village_a.pk})
+    assert listed.status_code == 200 and listed.json()["count"] == 2
+    assert api.get("/api/cases/", {"month": "2026-13"}).status_code == 400
+    assert api.get("/api/cases/", {"under": "99999999999999999999"}).status_code == 400
