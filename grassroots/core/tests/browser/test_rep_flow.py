@@ -73,11 +73,6 @@ def most_overdue(user: Any) -> Household:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pages not rebuilt yet: the intake defaults to 紧急 (issue #10); the lead removes "
-    "this marker when the cases/pages branches are merged",
-)
 def test_a_representative_reports_a_need_at_the_most_overdue_household_in_six_taps(
     ui_town: UiTown, browser: Any, live_server: Any, persona_context: Any
 ) -> None:
