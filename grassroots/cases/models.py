@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.cases.attachments import MAX_PHOTO_BYTES as MAX_PHOTO_BYTES
@@ -92,8 +93,11 @@ class Category(models.Model):
         _("time limits"),
         default=dict,
         blank=True,
-        help_text=_(
-            'Per priority: [respond within hours, resolve within working days], e.g. {"normal": [24, 3]}.'
+        # The example is code (priority keys), kept out of the translated sentence.
+        help_text=format_lazy(
+            "{} {}",
+            _("Per priority: hours to respond and working days to resolve, for example"),
+            '{"normal": [24, 3]}',
         ),
     )
     keywords = models.CharField(
@@ -333,7 +337,7 @@ class Case(models.Model):
         verbose_name=_("assigned by"),
     )
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
-    supervised = models.BooleanField(_("supervised (督办)"), default=False)
+    supervised = models.BooleanField(_("supervised"), default=False)
     suspended_at = models.DateTimeField(null=True, blank=True, editable=False)
     suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
     suspension_reason = models.CharField(_("suspension reason"), max_length=200, blank=True)

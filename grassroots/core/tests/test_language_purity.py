@@ -71,28 +71,7 @@ ALLOWED = {
 
 # (language, offending string) → the file that holds it, being fixed by another helper of
 # issue #10 (the lead removes an entry when its fix lands; a stale entry is a warning).
-KNOWN_OFFENDERS: dict[tuple[str, str], str] = {
-    **{
-        ("en", name): "cases/forms.py: the category choice label shows Category.name, not .label"
-        for name in (
-            "道路交通",
-            "道路破损",
-            "路灯照明",
-            "供水供电供气",
-            "供水",
-            "供电",
-            "供气",
-            "环境卫生",
-            "邻里纠纷",
-            "社会保障",
-            "医疗卫生",
-            "农业生产",
-            "安全隐患",
-            "其他",
-        )
-    },
-    ("en", "督办"): "cases (filters, board, detail) and home: msgids with Chinese, '… (督办)'",
-}
+KNOWN_OFFENDERS: dict[tuple[str, str], str] = {}
 
 FILE_PATH = re.compile(r"[\w-]+(?:/[\w.-]+)+\.\w+")  # docs/UI-KIT.md: a path, not a word
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
@@ -336,20 +315,7 @@ TECHNICAL |= {"POST", "ISO", "API"}
 # msgids that must name Chinese words: the values an import file holds in a column.
 CHINESE_VALUES = {"use 男 or 女", "use 正式 or 预备"}
 # (app, msgid) → the file being fixed by another helper (see KNOWN_OFFENDERS).
-KNOWN_CATALOGUE_OFFENDERS: dict[tuple[str, str], str] = {
-    ("cases", "Supervised (督办)"): "cases/filters.py",
-    ("cases", "supervised (督办)"): "cases",
-    ("cases", "Report in (报到)"): "cases",
-    ("cases", "Whistle (吹哨)"): "cases",
-    ("cases", "Supervise (督办)"): "cases",
-    ("cases", "Blow the whistle (吹哨)"): "cases",
-    ("cases", "Reported to the whistle (报到)"): "cases",
-    ("home", "under supervision (督办)"): "home",
-    (
-        "cases",
-        'Per priority: [respond within hours, resolve within working days], e.g. {\\"normal\\": [24, 3]}.',
-    ): "cases/models.py + admin: a JSON example in the help text (the form has number fields)",
-}
+KNOWN_CATALOGUE_OFFENDERS: dict[tuple[str, str], str] = {}
 
 
 def catalogue_offenders() -> list[tuple[str, str, str]]:
