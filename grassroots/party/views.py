@@ -85,6 +85,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "visits": visits,
             "visit_count": all_visits.count(),
+            "below": selectors.tree_level(user, org),
             "crumbs": crumbs,
             "parent": crumbs[-1] if crumbs else None,
             "can_reveal": scope.can(Cap.REVEAL),

@@ -130,3 +130,12 @@ def test_logging_guidance_has_one_name_everywhere(client_for: ClientFor, town: T
     for url in pages[1:]:
         html = ivan.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
         assert label in html, url
+
+
+def test_an_organisation_page_lists_the_organisations_below(
+    client_for: ClientFor, town: Town, deep: Organization
+) -> None:
+    general = Organization.objects.get(name="测试总支")
+    response = client_for("olga").get(reverse("party:org", args=[general.pk]))
+    assert [n.org.name for n in response.context["below"]] == ["深处支部"]
+    assert reverse("party:org", args=[deep.pk]) in response.content.decode()
