@@ -25,14 +25,6 @@ PRIORITY_TONES = {"emergency": "urgent", "urgent": "warn", "normal": "muted", "c
 
 
 @register.filter
-def pct(value: float | None) -> str:
-    """A rate (0..1) as a percentage with one decimal, "66.7%"; "—" when there is none."""
-    if value is None or value == "":
-        return "—"
-    return f"{float(value) * 100:.1f}%"
-
-
-@register.filter
 def status_tone(status: str) -> str:
     """The chip tone of a case status (kit: ok, warn, danger, info, muted, urgent)."""
     return STATUS_TONES.get(str(status), "muted")
