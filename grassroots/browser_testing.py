@@ -111,14 +111,9 @@ def summary(violations: list[Violation], places: int = 6) -> str:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    """A headless Chromium for the test (a launch costs about a second).
-
-    Not shared between tests: Playwright's sync API runs whatever follows its start in a
-    greenlet of its own, where Django's connections are other objects. A browser kept
-    across tests would make the next test's database set-up run there, on a connection
-    without the serialized contents, so the rows migrations seeded (categories, the
-    calendar) would not be restored after the previous test's flush.
-    """
+    """A headless Chromium per test (about a second). Not shared: what follows Playwright's
+    start runs in its greenlet, where Django's connections lack the serialized rows that
+    the next test's set-up restores (migrations' categories, calendar) after a flush."""
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -19,12 +20,10 @@ from grassroots.home import tiles
 from grassroots.party import selectors as party_selectors
 
 
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """One landing page, shaped by the roles the user holds; a visitor gets the residents' one."""
+    """One landing page, shaped by the roles the user holds."""
     user = request.user
-    if not user.is_authenticated:
-        # The site's address is what residents are given: their services, not a login form.
-        return redirect("cases:report")
     scope = scope_for(user)
     field_roles = scope.roles - {Role.REPRESENTATIVE, Role.INSTRUCTOR}
     # A representative with no other role has one job: their households.

@@ -47,11 +47,10 @@ def test_outsider_home_shows_no_figures(client_for: ClientFor) -> None:
     assert "grid" not in response.context and "party" not in response.context
 
 
-def test_the_home_page_is_the_site_root_and_sends_a_visitor_to_the_residents_services() -> None:
-    """Issue #10: the brand link (to /) must open for everyone who sees it, visitors too."""
+def test_the_home_page_is_the_site_root_and_needs_a_login() -> None:
     assert reverse("home:home") == "/"
     response = Client().get("/")
-    assert response.status_code == 302 and response.url == reverse("cases:report")
+    assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
 def test_every_home_tile_links_to_a_list_its_holder_can_open(
