@@ -51,5 +51,10 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
         try:
             return str(super().stored_name(name))
         except ValueError:
-            logger.warning("static file %s is not collected; run `grassroots collectstatic`", name)
+            warned = self.__dict__.setdefault("_warned", set())
+            if name not in warned:  # once per name, not once per page that links it
+                warned.add(name)
+                logger.warning(
+                    "static file %s is not collected; run `grassroots collectstatic`", name
+                )
             return name
