@@ -168,7 +168,10 @@ def figures(user: Any) -> dict[str, int]:
     return {
         "branches": orgs.filter(kind=Organization.Kind.BRANCH).count(),
         "members": Member.objects.visible_to(user).filter(active=True).count(),
-        "instructors": Instructor.objects.visible_to(user).count(),
+        # Instructors proper (党建指导员); contact leaders also guide branches but are not counted.
+        "instructors": Instructor.objects.visible_to(user)
+        .filter(kind=Instructor.Kind.INSTRUCTOR)
+        .count(),
     }
 
 

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
+from grassroots.party import selectors as party_selectors
 from grassroots.party import services as party
 from grassroots.party.models import (
     GuidanceAssignment,
@@ -330,3 +331,12 @@ def test_an_organisation_above_the_callers_area_is_never_a_write_target(
     assert not Organization.objects.filter(name="越权支部").exists()
     assert not Member.objects.filter(name="越权党员").exists()
     assert not GuidanceVisit.objects.filter(organization=town.committee).exists()
+
+
+def test_the_instructor_figure_counts_instructors_not_contact_leaders(town: Town) -> None:
+    """Issue #11 item 8: the demo town shows 42 instructors, not 42 plus its leaders."""
+    before = party_selectors.figures(town.root)["instructors"]
+    party.instructor_create(actor=town.root, name="联系领导", kind="leader", town=town.town)
+    assert party_selectors.figures(town.root)["instructors"] == before
+    party.instructor_create(actor=town.root, name="新指导员", town=town.town)
+    assert party_selectors.figures(town.root)["instructors"] == before + 1
