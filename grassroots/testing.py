@@ -6,6 +6,7 @@ rita    — representative in village B 上杉市村 (sees her own households on
 ivan    — instructor for branch B (sees that branch only)
 oscar   — an outsider with an account and no role (sees nothing)
 olga    — organisation officer at the town committee (Party records only)
+irene   — inspector anchored at the town (inspections and rectification, town-wide)
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Town:
     ivan: User
     oscar: User
     olga: User
+    irene: User
 
 
 def make_user(username: str, **kwargs: Any) -> User:
@@ -229,6 +231,8 @@ def _personas(root: User, p: dict[str, Any]) -> dict[str, Any]:
     instructor = party.instructor_create(actor=root, name="伊万", user=ivan, town=p["town"])
     party.instructor_assign(actor=root, instructor=instructor, organization=p["branch_b"])
     oscar = make_user("oscar")
+    irene = make_user("irene", display_name="督查员")
+    account_services.role_grant(actor=root, user=irene, role=Role.INSPECTOR, place=p["town"])
     return {
         "alice": alice,
         "sam": sam,
@@ -236,6 +240,7 @@ def _personas(root: User, p: dict[str, Any]) -> dict[str, Any]:
         "ivan": ivan,
         "instructor": instructor,
         "oscar": oscar,
+        "irene": irene,
     }
 
 

@@ -7,12 +7,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from grassroots.accounts import api as accounts_api
+from grassroots.alliances import api as alliances_api
+from grassroots.cadence import api as cadence_api
 from grassroots.cases import api as cases_api
 from grassroots.core import views as core_views
+from grassroots.duties import api as duties_api
 from grassroots.exchange import api as exchange_api
 from grassroots.grid import api as grid_api
+from grassroots.inspections import api as inspections_api
 from grassroots.notify import api as notify_api
+from grassroots.orglife import api as orglife_api
 from grassroots.party import api as party_api
+from grassroots.rectify import api as rectify_api
 
 router = DefaultRouter()
 # Cases first: filing is the busiest route, so it is the first the resolver tries.
@@ -23,6 +29,12 @@ for module in (
     accounts_api,
     exchange_api,
     notify_api,
+    orglife_api,
+    alliances_api,
+    rectify_api,
+    inspections_api,
+    duties_api,
+    cadence_api,
 ):
     module.register(router)
 
@@ -39,6 +51,12 @@ urlpatterns = [
     path("cases/", include("grassroots.cases.urls")),
     path("notify/", include("grassroots.notify.urls")),
     path("analytics/", include("grassroots.analytics.urls")),
+    path("orglife/", include("grassroots.orglife.urls")),
+    path("alliances/", include("grassroots.alliances.urls")),
+    path("rectify/", include("grassroots.rectify.urls")),
+    path("inspections/", include("grassroots.inspections.urls")),
+    path("duties/", include("grassroots.duties.urls")),
+    path("cadence/", include("grassroots.cadence.urls")),
     path("bench/", include("grassroots.bench.urls")),
     path("open311/v2/", include("grassroots.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -60,6 +60,30 @@ class Action(enum.StrEnum):
     PARTY_INSTRUCTOR_UNASSIGNED = "party.instructor_unassigned"
     PARTY_GUIDANCE_VISIT_LOGGED = "party.guidance_visit_logged"
     PERSONAL_REVEALED = "personal.revealed"
+
+    # Organisational life and "Party-building+" (issue #11; orglife, alliances)
+    ORGLIFE_MEETING_RECORDED = "orglife.meeting_recorded"
+    ORGLIFE_MEETING_UPDATED = "orglife.meeting_updated"
+
+    ALLIANCES_ALLIANCE_CREATED = "alliances.alliance_created"
+    ALLIANCES_PROJECT_CREATED = "alliances.project_created"
+
+    # Rectification (issue #11; rectify)
+    RECTIFY_ITEM_REGISTERED = "rectify.item_registered"
+    RECTIFY_ITEM_CLOSED = "rectify.item_closed"
+
+    # Inspections and model-branch campaigns (issue #11; inspections)
+    INSPECTIONS_INDICATOR_SET_CREATED = "inspections.indicator_set_created"
+    INSPECTIONS_INSPECTION_RECORDED = "inspections.inspection_recorded"
+
+    # Duty plans and checklists (issue #11; duties)
+    DUTIES_PLAN_CREATED = "duties.plan_created"
+    DUTIES_PERIOD_GENERATED = "duties.period_generated"
+
+    # The work cadence: digests, arrangements, quarterly reviews (issue #11; cadence)
+    CADENCE_RUN_FINISHED = "cadence.run_finished"
+    CADENCE_REVIEW_PUBLISHED = "cadence.review_published"
+
     # Case timeline: one member per CaseEvent kind (cases.workflow.audit_action maps
     # kind → member); the stored values keep their historical spelling `case.<kind>`.
     CASE_SUBMITTED = "case.submit"

@@ -39,6 +39,9 @@ class Event(enum.StrEnum):
     """households, residents, representatives: lists of rows added in bulk."""
     VISIT_LOGGED = "grid.visit_logged"
     """household: Household, visited_at: datetime."""
+    BRANCH_RECORD = "core.branch_record"
+    """A record that may complete a duty item (`core.records`): kind: str (a registered
+    `RecordKind.key`), organization_id: int (the branch), on: date, record_id: int."""
 
 
 class Phase(enum.Enum):

@@ -32,6 +32,14 @@ class Cap:
     IMPORT = "import"
     EXPORT = "export"
     VIEW_AUDIT = "view_audit"
+    # Party-building work (issue #11)
+    MANAGE_DUTIES = "manage_duties"  # plans and items, the board, quarterly reviews
+    DO_DUTIES = "do_duties"  # a secretary's own checklist and rectification work
+    REVIEW_DUTIES = "review_duties"  # confirm or return what a branch submitted
+    RECORD_MEETING = "record_meeting"  # organisational-life records of a branch
+    INSPECT = "inspect"  # indicator sets, unannounced inspections, campaign reviews
+    MANAGE_RECTIFICATION = "manage_rectification"  # register and hand out rectification items
+    REVIEW_RECTIFICATION = "review_rectification"  # approve closing and extensions
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -46,6 +54,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.EXPORT,
             Cap.VIEW_AUDIT,
             Cap.LOG_GUIDANCE,
+            Cap.MANAGE_DUTIES,
+            Cap.REVIEW_DUTIES,
+            Cap.RECORD_MEETING,
+            Cap.MANAGE_RECTIFICATION,
         }
     ),
     Role.ORG_OFFICER: frozenset(
@@ -57,6 +69,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.EXPORT,
             Cap.VIEW_AUDIT,
             Cap.LOG_GUIDANCE,
+            Cap.MANAGE_DUTIES,
+            Cap.REVIEW_DUTIES,
+            Cap.RECORD_MEETING,
+            Cap.INSPECT,
+            Cap.MANAGE_RECTIFICATION,
+            Cap.REVIEW_RECTIFICATION,
         }
     ),
     Role.SECRETARY: frozenset(
@@ -68,12 +86,22 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.REVEAL,
             Cap.IMPORT,
             Cap.EXPORT,
+            Cap.DO_DUTIES,
+            Cap.RECORD_MEETING,
         }
     ),
     Role.REPRESENTATIVE: frozenset({Cap.VIEW_GRID, Cap.LOG_VISIT, Cap.REVEAL, Cap.EXPORT}),
-    Role.INSTRUCTOR: frozenset({Cap.VIEW_PARTY, Cap.LOG_GUIDANCE}),
+    Role.INSTRUCTOR: frozenset({Cap.VIEW_PARTY, Cap.LOG_GUIDANCE, Cap.REVIEW_DUTIES}),
     Role.HANDLER: frozenset({Cap.VIEW_GRID}),
-    Role.INSPECTOR: frozenset({Cap.VIEW_GRID, Cap.VIEW_PARTY}),
+    Role.INSPECTOR: frozenset(
+        {
+            Cap.VIEW_GRID,
+            Cap.VIEW_PARTY,
+            Cap.INSPECT,
+            Cap.MANAGE_RECTIFICATION,
+            Cap.REVIEW_RECTIFICATION,
+        }
+    ),
 }
 
 # Roles whose place anchor also reaches the Party organisations of that place.

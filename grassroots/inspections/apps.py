@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionsConfig(AppConfig):
+    name = "grassroots.inspections"
+    label = "inspections"
+    verbose_name = _("inspections and model branches")
