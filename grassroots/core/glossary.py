@@ -60,6 +60,18 @@ ACTIONS: dict[str, Promise] = {
     "log_in": pgettext_lazy("action", "Log in"),
     "log_out": pgettext_lazy("action", "Log out"),
     "choose": pgettext_lazy("action", "Choose"),
+    # --- orglife (issue #11): this app's actions go between here and its end marker
+    # --- end orglife
+    # --- alliances (issue #11): this app's actions go between here and its end marker
+    # --- end alliances
+    # --- rectify (issue #11): this app's actions go between here and its end marker
+    # --- end rectify
+    # --- inspections (issue #11): this app's actions go between here and its end marker
+    # --- end inspections
+    # --- duties (issue #11): this app's actions go between here and its end marker
+    # --- end duties
+    # --- cadence (issue #11): this app's actions go between here and its end marker
+    # --- end cadence
 }
 
 # The destinations the navigation leads to (core.nav), one name each.
@@ -82,6 +94,18 @@ PLACES: dict[str, Promise] = {
     "track": pgettext_lazy("destination", "Track progress"),
     "public_board": pgettext_lazy("destination", "Notice board"),
     "log_in": pgettext_lazy("destination", "Log in"),
+    # --- orglife (issue #11): this app's destinations go between here and its end marker
+    # --- end orglife
+    # --- alliances (issue #11): this app's destinations go between here and its end marker
+    # --- end alliances
+    # --- rectify (issue #11): this app's destinations go between here and its end marker
+    # --- end rectify
+    # --- inspections (issue #11): this app's destinations go between here and its end marker
+    # --- end inspections
+    # --- duties (issue #11): this app's destinations go between here and its end marker
+    # --- end duties
+    # --- cadence (issue #11): this app's destinations go between here and its end marker
+    # --- end cadence
 }
 
 # The sidebar's groups, in order.

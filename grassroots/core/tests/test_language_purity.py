@@ -42,7 +42,7 @@ from grassroots.testing import Town
 pytestmark = pytest.mark.django_db
 
 # The personas of Acceptance 4 (None: anonymous); hank is the walker world's town handler.
-PERSONAS: tuple[str | None, ...] = ("alice", "sam", "rita", "ivan", "hank", None)
+PERSONAS: tuple[str | None, ...] = ("alice", "sam", "rita", "ivan", "hank", "olga", "irene", None)
 
 # Pages that are not our interface: Django's and DRF's own, or not HTML. The back office
 # (Django admin) is left out too: its words come from Django's catalogues (alt="True"…).

@@ -3,14 +3,21 @@ and a far town whose rows nobody in the persona town reaches.
 
 Every persona needs, for every scoped model, one row outside its reach: the far
 town gives the town administrator (who reaches all of the persona town) such rows too.
+
+An app adds its own rows to both towns in `grassroots/<app>/tests/walker_rows.py`:
+`far_rows(root, far) -> dict` (rows of the far town, given what `_far_town` built) and,
+optionally, `town_rows(town) -> None` (rows of the persona town, so that every persona
+has something reachable to open). The world finds those modules itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
@@ -27,8 +34,19 @@ from grassroots.party import services as party
 from grassroots.party.models import Organization
 from grassroots.testing import Town, make_user
 
-# The seven personas of issue #9 (None: anonymous).
-PERSONAS: tuple[str | None, ...] = ("alice", "sam", "rita", "ivan", "hank", "oscar", None)
+# The seven personas of issue #9 (None: anonymous), with the organisation officer and the
+# inspector of issue #11.
+PERSONAS: tuple[str | None, ...] = (
+    "alice",
+    "sam",
+    "rita",
+    "ivan",
+    "hank",
+    "olga",
+    "irene",
+    "oscar",
+    None,
+)
 MISSING_PK = 987_654_321  # an id no row has: out of reach must look exactly like this
 
 
@@ -116,6 +134,20 @@ def _far_town(root: User) -> dict[str, Any]:
     }
 
 
+def _app_rows() -> list[Any]:
+    """Each installed app's `tests/walker_rows.py`, in INSTALLED_APPS order."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("grassroots."):
+            continue
+        try:
+            found.append(importlib.import_module(f"{config.name}.tests.walker_rows"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.tests.walker_rows":
+                raise
+    return found
+
+
 def build_world(town: Town) -> World:
     """The persona town plus hank (a town-level handler with one assigned case) and the far town."""
     clock.set_now(clock.now())  # one instant for the whole build: deadlines repeat
@@ -143,6 +175,10 @@ def build_world(town: Town) -> World:
     cases.case_announce(village_b_case.pk)
     world = World(town=town, hank=hank, held_case=held, village_b_case=village_b_case)
     world.far = _far_town(town.root)
+    for module in _app_rows():
+        if hasattr(module, "town_rows"):
+            module.town_rows(town)
+        world.far.update(module.far_rows(town.root, world.far))
     # Notices: each persona's inbox is theirs alone; root's notice is nobody else's.
     notify(recipients=[town.root], kind="walker", title="root only", obj=world.far["case"])
     for name in ("alice", "sam", "rita", "ivan", "oscar"):
