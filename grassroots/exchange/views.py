@@ -14,19 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from grassroots.core import clock
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import scope_for
+from grassroots.core.xlsx import attachment
 from grassroots.exchange import services, writers
 from grassroots.exchange.forms import ImportForm, TagForm
 from grassroots.grid import services as grid
 from grassroots.grid.models import Tag
 
 FILE_NAMES = {"households": "households", "organizations": "organizations"}
-
-
-def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -11,6 +11,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from grassroots.core.xlsx import safe
 from grassroots.exchange.readers import (
     HOUSEHOLD_COLUMNS,
     MEMBER_COLUMNS,
@@ -25,11 +26,6 @@ from grassroots.exchange.vocabulary import (
     RELATION_LABELS,
     STATUS_LABELS,
 )
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A cell starting with one of these is run as a formula by Excel/WPS (CSV
-# injection, OWASP); the apostrophe makes it inert text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 SHEETS = {
     "households": (("户", HOUSEHOLD_COLUMNS), ("居民", RESIDENT_COLUMNS)),
@@ -91,13 +87,6 @@ CHOICES = {
     ("党员", "post"): list(POST_LABELS.values()),
 }
 TEXT_COLUMNS = {"code", "phone", "rep_phone", "id_number"}
-
-
-def safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text; numbers and dates pass through."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def headers(columns: dict[str, tuple[str, tuple[str, ...]]]) -> list[str]:
