@@ -19,7 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from grassroots.core import services as core_services
-from grassroots.exchange import services, writers
+from grassroots.core.xlsx import XLSX_TYPE
+from grassroots.exchange import services
 from grassroots.exchange.report import ImportReport
 
 
@@ -116,7 +117,7 @@ class _FileRenderer(BaseRenderer):
 
 
 class XlsxRenderer(_FileRenderer):
-    media_type = writers.XLSX_TYPE
+    media_type = XLSX_TYPE
     format = "xlsx"
 
 
@@ -135,7 +136,7 @@ class ExportViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[KIND_PARAMETER, FORMAT_PARAMETER],
-        responses={(200, writers.XLSX_TYPE): OpenApiTypes.BINARY, 400: OpenApiTypes.OBJECT},
+        responses={(200, XLSX_TYPE): OpenApiTypes.BINARY, 400: OpenApiTypes.OBJECT},
     )
     def retrieve(self, request: Request, pk: str | None = None) -> HttpResponse:
         if pk not in services.KINDS:
@@ -150,7 +151,7 @@ class ExportViewSet(viewsets.ViewSet):
     @extend_schema(
         parameters=[KIND_PARAMETER],
         request=RevealExportSerializer,
-        responses={(200, writers.XLSX_TYPE): OpenApiTypes.BINARY, 400: OpenApiTypes.OBJECT},
+        responses={(200, XLSX_TYPE): OpenApiTypes.BINARY, 400: OpenApiTypes.OBJECT},
     )
     @action(detail=True, methods=["post"])
     def reveal(self, request: Request, pk: str | None = None) -> HttpResponse:
@@ -174,7 +175,7 @@ class ExportViewSet(viewsets.ViewSet):
             fmt=fmt,
         )
         response = HttpResponse(
-            content, content_type="text/csv; charset=utf-8" if fmt == "csv" else writers.XLSX_TYPE
+            content, content_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX_TYPE
         )
         response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
         return response

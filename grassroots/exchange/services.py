@@ -18,6 +18,7 @@ from grassroots.core.audit import Action
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.core.services import require, require_reason
+from grassroots.core.xlsx import safe
 from grassroots.exchange import importers, readers, vocabulary, writers
 from grassroots.exchange.report import ImportReport
 from grassroots.grid.filters import HouseholdFilter
@@ -397,7 +398,7 @@ def _csv(kind: str, rows: list[list[Any]]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(writers.headers(writers.SHEETS[kind][0][1]))
     for row in rows:
-        writer.writerow([writers.safe(v) for v in row])
+        writer.writerow([safe(v) for v in row])
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from grassroots.core import clock
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import scope_for
-from grassroots.core.xlsx import attachment
+from grassroots.core.xlsx import XLSX_TYPE, attachment
 from grassroots.exchange import services, writers
 from grassroots.exchange.forms import ImportForm, TagForm
 from grassroots.grid import services as grid
@@ -70,7 +70,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in services.KINDS:
         raise Http404
     content = writers.template_workbook(kind)
-    return attachment(content, f"{FILE_NAMES[kind]}-template.xlsx", writers.XLSX_TYPE)
+    return attachment(content, f"{FILE_NAMES[kind]}-template.xlsx", XLSX_TYPE)
 
 
 @login_required
@@ -104,7 +104,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     if fmt == "csv":
         response = attachment(content, f"{kind}-{stamp}.csv", "text/csv; charset=utf-8")
     else:
-        response = attachment(content, f"{kind}-{stamp}.xlsx", writers.XLSX_TYPE)
+        response = attachment(content, f"{kind}-{stamp}.xlsx", XLSX_TYPE)
     if reveal:
         add_never_cache_headers(response)  # personal data in clear: no cache may keep it
     return response
