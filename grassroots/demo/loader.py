@@ -171,12 +171,16 @@ def _grant_roles(
     villages: list[Place],
     committee: Organization,
 ) -> None:
-    """The administrator, the organiser, a secretary per village and the town's handlers."""
+    """The administrator, the organiser, the inspector, a secretary per village and the
+    town's handlers."""
     admin = logins["admin"]
     account_services.role_grant(actor=actor, user=admin, role=Role.TOWN_ADMIN, place=town)
     back_office_permissions(admin)
     account_services.role_grant(
         actor=actor, user=logins["organizer"], role=Role.ORG_OFFICER, organization=committee
+    )
+    account_services.role_grant(
+        actor=actor, user=logins["inspector"], role=Role.INSPECTOR, place=town
     )
     for village in villages:
         account_services.role_grant(

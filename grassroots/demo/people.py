@@ -58,7 +58,7 @@ def system_user() -> User:
     return user
 
 
-# Login names (README "What a newcomer sees"): admin, organizer,
+# Login names (README "What a newcomer sees"): admin, organizer, inspector,
 # secretary.<village pinyin> (12), rep.0001 … rep.0605 (numbered village by village,
 # 明月村 first), instructor.01 … instructor.42, handler.<unit> (water, build, civil).
 
@@ -87,6 +87,7 @@ def login_patterns(town: Place) -> list[DemoLogin]:
 SHOWN = (
     "admin",
     "organizer",
+    "inspector",
     "secretary.mingyue",
     "secretary.shangshanshi",
     "rep.0001",
@@ -114,7 +115,11 @@ def handler_logins() -> list[tuple[str, str]]:
 
 def login_rows(households: int = HOUSEHOLDS) -> list[tuple[str, str]]:
     """Every demo login of a town of `households` households: (username, display name)."""
-    rows = [("admin", "路口镇管理员"), ("organizer", "镇党委组织委员")]
+    rows = [
+        ("admin", "路口镇管理员"),
+        ("organizer", "镇党委组织委员"),
+        ("inspector", "镇党委督查员"),
+    ]
     rows += [(secretary_login(v.name), f"{v.name}书记") for v in VILLAGES]
     rows += handler_logins()
     rows += [(u, f"联户代表{u[4:]}") for u in representative_logins(households)]
