@@ -170,6 +170,15 @@ ROUTES: dict[str, Rule] = {
     "open311:token": Rule(Kind.PUBLIC, kwargs={"fmt": "json", "token": "nosuchtoken"}),
     "set_language": Rule(Kind.SYSTEM),
     "healthz": Rule(Kind.SYSTEM),
+    # --- orglife + alliances (issue #11), and the guidance visit's page in party
+    "party:guidance_visit": Rule(Kind.DETAIL, "party.GuidanceVisit"),
+    **_api("orglife.Meeting", basename="meeting"),
+    "orglife:list": Rule(Kind.PAGE),
+    "orglife:new": Rule(Kind.PAGE),
+    "orglife:export": Rule(Kind.PAGE),  # a file of the list's rows: orglife/tests check its reach
+    "orglife:meeting": Rule(Kind.DETAIL, "orglife.Meeting"),
+    "orglife:file": Rule(Kind.DETAIL, "orglife.Meeting"),
+    # --- end orglife + alliances
 }
 
 # The back office: routes Django's admin makes for every registered model, by suffix.
