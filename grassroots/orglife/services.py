@@ -55,7 +55,8 @@ def roster(organization: Organization) -> list[Member]:
 def branch_of(organization: Organization) -> Organization:
     """The branch a meeting counts for: the organisation itself, or a group's parent."""
     if organization.kind == Organization.Kind.GROUP:
-        parent = organization.get_parent()
+        parent_path = organization.path[: -Organization.steplen]
+        parent = Organization.objects.filter(path=parent_path).first()
         if parent is not None:
             return parent
     return organization
