@@ -65,6 +65,7 @@ ACTIONS: dict[str, Promise] = {
     # --- end orglife
     # --- alliances (issue #11): this app's actions go between here and its end marker
     "mark_done": pgettext_lazy("action", "Mark done"),
+    "mark_open": pgettext_lazy("action", "Mark not done"),
     # --- end alliances
     # --- rectify (issue #11): this app's actions go between here and its end marker
     # --- end rectify

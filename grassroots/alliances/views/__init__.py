@@ -1,0 +1,1 @@
+"""Pages of "Party-building+": alliances (alliance_pages) and innovation projects (project_pages)."""
