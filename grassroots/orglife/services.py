@@ -52,6 +52,30 @@ def roster(organization: Organization) -> list[Member]:
     )
 
 
+COMMITTEE_POSTS = (
+    Member.Post.SECRETARY,
+    Member.Post.DEPUTY_SECRETARY,
+    Member.Post.ORGANIZER,
+    Member.Post.PROPAGANDA,
+    Member.Post.DISCIPLINE,
+)
+
+
+def expected_of(
+    kind: str, members: list[Member], present: Iterable[Member], excused: Mapping[Member, str]
+) -> list[Member]:
+    """Who was expected: the roster; for a committee meeting the committee (plus whoever
+    attended as a non-voting member, 列席); for heart-to-heart talks only those named."""
+    named = {m.pk for m in present} | {m.pk for m in excused}
+    if kind == MeetingKind.HEART_TALK:
+        return [m for m in members if m.pk in named]
+    if kind == MeetingKind.COMMITTEE_MEETING:
+        committee = [m for m in members if m.post in COMMITTEE_POSTS]
+        if committee:
+            return [m for m in members if m.post in COMMITTEE_POSTS or m.pk in named]
+    return members
+
+
 def branch_of(organization: Organization) -> Organization:
     """The branch a meeting counts for: the organisation itself, or a group's parent."""
     if organization.kind == Organization.Kind.GROUP:
@@ -188,7 +212,7 @@ def meeting_record(
     if upload is not None:
         meeting.file, meeting.file_type, meeting.file_name = clean_file(upload)
     meeting.save()
-    _write_attendance(meeting, members, present, excused)
+    _write_attendance(meeting, expected_of(kind, members, present, excused), present, excused)
     meeting.save(update_fields=["expected", "present"])
     audit.record(
         actor=actor,
@@ -257,7 +281,8 @@ def meeting_update(
             setattr(meeting, name, value.strip() if isinstance(value, str) else value)
             changed.append(name)
     if present is not None:
-        _write_attendance(meeting, members, present, excused or {})
+        expected = expected_of(meeting.kind, members, present, excused or {})
+        _write_attendance(meeting, expected, present, excused or {})
         changed.append("attendance")
     if upload is not None:
         meeting.file.delete(save=False)

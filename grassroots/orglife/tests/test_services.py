@@ -206,3 +206,16 @@ def test_a_correction_out_of_reach_is_404(town: Town, today: dt.date) -> None:
     m = meeting(town.alice, town.branch_b, today)
     with pytest.raises(Http404):
         services.meeting_update(actor=town.sam, meeting=m, topic="不是我的")
+
+
+def test_a_committee_meeting_expects_the_committee_and_a_talk_only_those_named(
+    town: Town, roster: list[Any], today: dt.date
+) -> None:
+    secretary, li, wang = roster  # member_a holds the secretary post
+    m = meeting(town.sam, town.branch_a, today, kind=MeetingKind.COMMITTEE_MEETING, present=[])
+    assert (m.expected, m.present) == (1, 0)
+    m = meeting(town.sam, town.branch_a, today, kind=MeetingKind.COMMITTEE_MEETING, present=[li])
+    assert (m.expected, m.present) == (2, 1)  # li attended without a seat (列席)
+    talk = meeting(town.sam, town.branch_a, today, kind=MeetingKind.HEART_TALK, present=[wang])
+    assert (talk.expected, talk.present) == (1, 1)
+    assert not Attendance.objects.filter(meeting=talk, status="absent").exists()
