@@ -14,6 +14,13 @@ from grassroots.orglife.models import MeetingKind
 from grassroots.party.models import Member
 
 
+class CheckboxRows(forms.CheckboxSelectMultiple):
+    """One 44 px row per member: the kit styles `.field__set li label` as a tap-sized row
+    (Django 5 draws checkbox groups as nested divs, which the kit's rule does not reach)."""
+
+    template_name = "orglife/widgets/checkbox_rows.html"
+
+
 class MemberChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Member) -> str:
         return obj.name
@@ -28,13 +35,13 @@ class MeetingForm(forms.Form):
     present = MemberChoices(
         label=_("Present (untick whoever was absent)"),
         queryset=None,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxRows,
         required=False,
     )
     excused = MemberChoices(
         label=_("On leave (excused)"),
         queryset=None,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxRows,
         required=False,
     )
     excuse_reason = forms.CharField(label=_("Reason for leave"), max_length=100, required=False)

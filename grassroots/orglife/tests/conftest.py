@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from grassroots.browser_testing import browser, persona_context  # noqa: F401
 from grassroots.core import clock
 from grassroots.core.events import Event, Phase, subscribe
 
