@@ -62,3 +62,13 @@ class MeetingForm(forms.Form):
     def excused_reasons(self) -> dict[Member, str]:
         reason = self.cleaned_data.get("excuse_reason", "")
         return dict.fromkeys(self.cleaned_data.get("excused") or [], reason)
+
+
+class MeetingEditForm(MeetingForm):
+    """The correction of a record: its kind stays; the file may be replaced or removed."""
+
+    remove_file = forms.BooleanField(label=_("Remove the file"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].disabled = True

@@ -23,7 +23,7 @@ from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.orglife import rules, selectors, services
 from grassroots.orglife.filters import MeetingFilter
-from grassroots.orglife.forms import MeetingForm
+from grassroots.orglife.forms import MeetingEditForm, MeetingForm
 from grassroots.orglife.models import Meeting, MeetingKind
 from grassroots.party.models import Member, Organization
 
@@ -87,6 +87,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "excused": sum(1 for r in rows if r.status == "excused"),
             "absent": sum(1 for r in rows if r.status == "absent"),
             "editable_until": services.editable_until(meeting),
+            "can_edit": _may_edit(request.user, meeting),
         },
     )
 
@@ -223,4 +224,71 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 return redirect("orglife:meeting", meeting.pk)
     return render(
         request, "orglife/form.html", {"form": form, "org": org, "several": len(orgs) > 1}
+    )
+
+
+def _may_edit(user: Any, meeting: Meeting) -> bool:
+    scope = scope_for(user)
+    return (
+        rules.records_meetings(scope)
+        and meeting.organization.reached_by(scope)
+        and services.is_editable(meeting)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a record within its 30 days (the service says so when they have passed)."""
+    user = request.user
+    _require_sees(request)
+    meeting = get_visible_or_404(selectors.meetings(user), user, pk=pk)
+    scope = scope_for(user)
+    if not (rules.records_meetings(scope) and meeting.organization.reached_by(scope)):
+        raise Http404
+    rows = list(selectors.attendance(user, meeting))
+    excused = [a for a in rows if a.status == "excused"]
+    initial = {
+        "kind": meeting.kind,
+        "held_on": meeting.held_on,
+        "place": meeting.place,
+        "topic": meeting.topic,
+        "host": meeting.host,
+        "present": [a.member_id for a in rows if a.status == "present"],
+        "excused": [a.member_id for a in excused],
+        "excuse_reason": excused[0].reason if excused else "",
+    }
+    form = MeetingEditForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        roster=_roster(user, meeting.organization),
+    )
+    form.fields["present"].initial = initial["present"]
+    if request.method == "POST" and form.is_valid():
+        if len(request.FILES.getlist("file")) > 1:
+            form.add_error("file", _("Attach at most one file."))
+        else:
+            try:
+                services.meeting_update(
+                    actor=user,
+                    meeting=meeting,
+                    held_on=form.cleaned_data["held_on"],
+                    place=form.cleaned_data["place"],
+                    topic=form.cleaned_data["topic"],
+                    host=form.cleaned_data["host"],
+                    present=list(form.cleaned_data["present"]),
+                    excused=form.excused_reasons(),
+                    file=form.cleaned_data["file"],
+                    remove_file=form.cleaned_data["remove_file"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The meeting record was corrected."))
+                return redirect("orglife:meeting", meeting.pk)
+    return render(
+        request,
+        "orglife/form.html",
+        {"form": form, "org": meeting.organization, "meeting": meeting, "several": False},
     )

@@ -184,3 +184,53 @@ def test_the_export_neutralises_formulas(client_for: Any, town: Town, today: dt.
     meeting(town.sam, town.branch_a, today, topic='=HYPERLINK("http://x")')
     rows = _sheet(client_for("sam").get(reverse("orglife:export")).content)
     assert rows[1][5].startswith("'=")
+
+
+def test_a_record_is_corrected_on_its_page_within_30_days(
+    client_for: Any, town: Town, meetings: dict[str, Meeting], media: Any
+) -> None:
+    from django.utils import timezone
+
+    from grassroots.core import clock
+
+    m = meetings["a"]
+    sam = client_for("sam")
+    url = reverse("orglife:edit", args=[m.pk])
+    assert (
+        reverse("orglife:edit", args=[m.pk])
+        in sam.get(reverse("orglife:meeting", args=[m.pk])).content.decode()
+    )
+    form = sam.get(url)
+    assert form.context["form"]["present"].value() == [town.member_a.pk]
+    data = {
+        "held_on": "2026-03-08",
+        "place": "村部",
+        "topic": "改正后的主题",
+        "excused": [town.member_a.pk],
+        "excuse_reason": "外出",
+    }
+    response = sam.post(url, data)
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert (m.topic, m.kind, m.present, m.held_on) == (
+        "改正后的主题",
+        "party_day",
+        0,
+        dt.date(2026, 3, 8),
+    )
+    assert (
+        client_for("sam").get(reverse("orglife:edit", args=[meetings["b"].pk])).status_code == 404
+    )
+    assert (
+        client_for("ivan").get(reverse("orglife:edit", args=[meetings["b"].pk])).status_code == 404
+    )
+    clock.set_now(timezone.make_aware(dt.datetime(2026, 5, 1, 9, 0)))
+    sam = client_for("sam")  # a fresh session: the old one timed out with the moved clock
+    assert (
+        reverse("orglife:edit", args=[m.pk])
+        not in sam.get(reverse("orglife:meeting", args=[m.pk])).content.decode()
+    )
+    late = sam.post(url, {**data, "topic": "太迟了"})
+    assert late.status_code == 200 and late.context["form"].non_field_errors()
+    m.refresh_from_db()
+    assert m.topic == "改正后的主题"

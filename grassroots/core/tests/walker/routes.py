@@ -178,6 +178,7 @@ ROUTES: dict[str, Rule] = {
     "orglife:export": Rule(Kind.PAGE),  # a file of the list's rows: orglife/tests check its reach
     "orglife:meeting": Rule(Kind.DETAIL, "orglife.Meeting"),
     "orglife:file": Rule(Kind.DETAIL, "orglife.Meeting"),
+    "orglife:edit": Rule(Kind.DETAIL, "orglife.Meeting"),
     **_api("alliances.Alliance", basename="alliance"),
     **_api("alliances.InnovationProject", basename="innovation-project"),
     "alliances:list": Rule(Kind.PAGE),
