@@ -76,3 +76,41 @@ def test_a_milestone_is_ticked_in_one_tap(
     assert page.locator(".chip--danger").count() == 0
     page.goto(f"{live_server.url}/alliances/")
     assert_rules(page, "sam")
+
+
+def test_the_officer_pages_keep_the_rules_with_data(
+    town: Town, live_server: Any, persona_context: Any
+) -> None:
+    from grassroots.alliances.models import AllianceKind, UnitKind
+    from grassroots.orglife.demo import load_demo_orglife
+
+    for name in ("李明", "王芳", "赵强"):
+        party.member_create(actor=town.root, organization=town.branch_b, name=name)
+    load_demo_orglife(actor=town.root, town=town.town, now=clock.now(), seed=3)
+    rice = alliances.alliance_create(
+        actor=town.root, name="金色稻穗党建联盟", kind=AllianceKind.ALLIANCE, lead=town.branch_a
+    )
+    alliances.alliance_member_add(
+        actor=town.root,
+        alliance=rice,
+        unit_name="稻香优质稻专业合作社",
+        unit_kind=UnitKind.COOPERATIVE,
+    )
+    page = persona_context("olga").new_page()
+    meeting = Meeting.objects.filter(branch=town.branch_b).first()
+    for path in (
+        "/orglife/",
+        "/orglife/new/",
+        f"/orglife/new/?org={town.branch_b.pk}",
+        f"/orglife/{meeting.pk}/",
+        f"/orglife/{meeting.pk}/edit/",
+        "/alliances/",
+        "/alliances/new/",
+        f"/alliances/{rice.pk}/",
+        f"/alliances/{rice.pk}/members/",
+        "/alliances/projects/",
+        "/alliances/projects/new/",
+    ):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert_rules(page, "olga")
