@@ -46,9 +46,9 @@ def record_key(kind: str) -> str:
 def roster(organization: Organization) -> list[Member]:
     """The active members of the organisation and the Party groups under it, by name."""
     return list(
-        Member.objects.filter(org_path__startswith=organization.path, active=True).order_by(
-            "name", "pk"
-        )
+        Member.objects.filter(org_path__startswith=organization.path, active=True)
+        .only("pk", "name", "post", "org_path", "organization_id")
+        .order_by("name", "pk")
     )
 
 
@@ -126,15 +126,20 @@ def _check_attendance(
         errors.setdefault("excused", []).append(_("A reason has at most 100 characters."))
 
 
+def _count(meeting: Meeting, expected: list[Member], present: Iterable[Member]) -> None:
+    meeting.expected = len(expected)
+    meeting.present = len({m.pk for m in present})
+
+
 def _write_attendance(
     meeting: Meeting,
     members: list[Member],
     present: Iterable[Member],
     excused: Mapping[Member, str],
 ) -> None:
+    """One row per expected member (the meeting is saved and counted already)."""
     present_ids = {m.pk for m in present}
     reasons = {m.pk: (reason or "").strip() for m, reason in excused.items()}
-    meeting.attendance.all().delete()
     rows = []
     for member in members:
         if member.pk in present_ids:
@@ -147,8 +152,6 @@ def _write_attendance(
         else:
             rows.append(Attendance(meeting=meeting, member=member, status=Attendance.Status.ABSENT))
     Attendance.objects.bulk_create(rows)
-    meeting.expected = len(members)
-    meeting.present = len(present_ids)
 
 
 def _emit(meeting: Meeting) -> None:
@@ -211,9 +214,10 @@ def meeting_record(
     )
     if upload is not None:
         meeting.file, meeting.file_type, meeting.file_name = clean_file(upload)
+    expected = expected_of(kind, members, present, excused)
+    _count(meeting, expected, present)
     meeting.save()
-    _write_attendance(meeting, expected_of(kind, members, present, excused), present, excused)
-    meeting.save(update_fields=["expected", "present"])
+    _write_attendance(meeting, expected, present, excused)
     audit.record(
         actor=actor,
         action=Action.ORGLIFE_MEETING_RECORDED,
@@ -282,7 +286,9 @@ def meeting_update(
             changed.append(name)
     if present is not None:
         expected = expected_of(meeting.kind, members, present, excused or {})
+        meeting.attendance.all().delete()
         _write_attendance(meeting, expected, present, excused or {})
+        _count(meeting, expected, present)
         changed.append("attendance")
     if upload is not None:
         meeting.file.delete(save=False)
