@@ -12,7 +12,7 @@ import datetime as dt
 import random
 
 from grassroots.alliances import services
-from grassroots.alliances.models import AllianceKind, ProjectStatus, UnitKind
+from grassroots.alliances.models import Alliance, AllianceKind, ProjectStatus, UnitKind
 from grassroots.core import clock
 from grassroots.core.actors import Actor
 from grassroots.grid.models import Place
@@ -48,7 +48,19 @@ def load_demo_alliances(
         is_demo=True,
     )
     counts["alliances"] += 1
-    for branch in neighbours[:2]:
+    _members(actor, rice, neighbours[:2])
+    counts["alliance_members"] += 4
+    if firm is not None and len(villages) > 3:
+        _pair(actor, villages[3], firm, _day(today, -rng.randint(120, 200)))
+        counts["alliances"] += 1
+        counts["alliance_members"] += 1
+    counts["milestones"] += _projects(actor, rice, lead, neighbours[0], today)
+    counts["projects"] += 2
+    return counts
+
+
+def _members(actor: Actor, rice: Alliance, neighbours: list[Organization]) -> None:
+    for branch in neighbours:
         services.alliance_member_add(
             actor=actor, alliance=rice, organization=branch, role="成员支部：组织种植户"
         )
@@ -59,23 +71,27 @@ def load_demo_alliances(
         services.alliance_member_add(
             actor=actor, alliance=rice, unit_name=name, unit_kind=kind, role=role
         )
-    counts["alliance_members"] += 4
-    pair = None
-    if firm is not None and len(villages) > 3:
-        pair = services.alliance_create(
-            actor=actor,
-            name=f"{villages[3].name.removesuffix('党支部')}村企联建",
-            kind=AllianceKind.VILLAGE_ENTERPRISE,
-            lead=villages[3],
-            description="村企结对：企业吸纳村民就业，村支部协调用地和用工服务。",
-            founded_on=_day(today, -rng.randint(120, 200)),
-            is_demo=True,
-        )
-        services.alliance_member_add(
-            actor=actor, alliance=pair, organization=firm, role="结对企业党支部"
-        )
-        counts["alliances"] += 1
-        counts["alliance_members"] += 1
+
+
+def _pair(actor: Actor, village: Organization, firm: Organization, founded_on: dt.date) -> None:
+    pair = services.alliance_create(
+        actor=actor,
+        name=f"{village.name.removesuffix('党支部')}村企联建",
+        kind=AllianceKind.VILLAGE_ENTERPRISE,
+        lead=village,
+        description="村企结对：企业吸纳村民就业，村支部协调用地和用工服务。",
+        founded_on=founded_on,
+        is_demo=True,
+    )
+    services.alliance_member_add(
+        actor=actor, alliance=pair, organization=firm, role="结对企业党支部"
+    )
+
+
+def _projects(
+    actor: Actor, rice: Alliance, lead: Organization, neighbour: Organization, today: dt.date
+) -> int:
+    """The two projects of the rice alliance; the number of milestones made."""
     on_time = services.project_create(
         actor=actor,
         title="稻虾共养示范基地",
@@ -90,7 +106,7 @@ def load_demo_alliances(
     late = services.project_create(
         actor=actor,
         title="“红色稻田”研学路线",
-        organization=neighbours[0],
+        organization=neighbour,
         alliance=rice,
         goals="串联村史馆与稻田，开发一条党性教育研学路线，年接待研学团队20批次。",
         starts_on=_day(today, -100),
@@ -98,7 +114,6 @@ def load_demo_alliances(
         status=ProjectStatus.IN_PROGRESS,
         is_demo=True,
     )
-    counts["projects"] += 2
     plan = (
         (on_time, "选定示范田并签订流转协议", -120, -125),
         (on_time, "完成田间改造和虾苗投放", -60, -62),
@@ -114,5 +129,4 @@ def load_demo_alliances(
         )
         if done is not None:
             services.milestone_tick(actor=actor, milestone=milestone, on=_day(today, done))
-        counts["milestones"] += 1
-    return counts
+    return len(plan)
