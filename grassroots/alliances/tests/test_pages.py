@@ -193,3 +193,32 @@ def test_the_api_lists_within_reach_and_creates_through_the_service(
     )
     assert refused.status_code == 400
     assert not Alliance.objects.filter(name="越界联盟").exists()
+
+
+def test_strange_ids_are_form_errors_never_500(
+    client_for: Any, api_for: Any, rows: dict[str, Any], town: Town
+) -> None:
+    sam = client_for("sam")
+    huge = "99999999999999999999"
+    response = sam.post(
+        reverse("alliances:member_add", args=[rows["rice"].pk]), {"organization": huge}
+    )
+    assert response.status_code == 200 and "organization" in response.context["form"].errors
+    response = sam.post(
+        reverse("alliances:project_new"),
+        {
+            "title": "x",
+            "organization": huge,
+            "alliance": huge,
+            "starts_on": "2026-05-01",
+            "due_on": "2026-06-01",
+            "status": "planned",
+        },
+    )
+    assert response.status_code == 200 and "organization" in response.context["form"].errors
+    assert sam.get(reverse("alliances:projects"), {"alliance": huge}).status_code == 200
+    assert api_for("sam").get("/api/innovation-projects/", {"alliance": huge}).status_code == 400
+    bad = api_for("sam").post(
+        "/api/alliances/", {"name": "x", "kind": "alliance", "lead": huge}, format="json"
+    )
+    assert bad.status_code == 400

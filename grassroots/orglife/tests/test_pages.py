@@ -234,3 +234,18 @@ def test_a_record_is_corrected_on_its_page_within_30_days(
     assert late.status_code == 200 and late.context["form"].non_field_errors()
     m.refresh_from_db()
     assert m.topic == "改正后的主题"
+
+
+def test_strange_ids_are_form_errors_never_500(client_for: Any, town: Town, today: dt.date) -> None:
+    sam = client_for("sam")
+    huge = "99999999999999999999"
+    data = {"kind": "party_day", "held_on": "2026-03-09", "place": "村部", "topic": "主题"}
+    for present in ([huge], ["-1"], ["x"], [str(town.member_b.pk)]):
+        response = sam.post(reverse("orglife:new"), {**data, "present": present})
+        assert response.status_code == 200 and "present" in response.context["form"].errors
+    assert sam.get(reverse("orglife:new"), {"org": huge}).status_code == 404
+    listing = sam.get(reverse("orglife:list"), {"branch": huge, "held_after": "2026-99-01"})
+    assert listing.status_code == 200
+    api = client_for("sam").get("/api/meetings/", {"branch": huge})
+    assert api.status_code in (400, 403)
+    assert not Meeting.objects.exists()
