@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.alliances.models import Alliance, AllianceKind, InnovationProject, ProjectStatus
+from grassroots.core.ids import IdModelChoiceFilter
 from grassroots.core.scoping import Unscoped, unscoped
 
 
@@ -37,7 +38,7 @@ class ProjectFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=ProjectStatus.choices, label=_("Status"), empty_label=_("All statuses")
     )
-    alliance = django_filters.ModelChoiceFilter(
+    alliance = IdModelChoiceFilter(
         queryset=visible_alliances, label=_("Alliance"), empty_label=_("All alliances")
     )
 

@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.alliances.models import AllianceKind, ProjectStatus, UnitKind
 from grassroots.core import clock
+from grassroots.core.ids import IdModelChoiceField
 from grassroots.grid.widgets import IsoDateInput
 
 
 class AllianceForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=AllianceKind.choices)
-    lead = forms.ModelChoiceField(label=_("Lead organisation"), queryset=None)
+    lead = IdModelChoiceField(label=_("Lead organisation"), queryset=None)
     description = forms.CharField(
         label=_("Description"),
         required=False,
@@ -31,7 +32,7 @@ class AllianceForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    organization = forms.ModelChoiceField(
+    organization = IdModelChoiceField(
         label=_("Organisation of the town"),
         queryset=None,
         required=False,
@@ -53,8 +54,8 @@ class MemberForm(forms.Form):
 
 class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
-    organization = forms.ModelChoiceField(label=_("Lead branch"), queryset=None)
-    alliance = forms.ModelChoiceField(
+    organization = IdModelChoiceField(label=_("Lead branch"), queryset=None)
+    alliance = IdModelChoiceField(
         label=_("Alliance"), queryset=None, required=False, empty_label=_("(none)")
     )
     goals = forms.CharField(

@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.ids import IdModelChoiceFilter
 from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.grid.widgets import IsoDateInput
 from grassroots.orglife.models import Meeting, MeetingKind
@@ -26,7 +27,7 @@ def reachable_branches(request: Any) -> QuerySet:
 
 
 class MeetingFilter(django_filters.FilterSet):
-    branch = django_filters.ModelChoiceFilter(
+    branch = IdModelChoiceFilter(
         queryset=reachable_branches, label=_("Branch"), empty_label=_("All branches")
     )
     kind = django_filters.ChoiceFilter(

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core import clock
+from grassroots.core.ids import IdModelMultipleChoiceField
 from grassroots.grid.widgets import IsoDateInput
 from grassroots.orglife.models import MeetingKind
 from grassroots.party.models import Member
@@ -21,7 +22,7 @@ class CheckboxRows(forms.CheckboxSelectMultiple):
     template_name = "orglife/widgets/checkbox_rows.html"
 
 
-class MemberChoices(forms.ModelMultipleChoiceField):
+class MemberChoices(IdModelMultipleChoiceField):
     def label_from_instance(self, obj: Member) -> str:
         return obj.name
 
