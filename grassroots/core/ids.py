@@ -81,15 +81,15 @@ class IdModelChoiceField(forms.ModelChoiceField):
 class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Several rows by id, each bounded like `IdModelChoiceField`."""
 
-    def _check_values(self, value: Any) -> Any:
-        for pk in value:
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
             if parse_id(pk) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 class IdModelChoiceFilter(django_filters.ModelChoiceFilter):
