@@ -276,6 +276,12 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "grassroots.cases.models.Status",
         "CasePriorityEnum": "grassroots.cases.models.Priority",
         "DeliveryStatusEnum": "grassroots.notify.models.Delivery.Status",
+        # orglife + alliances (issue #11)
+        "MeetingKindEnum": "grassroots.orglife.models.MeetingKind",
+        "AttendanceStatusEnum": "grassroots.orglife.models.Attendance.Status",
+        "AllianceKindEnum": "grassroots.alliances.models.AllianceKind",
+        "UnitKindEnum": "grassroots.alliances.models.UnitKind",
+        "ProjectStatusEnum": "grassroots.alliances.models.ProjectStatus",
     },
     # Schema honesty (issue #9, schemathesis' status-code check): document the error
     # answers every operation can give, beside the default enum post-processing.

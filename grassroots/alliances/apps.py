@@ -8,3 +8,20 @@ class AlliancesConfig(AppConfig):
     name = "grassroots.alliances"
     label = "alliances"
     verbose_name = _('"Party-building+" alliances and projects')
+
+    def ready(self) -> None:
+        from grassroots.alliances import rules
+        from grassroots.core.glossary import PLACES
+        from grassroots.core.nav import NavItem, register
+
+        register(
+            NavItem(
+                "alliances",
+                PLACES["alliances"],
+                "alliances:list",
+                "share",
+                "party",
+                26,
+                visible=rules.sees_alliances,
+            ),
+        )

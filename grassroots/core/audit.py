@@ -64,9 +64,17 @@ class Action(enum.StrEnum):
     # Organisational life and "Party-building+" (issue #11; orglife, alliances)
     ORGLIFE_MEETING_RECORDED = "orglife.meeting_recorded"
     ORGLIFE_MEETING_UPDATED = "orglife.meeting_updated"
+    ORGLIFE_MEETINGS_EXPORTED = "orglife.meetings_exported"
 
     ALLIANCES_ALLIANCE_CREATED = "alliances.alliance_created"
     ALLIANCES_PROJECT_CREATED = "alliances.project_created"
+    ALLIANCES_ALLIANCE_UPDATED = "alliances.alliance_updated"
+    ALLIANCES_MEMBER_ADDED = "alliances.member_added"
+    ALLIANCES_MEMBER_REMOVED = "alliances.member_removed"
+    ALLIANCES_PROJECT_UPDATED = "alliances.project_updated"
+    ALLIANCES_MILESTONE_ADDED = "alliances.milestone_added"
+    ALLIANCES_MILESTONE_DONE = "alliances.milestone_done"
+    ALLIANCES_EXPORTED = "alliances.exported"
 
     # Rectification (issue #11; rectify)
     RECTIFY_ITEM_REGISTERED = "rectify.item_registered"

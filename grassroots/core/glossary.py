@@ -61,8 +61,11 @@ ACTIONS: dict[str, Promise] = {
     "log_out": pgettext_lazy("action", "Log out"),
     "choose": pgettext_lazy("action", "Choose"),
     # --- orglife (issue #11): this app's actions go between here and its end marker
+    "record_meeting": pgettext_lazy("action", "Record a meeting"),
     # --- end orglife
     # --- alliances (issue #11): this app's actions go between here and its end marker
+    "mark_done": pgettext_lazy("action", "Mark done"),
+    "mark_open": pgettext_lazy("action", "Mark not done"),
     # --- end alliances
     # --- rectify (issue #11): this app's actions go between here and its end marker
     # --- end rectify
@@ -95,8 +98,10 @@ PLACES: dict[str, Promise] = {
     "public_board": pgettext_lazy("destination", "Notice board"),
     "log_in": pgettext_lazy("destination", "Log in"),
     # --- orglife (issue #11): this app's destinations go between here and its end marker
+    "meetings": pgettext_lazy("destination", "Organisational life"),
     # --- end orglife
     # --- alliances (issue #11): this app's destinations go between here and its end marker
+    "alliances": pgettext_lazy("destination", "Party-building+"),
     # --- end alliances
     # --- rectify (issue #11): this app's destinations go between here and its end marker
     # --- end rectify

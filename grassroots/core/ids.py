@@ -64,3 +64,35 @@ def id_field(**kwargs: Any) -> serializers.IntegerField:
     kwargs.setdefault("min_value", 1)
     kwargs.setdefault("max_value", MAX_ID)
     return serializers.IntegerField(**kwargs)
+
+
+class IdModelChoiceField(forms.ModelChoiceField):
+    """A choice of a row by id: a value that cannot be an id is "not one of the choices"
+    (Django would hand 99999999999999999999 to the driver: OverflowError on SQLite)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and parse_id(value) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows by id, each bounded like `IdModelChoiceField`."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            if parse_id(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
+class IdModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A filter on a related row chosen by id (a select), bounded like `IdModelChoiceField`."""
+
+    field_class = IdModelChoiceField

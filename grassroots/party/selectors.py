@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
 
 from grassroots.core import clock
-from grassroots.core.scoping import prefix_q, scope_for
+from grassroots.core.scoping import Unscoped, prefix_q, scope_for, unscoped
 from grassroots.party.models import (
     GuidanceAssignment,
     GuidanceVisit,
@@ -216,3 +217,19 @@ def my_branches(user: Any) -> list[BranchRow]:
         rows.append(BranchRow(assignment=assignment, last_visit=visited, days_since=days))
     rows.sort(key=lambda r: float("-inf") if r.days_since is None else -r.days_since)
     return rows
+
+
+def find_guidance_visits(
+    org_ids: Sequence[int], start: dt.date, end: dt.date
+) -> dict[int, tuple[int, dt.date]]:
+    """`core.records` finder of guidance visits: the earliest per branch in [start, end], one query."""
+    found: dict[int, tuple[int, dt.date]] = {}
+    rows = (
+        unscoped(GuidanceVisit, why=Unscoped.SYSTEM)
+        .filter(organization_id__in=list(org_ids), visited_on__gte=start, visited_on__lte=end)
+        .order_by("organization_id", "visited_on", "pk")
+        .values_list("organization_id", "pk", "visited_on")
+    )
+    for org_id, pk, visited_on in rows:
+        found.setdefault(org_id, (pk, visited_on))
+    return found

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from grassroots.core import audit, clock, personal
 from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
+from grassroots.core.events import Event, emit
 from grassroots.core.personal import clean_id_number, clean_phone
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import scope_for
@@ -26,6 +27,9 @@ from grassroots.party.models import (
     Member,
     Organization,
 )
+
+# The `core.records` kind of a guidance visit (registered in PartyConfig.ready()).
+GUIDANCE_VISIT_RECORD = "party.guidance_visit"
 
 CHILD_KINDS = {
     Organization.Kind.COMMITTEE: {Organization.Kind.GENERAL_BRANCH, Organization.Kind.BRANCH},
@@ -246,6 +250,14 @@ def guidance_visit_log(
         is_demo=is_demo,
     )
     audit.record(actor=actor, action=Action.PARTY_GUIDANCE_VISIT_LOGGED, obj=visit)
+    # A logged visit may complete a duty item of the branch (core.records, issue #11).
+    emit(
+        Event.BRANCH_RECORD,
+        kind=GUIDANCE_VISIT_RECORD,
+        organization_id=organization.pk,
+        on=visited_on,
+        record_id=visit.pk,
+    )
     return visit
 
 

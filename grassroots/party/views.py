@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -127,3 +128,10 @@ def guidance_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Guidance visit to %(org)s recorded.") % {"org": org})
             return redirect("party:my_branches")
     return render(request, "party/guidance_form.html", {"org": org, "form": form})
+
+
+@login_required
+def guidance_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    """One guidance visit: shown with its branch (the link from a duty item it completed)."""
+    visit = get_visible_or_404(GuidanceVisit, request.user, pk=pk)
+    return redirect(reverse("party:org", args=[visit.organization_id]) + "#visits")

@@ -170,6 +170,34 @@ ROUTES: dict[str, Rule] = {
     "open311:token": Rule(Kind.PUBLIC, kwargs={"fmt": "json", "token": "nosuchtoken"}),
     "set_language": Rule(Kind.SYSTEM),
     "healthz": Rule(Kind.SYSTEM),
+    # --- orglife + alliances (issue #11), and the guidance visit's page in party
+    "party:guidance_visit": Rule(Kind.DETAIL, "party.GuidanceVisit"),
+    **_api("orglife.Meeting", basename="meeting"),
+    "orglife:list": Rule(Kind.PAGE),
+    "orglife:new": Rule(Kind.PAGE),
+    "orglife:export": Rule(Kind.PAGE),  # a file of the list's rows: orglife/tests check its reach
+    "orglife:meeting": Rule(Kind.DETAIL, "orglife.Meeting"),
+    "orglife:file": Rule(Kind.DETAIL, "orglife.Meeting"),
+    "orglife:edit": Rule(Kind.DETAIL, "orglife.Meeting"),
+    **_api("alliances.Alliance", basename="alliance"),
+    **_api("alliances.InnovationProject", basename="innovation-project"),
+    "alliances:list": Rule(Kind.PAGE),
+    "alliances:alliance_new": Rule(Kind.PAGE),
+    "alliances:export": Rule(Kind.PAGE),  # a file of the list's rows: alliances/tests check it
+    "alliances:alliance": Rule(Kind.DETAIL, "alliances.Alliance"),
+    "alliances:alliance_edit": Rule(Kind.DETAIL, "alliances.Alliance"),
+    "alliances:member_add": Rule(Kind.DETAIL, "alliances.Alliance"),
+    "alliances:member_remove": Rule(
+        Kind.ACTION, "alliances.Alliance", kwargs={"member_pk": 987_654_321}
+    ),
+    "alliances:projects": Rule(Kind.PAGE),
+    "alliances:project_new": Rule(Kind.PAGE),
+    "alliances:project_export": Rule(Kind.PAGE),
+    "alliances:project": Rule(Kind.DETAIL, "alliances.InnovationProject"),
+    "alliances:project_edit": Rule(Kind.DETAIL, "alliances.InnovationProject"),
+    "alliances:milestone_add": Rule(Kind.ACTION, "alliances.InnovationProject"),
+    "alliances:milestone_tick": Rule(Kind.ACTION, "alliances.Milestone"),
+    # --- end orglife + alliances
 }
 
 # The back office: routes Django's admin makes for every registered model, by suffix.
