@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from grassroots.browser_testing import browser, persona_context  # noqa: F401
 from grassroots.core import clock
 from grassroots.rectify import services
 from grassroots.rectify.models import Item, Kind, Source
