@@ -41,7 +41,7 @@ def _text(field: str, value: str, *, limit: int, required: bool = False) -> str:
 
 def next_code(town: Place, year: int) -> str:
     """ZG-<year>-<number>, numbered per town and year; the town row is locked meanwhile."""
-    Place.objects.select_for_update().filter(pk=town.pk).exists()
+    list(Place.objects.select_for_update().filter(pk=town.pk).values_list("pk", flat=True))
     prefix = f"{CODE_PREFIX}-{year}-"
     last = (
         Item.objects.filter(town=town, code__startswith=prefix)

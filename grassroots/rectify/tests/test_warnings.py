@@ -180,3 +180,13 @@ def test_live_colours_follow_the_date(town: Town, today: dt.date) -> None:
         assert selectors.colour(item, day) == colour, day
         counts = selectors.colour_counts(qs, day)
         assert counts[colour] == 1 and sum(counts.values()) == 1, day
+
+
+def test_one_sweep_goes_through_every_batch(
+    town: Town, today: dt.date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sweeps, "BATCH", 2)
+    items = [register(town, deadline=START + dt.timedelta(days=3)) for _ in range(5)]
+    assert sweeps.sweep() == {"warned": 5}
+    assert set(Item.objects.values_list("warned", flat=True)) == {"yellow"}
+    assert len(items) == Notice.objects.filter(message="rectify.warning.yellow").count()
