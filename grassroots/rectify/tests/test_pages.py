@@ -138,13 +138,16 @@ def test_register_form(town: Town, today: dt.date, client_for: Any) -> None:
         "kind": "deadline",
         "deadline": (today + dt.timedelta(days=40)).isoformat(),
         "leader_name": "李书记",
+        "person": town.sam.pk,
     }
+    assert olga.post("/rectify/new/", {**data, "person": town.oscar.pk}).status_code == 400
     assert olga.post("/rectify/new/", {**data, "deadline": "2020-01-01"}).status_code == 400
     assert not Item.objects.exists()
     response = olga.post("/rectify/new/", data)
     item = Item.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/rectify/{item.pk}/"
     assert item.leader_name == "李书记" and item.registered_by == town.olga
+    assert item.person == town.sam
 
 
 def test_closed_items_need_no_actions(town: Town, today: dt.date, client_for: Any) -> None:

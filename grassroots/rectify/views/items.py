@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from grassroots.core import clock
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
-from grassroots.rectify import services, workflow
+from grassroots.rectify import selectors, services, workflow
 from grassroots.rectify.filters import units
 from grassroots.rectify.forms import ACTION_FORMS, DecideForm, ExtensionForm, ItemForm
 from grassroots.rectify.models import Extension, Item, ItemEvent
@@ -133,7 +133,9 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def item_new(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).can(Cap.MANAGE_RECTIFICATION):
         raise PermissionDenied
-    form = ItemForm(request.POST or None, units=units(request))
+    form = ItemForm(
+        request.POST or None, units=units(request), people=selectors.eligible_people(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             item = services.item_register(actor=request.user, **form.cleaned_data)
