@@ -58,3 +58,8 @@ def test_secretary_and_inspector_on_a_phone(
     assert Item.objects.get(pk=item.pk).status == Status.CLOSED
     assert irene.locator('[data-status="closed"]').inner_text().strip() == "已销号"
     assert_rules(irene, "irene")
+
+    olga = persona_context("olga").new_page()
+    for path in ("/rectify/new/", "/rectify/print/", "/rectify/?colour=yellow"):
+        olga.goto(f"{live_server.url}{path}")
+        assert_rules(olga, "olga")
