@@ -207,8 +207,9 @@ def load_demo_rectify(*, actor: Any, town: Place, now: dt.datetime, seed: int) -
     # (instant, order, job): registrations, steps and every morning's sweep, in time order.
     jobs: list[tuple[dt.datetime, int, Callable[[], None]]] = []
     made: dict[int, Item] = {}
-    # The first branch (明月村 in the demo) and a seeded sample of the others.
-    units = [branches[0], *rng.sample(branches, k=min(len(branches), len(SCENARIOS)))]
+    # 明月村's branch (the demo secretary's) and a seeded sample of the others.
+    home = next((b for b in branches if "明月" in b.name), branches[0])
+    units = [home, *rng.sample(branches, k=min(len(branches), len(SCENARIOS)))]
     for n, sc in enumerate(SCENARIOS):
         org = units[n % len(units)]
         start = today - dt.timedelta(days=sc.registered)

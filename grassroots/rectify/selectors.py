@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Min, Q
+from django.db.models import Case, Count, Min, Q, Value, When
 from django.utils import timezone
 
 from grassroots.accounts.models import RoleAssignment, User
@@ -81,7 +81,13 @@ def eligible_people(user: Any) -> models.QuerySet:
 
 
 def ledger(user: Any) -> models.QuerySet:
-    return Item.objects.visible_to(user).select_related("organization")
+    """The items the user reaches: open ones first, the nearest deadline first."""
+    closed_last = Case(When(status=Status.CLOSED, then=Value(1)), default=Value(0))
+    return (
+        Item.objects.visible_to(user)
+        .select_related("organization")
+        .order_by(closed_last, "deadline", "pk")
+    )
 
 
 def unit_counts(org_ids: Sequence[int], today: dt.date | None = None) -> dict[int, dict[str, int]]:

@@ -18,7 +18,7 @@ from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.rectify import selectors, services, workflow
 from grassroots.rectify.filters import units
 from grassroots.rectify.forms import ACTION_FORMS, DecideForm, ExtensionForm, ItemForm
-from grassroots.rectify.models import Extension, Item, ItemEvent
+from grassroots.rectify.models import Colour, Extension, Item, ItemEvent
 from grassroots.rectify.views.common import decorate
 
 
@@ -44,6 +44,7 @@ def _context(request: HttpRequest, item: Item, errors: list[str] | None = None) 
     events = list(item.events.select_related("actor"))
     for event in events:
         event.label = workflow.EVENT_LABELS.get(event.kind, event.kind)  # type: ignore[attr-defined]
+        event.detail = _detail(event)  # type: ignore[attr-defined]
     return {
         "item": item,
         "forms": forms,
@@ -56,6 +57,16 @@ def _context(request: HttpRequest, item: Item, errors: list[str] | None = None) 
         "extension_form": ExtensionForm(prefix="ext"),
         "decide_form": DecideForm(prefix="decide"),
     }
+
+
+def _detail(event: ItemEvent) -> str:
+    """A line under a system event: the warning's colour, an extension's dates."""
+    data = event.data or {}
+    if event.kind == "warn" and data.get("level") in Colour.values:
+        return str(Colour(data["level"]).label)
+    if "new_deadline" in data:
+        return f"{data.get('old_deadline', '')} → {data['new_deadline']}".strip()
+    return ""
 
 
 @login_required
