@@ -154,3 +154,24 @@ def test_closed_items_need_no_actions(town: Town, today: dt.date, client_for: An
     item = services.item_sign_off(actor=town.irene, item=to_review(town, register(town)))
     page = client_for("olga").get(f"/rectify/{item.pk}/").content.decode()
     assert "data-action" not in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "unit=99999999999999999999999",
+        "unit=-1",
+        "unit=abc",
+        "status=nope&colour=purple&source=x&kind=y",
+        "deadline_from=2026-02-30&deadline_to=x",
+        "page=99999999999999999999",
+        "q=" + "整" * 500,
+    ],
+)
+def test_strange_filters_never_break_the_ledger(
+    town: Town, today: dt.date, client_for: Any, api_for: Any, query: str
+) -> None:
+    register(town)
+    for path in ("/rectify/", "/rectify/export/", "/rectify/print/"):
+        assert client_for("olga").get(f"{path}?{query}").status_code == 200, path
+    assert api_for("olga").get(f"/api/rectifications/?{query}").status_code in (200, 400, 404)
