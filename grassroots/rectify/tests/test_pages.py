@@ -111,6 +111,8 @@ def test_extension_through_the_pages(town: Town, today: dt.date, client_for: Any
     )
     assert ok.status_code == 302
     extension = item.extensions.get()
+    undecided = client_for("olga").post(f"/rectify/extensions/{extension.pk}/decide/", {})
+    assert undecided.status_code == 400
     assert (
         sam.post(f"/rectify/extensions/{extension.pk}/decide/", {"decision": "approve"}).status_code
         == 400

@@ -122,9 +122,12 @@ def extension_new(request: HttpRequest, pk: int) -> HttpResponse:
 def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     extension = get_visible_or_404(Extension.objects.select_related("item"), request.user, pk=pk)
     form = DecideForm(request.POST, prefix="decide")
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    approve = decision == "approve"
     errors: list[str] = []
-    if form.is_valid():
+    if decision not in ("approve", "refuse"):
+        errors = [_("Approve or refuse the extension.")]
+    elif form.is_valid():
         try:
             services.extension_decide(
                 actor=request.user,
