@@ -282,6 +282,9 @@ SPECTACULAR_SETTINGS = {
         "AllianceKindEnum": "grassroots.alliances.models.AllianceKind",
         "UnitKindEnum": "grassroots.alliances.models.UnitKind",
         "ProjectStatusEnum": "grassroots.alliances.models.ProjectStatus",
+        # rectify (issue #11)
+        "RectificationStatusEnum": "grassroots.rectify.models.Status",
+        "RectificationKindEnum": "grassroots.rectify.models.Kind",
     },
     # Schema honesty (issue #9, schemathesis' status-code check): document the error
     # answers every operation can give, beside the default enum post-processing.
