@@ -18,7 +18,7 @@ from grassroots.duties.services.assignments import (
     step_toggle,
     sweep_overdue,
 )
-from grassroots.duties.services.generation import generate, generate_range
+from grassroots.duties.services.generation import figures_rebuild, generate, generate_range
 from grassroots.duties.services.plans import (
     item_add,
     item_change,
@@ -35,6 +35,7 @@ __all__ = [
     "assignment_reopen",
     "assignment_review",
     "complete_from_record",
+    "figures_rebuild",
     "generate",
     "generate_range",
     "item_add",

@@ -185,3 +185,16 @@ def generate_range(
         for name, n in generate(actor=actor, on=day, towns=towns).items():
             totals[name] += n
     return dict(totals)
+
+
+@transaction.atomic
+def figures_rebuild(*, actor: Actor = None, towns: Iterable[Any] | None = None) -> int:
+    """Recompute every prepared figure (of these towns) from the assignments, audited."""
+    written = figures.rebuild(towns)
+    audit.record(
+        actor=actor,
+        action=Action.DUTIES_FIGURES_REBUILT,
+        object_type="duties.branchfigure",
+        data={"rows": written},
+    )
+    return written

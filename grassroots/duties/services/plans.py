@@ -286,7 +286,7 @@ def version_fields(version: ItemVersion) -> dict[str, Any]:
 def item_change(*, actor: Actor, item: Item, targets: Any = None, **fields: Any) -> Item:
     """Write a new version of the item (past assignments keep theirs)."""
     plan = _open_plan(actor, item.plan)
-    item = Item.objects.select_for_update().select_related("current").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("current").get(pk=item.pk)
     if item.retired:
         raise ValidationError({"retired": _("A retired item cannot be changed.")})
     current = item.current
