@@ -1,0 +1,1 @@
+"""Pages of the duties app: the secretary's week (`week`), the board (`board`), plans (`plans`)."""
