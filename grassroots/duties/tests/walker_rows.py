@@ -41,7 +41,6 @@ def _plan(actor: Any, committee: Any, town: Any, title: str) -> Plan:
             due_rule=due_rule,
             due_n=due_n,
             weight=weight,
-            steps=["学习"],
         )
     plan = services.plan_publish(actor=actor, plan=plan)
     services.generate(actor=actor, on=clock.today(), towns=[town])
