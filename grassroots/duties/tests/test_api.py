@@ -68,7 +68,7 @@ def test_secretary_completes_and_steps_through_the_api(town, generated, api_for)
     r = sam.post(f"/api/duty-assignments/{a.pk}/complete/", {"note": "好"}, format="json")
     assert r.json()["status"] == S.DONE
     r = sam.post(f"/api/duty-assignments/{a.pk}/complete/", {}, format="json")
-    assert r.status_code == 400 and "reopen" in str(r.json()["status"])
+    assert r.status_code == 400 and "重新打开" in str(r.json()["status"])
     assert sam.post(f"/api/duty-assignments/{a.pk}/reopen/").json()["status"] == S.NOT_STARTED
 
 

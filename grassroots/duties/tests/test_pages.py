@@ -85,7 +85,7 @@ def test_required_file_is_uploaded_in_the_sheet(town, generated, client_for) -> 
     a = mine(town, "需文件")
     r = c.post(reverse("duties:complete", args=[a.pk]), follow=True)
     a.refresh_from_db()
-    assert a.status == S.NOT_STARTED and "Attach one file" in r.content.decode()
+    assert a.status == S.NOT_STARTED and "请上传一份文件" in r.content.decode()
     upload = SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 x", content_type="application/pdf")
     c.post(reverse("duties:complete", args=[a.pk]), {"note": "已上传", "evidence": upload})
     a.refresh_from_db()
@@ -123,7 +123,7 @@ def test_review_from_the_assignment_page(town, now, client_for) -> None:
         reverse("duties:review", args=[a.pk]), {"approve": "0", "reason": ""}, follow=True
     )
     a.refresh_from_db()
-    assert a.status == S.SUBMITTED and "Say why" in r.content.decode()
+    assert a.status == S.SUBMITTED and "请填写退回理由" in r.content.decode()
     olga.post(reverse("duties:review", args=[a.pk]), {"approve": "0", "reason": "请补充"})
     a.refresh_from_db()
     assert (a.status, a.returned_reason) == (S.RETURNED, "请补充")
@@ -227,7 +227,7 @@ def test_plan_pages_create_add_change_publish(town, now, client_for) -> None:
             "evidence": "none",
         },
     )
-    assert bad.status_code == 200 and "needs a day from 1 to 7" in bad.content.decode()
+    assert bad.status_code == 200 and "1 至 7" in bad.content.decode()
     c.post(
         reverse("duties:item_new", args=[plan.pk]),
         {

@@ -20,13 +20,14 @@ TONES = {S.NOT_STARTED: "muted", S.SUBMITTED: "info", S.DONE: "ok", S.RETURNED: 
 
 
 def back(request: HttpRequest, default: str = "duties:week") -> HttpResponse:
-    """To the page the form came from (`next`), if it is ours; else to `default`."""
+    """To the page the form came from (`next`), if it is ours; else to `default` (a URL
+    or a route name)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)
-    return redirect(reverse(default))
+    return redirect(default if default.startswith("/") else reverse(default))
 
 
 def error_message(request: HttpRequest, exc: ValidationError) -> None:

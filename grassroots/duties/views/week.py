@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -130,10 +131,11 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     a = get_visible_or_404(Assignment.objects.select_related("version"), request.user, pk=pk)
+    here = reverse("duties:assignment", args=[a.pk])
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return back(request)
+        return back(request, here)
     try:
         services.assignment_review(
             actor=request.user,
@@ -145,7 +147,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         error_message(request, exc)
     else:
         messages.success(request, _("Saved."))
-    return back(request)
+    return back(request, here)
 
 
 @login_required
