@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -273,3 +274,15 @@ def test_plan_pages_create_add_change_publish(town, now, client_for) -> None:
     c.post(reverse("duties:plan_close", args=[plan.pk]))
     assert Plan.objects.get(pk=plan.pk).status == Plan.Status.CLOSED
     assert client_for("sam").get(reverse("duties:plan", args=[plan.pk])).status_code == 404
+
+
+def test_week_shows_the_latest_ten_overdue_and_links_to_the_rest(town, now, client_for) -> None:
+    make_plan(town)
+    for week in range(13):
+        services.generate(on=dt.date(2026, 8, 31) + dt.timedelta(weeks=week))
+    page = client_for("sam").get(reverse("duties:week")).content.decode()
+    cards = page.count('<li id="a')
+    assert cards == 1 + 10  # this week's, then the ten most recent overdue
+    assert "2 项" in page or "2 older" in page
+    oldest = Assignment.objects.get(organization=town.branch_a, period="2026-W36")
+    assert f'id="a{oldest.pk}"' not in page

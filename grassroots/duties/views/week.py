@@ -47,6 +47,7 @@ def week(request: HttpRequest) -> HttpResponse:
             month=[_card(a) for a in wk.month],
             quarter=[_card(a) for a in wk.quarter],
             open_count=sum(1 for a in wk.due if a.status != Assignment.Status.DONE),
+            late_hidden=wk.late_hidden,
         )
     return render(request, "duties/week.html", context)
 
