@@ -268,7 +268,7 @@ def test_plan_pages_create_add_change_publish(town, now, client_for) -> None:
     plan.refresh_from_db()
     assert plan.status == Plan.Status.PUBLISHED
     detail = c.get(reverse("duties:plan", args=[plan.pk])).content.decode()
-    assert "周提醒" in detail
+    assert "周提醒" in detail and "星期五截止" in detail and "第 2 版" in detail
     c.post(reverse("duties:item_retire", args=[item.pk]))
     assert Item.objects.get(pk=item.pk).retired
     c.post(reverse("duties:plan_close", args=[plan.pk]))

@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from grassroots.core import clock, records
-from grassroots.duties.models import Assignment, Evidence
+from grassroots.duties.models import Assignment, DueRule, Evidence
 from grassroots.duties.services import TRANSITIONS
 
 S = Assignment.Status
@@ -37,6 +39,18 @@ def error_message(request: HttpRequest, exc: ValidationError) -> None:
         else exc.messages
     )
     messages.error(request, " ".join(texts))
+
+
+def due_text(version: Any) -> str:
+    """The due rule in words: "due on Friday", "due on day 20", "5 working days after…"."""
+    rule, n = version.due_rule, version.due_n
+    if rule == DueRule.WEEKDAY and n:
+        return _("due on %(weekday)s") % {"weekday": WEEKDAYS[n - 1]}
+    if rule == DueRule.DAY_OF_MONTH and n:
+        return _("due on day %(n)s of the month") % {"n": n}
+    if rule == DueRule.WORKING_DAYS_AFTER_START and n:
+        return _("due %(n)s working days after the period starts") % {"n": n}
+    return str(DueRule(rule).label)
 
 
 def decorate(a: Assignment) -> Assignment:
