@@ -286,3 +286,34 @@ def test_week_shows_the_latest_ten_overdue_and_links_to_the_rest(town, now, clie
     assert "2 项" in page or "2 older" in page
     oldest = Assignment.objects.get(organization=town.branch_a, period="2026-W36")
     assert f'id="a{oldest.pk}"' not in page
+
+
+def test_the_assignment_page_offers_only_what_the_viewer_may_do(
+    town, generated, client_for
+) -> None:
+    a = mine(town, "周工作提醒")
+    tick = reverse("duties:complete", args=[a.pk])
+    assert tick in client_for("sam").get(reverse("duties:assignment", args=[a.pk])).content.decode()
+    page = client_for("olga").get(reverse("duties:assignment", args=[a.pk])).content.decode()
+    assert tick not in page and reverse("duties:step", args=[a.pk]) not in page
+    services.assignment_complete(actor=town.sam, assignment=a)
+    page = client_for("olga").get(reverse("duties:assignment", args=[a.pk])).content.decode()
+    assert reverse("duties:undo", args=[a.pk]) in page
+    page = client_for("irene").get(reverse("duties:assignment", args=[a.pk])).content.decode()
+    assert reverse("duties:undo", args=[a.pk]) not in page
+
+
+def test_due_rules_in_words() -> None:
+    from types import SimpleNamespace
+
+    from grassroots.duties.views.common import due_text
+
+    def text(rule: str, n: int | None) -> str:
+        return due_text(SimpleNamespace(due_rule=rule, due_n=n))
+
+    assert text(DueRule.WEEKDAY, 5) == "due on Friday"
+    assert text(DueRule.DAY_OF_MONTH, 20) == "due on day 20 of the month"
+    assert (
+        text(DueRule.WORKING_DAYS_AFTER_START, 10) == "due 10 working days after the period starts"
+    )
+    assert text(DueRule.LAST_WORKING_DAY, None) == "the last working day of the period"

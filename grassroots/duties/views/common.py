@@ -53,8 +53,12 @@ def due_text(version: Any) -> str:
     return str(DueRule(rule).label)
 
 
-def decorate(a: Assignment) -> Assignment:
-    """Facts the card shows, on the assignment itself (its version is loaded)."""
+def decorate(a: Assignment, *, does: bool = True, reopens: bool = True) -> Assignment:
+    """Facts the card shows, on the assignment itself (its version is loaded).
+
+    `does`: the viewer keeps the checklist (ticks, steps); `reopens`: may undo a tick.
+    A button shows only for who may press it.
+    """
     version: Any = a.version
     today = clock.today()
     kind = records.get(version.completes_on) if version.completes_on else None
@@ -64,9 +68,9 @@ def decorate(a: Assignment) -> Assignment:
     a.late = a.status != S.DONE and a.due_on < today  # type: ignore[attr-defined]
     a.tone = TONES.get(a.status, "muted")  # type: ignore[attr-defined]
     open_ = a.status in TRANSITIONS["complete"]
-    a.can_tick = open_ and not version.completes_on  # type: ignore[attr-defined]
+    a.can_tick = does and open_ and not version.completes_on  # type: ignore[attr-defined]
     a.needs_file = version.evidence == Evidence.REQUIRED and not a.evidence  # type: ignore[attr-defined]
     a.takes_file = version.evidence != Evidence.NONE  # type: ignore[attr-defined]
-    a.can_undo = a.status in TRANSITIONS["reopen"] and not a.record_kind  # type: ignore[attr-defined]
-    a.can_step = a.status in TRANSITIONS["toggle_step"]  # type: ignore[attr-defined]
+    a.can_undo = reopens and a.status in TRANSITIONS["reopen"] and not a.record_kind  # type: ignore[attr-defined]
+    a.can_step = does and a.status in TRANSITIONS["toggle_step"]  # type: ignore[attr-defined]
     return a
