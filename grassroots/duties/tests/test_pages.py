@@ -317,3 +317,11 @@ def test_due_rules_in_words() -> None:
         text(DueRule.WORKING_DAYS_AFTER_START, 10) == "due 10 working days after the period starts"
     )
     assert text(DueRule.LAST_WORKING_DAY, None) == "the last working day of the period"
+
+
+def test_the_branch_page_leads_back_where_the_viewer_came_from(town, generated, client_for) -> None:
+    url = reverse("duties:branch", args=[town.branch_a.pk])
+    sam = client_for("sam").get(url).content.decode()
+    olga = client_for("olga").get(url).content.decode()
+    assert f'href="{reverse("duties:board")}"' not in sam and reverse("duties:week") in sam
+    assert f'href="{reverse("duties:board")}"' in olga
