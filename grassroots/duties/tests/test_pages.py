@@ -264,9 +264,11 @@ def test_plan_pages_create_add_change_publish(town, now, client_for) -> None:
     )
     item.refresh_from_db()
     assert item.current.number == 2
-    c.post(reverse("duties:plan_publish", args=[plan.pk]))
+    r = c.post(reverse("duties:plan_publish", args=[plan.pk]), follow=True)
     plan.refresh_from_db()
     assert plan.status == Plan.Status.PUBLISHED
+    assert Assignment.objects.filter(plan=plan, period="2026-W48").count() == 3
+    assert "3" in r.content.decode()
     detail = c.get(reverse("duties:plan", args=[plan.pk])).content.decode()
     assert "周提醒" in detail and "星期五截止" in detail and "第 2 版" in detail
     c.post(reverse("duties:item_retire", args=[item.pk]))
