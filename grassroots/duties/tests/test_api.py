@@ -136,6 +136,7 @@ def test_plans_and_items_through_the_api(town, now, api_for) -> None:
     r = olga.patch(f"/api/duty-items/{item.pk}/", {"weight": 100}, format="json")
     assert r.status_code == 200 and r.json()["current"]["number"] == 2
     assert olga.post(f"/api/duty-plans/{plan.pk}/publish/").json()["status"] == "published"
+    assert Assignment.objects.filter(plan=plan).count() == 3  # this week's, sent at once
     assert api_for("sam").post(f"/api/duty-plans/{plan.pk}/close/").status_code == 403
     assert olga.post(f"/api/duty-items/{item.pk}/retire/").json()["retired"] is True
     assert olga.post(f"/api/duty-plans/{plan.pk}/close/").json()["status"] == "closed"
