@@ -84,6 +84,15 @@ ACTIONS: dict[str, Promise] = {
     # --- inspections (issue #11): this app's actions go between here and its end marker
     # --- end inspections
     # --- duties (issue #11): this app's actions go between here and its end marker
+    "tick_off": pgettext_lazy("action", "Done"),
+    "undo": pgettext_lazy("action", "Undo"),
+    "add_note": pgettext_lazy("action", "Add a note"),
+    "publish": pgettext_lazy("action", "Publish"),
+    "new_plan": pgettext_lazy("action", "New plan"),
+    "add_item": pgettext_lazy("action", "Add an item"),
+    "change_item": pgettext_lazy("action", "Change"),
+    "retire_item": pgettext_lazy("action", "Retire"),
+    "close_plan": pgettext_lazy("action", "End the plan"),
     # --- end duties
     # --- cadence (issue #11): this app's actions go between here and its end marker
     # --- end cadence
@@ -121,6 +130,9 @@ PLACES: dict[str, Promise] = {
     # --- inspections (issue #11): this app's destinations go between here and its end marker
     # --- end inspections
     # --- duties (issue #11): this app's destinations go between here and its end marker
+    "duties_week": pgettext_lazy("destination", "This week"),
+    "duties_board": pgettext_lazy("destination", "Duty board"),
+    "duties_plans": pgettext_lazy("destination", "Duty plans"),
     # --- end duties
     # --- cadence (issue #11): this app's destinations go between here and its end marker
     # --- end cadence
