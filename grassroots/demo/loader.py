@@ -18,6 +18,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
@@ -25,6 +26,7 @@ from django.db.models import ProtectedError, RestrictedError
 
 from grassroots.accounts import services as account_services
 from grassroots.accounts.models import User
+from grassroots.alliances.demo import load_demo_alliances
 from grassroots.analytics.services import rebuild
 from grassroots.cases.demo import load_demo_cases
 from grassroots.core import audit, clock
@@ -60,6 +62,7 @@ from grassroots.demo.spec import (
     TagSpec,
     demo_town,
 )
+from grassroots.duties.demo import load_demo_duties
 from grassroots.grid import services as grid
 from grassroots.grid.models import (
     Household,
@@ -69,6 +72,7 @@ from grassroots.grid.models import (
     Resident,
     Visit,
 )
+from grassroots.orglife.demo import load_demo_orglife
 from grassroots.party.models import (
     GuidanceAssignment,
     GuidanceVisit,
@@ -76,6 +80,7 @@ from grassroots.party.models import (
     Member,
     Organization,
 )
+from grassroots.rectify.demo import load_demo_rectify
 
 __all__ = [
     "DEFAULT_TAGS",
@@ -196,6 +201,15 @@ def _grant_roles(
         )
 
 
+# Each takes (actor, town, now, seed), is deterministic and does nothing the second time.
+PARTY_BUILDING: tuple[tuple[str, Callable[..., Any]], ...] = (
+    ("orglife", load_demo_orglife),
+    ("alliances", load_demo_alliances),
+    ("rectify", load_demo_rectify),
+    ("duties", load_demo_duties),
+)
+
+
 def _extras(*, actor: User, town: Place, now: dt.datetime, seed: int, cases: bool) -> list[str]:
     """Demo data of other apps (cases…) and the dashboards' prepared figures.
 
@@ -209,6 +223,16 @@ def _extras(*, actor: User, town: Place, now: dt.datetime, seed: int, cases: boo
         except Exception as exc:  # any failure of another app's generator
             log.exception("cases demo generator failed")
             warnings.append(f"cases: {exc}")
+    # The Party-building loop (issue #11), in layer order: the records first, so that the
+    # duty checklists generated after them complete themselves from the records' finders.
+    if cases:
+        for label, generator in PARTY_BUILDING:
+            try:
+                with transaction.atomic():
+                    generator(actor=actor, town=town, now=now, seed=seed)
+            except Exception as exc:  # any failure of another app's generator
+                log.exception("%s demo generator failed", label)
+                warnings.append(f"{label}: {exc}")
     # Visits were bulk-inserted without the per-visit hooks: recompute the prepared figures.
     try:
         with transaction.atomic():

@@ -53,7 +53,7 @@ ITEMS: list[tuple[str, str, str, str, int | None, int, str, dict[str, Any]]] = [
     ("网格走访情况小结", Category.PARTY_PLUS, M, DueRule.LAST_WORKING_DAY, None, 8, "",
      {"evidence": Evidence.OPTIONAL}),
     ("党员大会", Category.ORG_LIFE, Q, DueRule.DAY_OF_MONTH, 20, 10,
-     "orglife.meeting.general_meeting", {}),
+     "orglife.meeting.branch_assembly", {}),
     ("党课", Category.TRAINING, Q, DueRule.DAY_OF_MONTH, 25, 10,
      "orglife.meeting.party_lecture", {}),
     ("党建指导员联系指导", Category.OTHER, Q, DueRule.WORKING_DAYS_AFTER_START, 40, 8,
@@ -67,7 +67,8 @@ ITEMS: list[tuple[str, str, str, str, int | None, int, str, dict[str, Any]]] = [
     ("阵地建设（摸底—选址—设计—建设—验收）", Category.SITE, ONCE, DueRule.END_OF_PERIOD, None,
      8, "", {"target_rule": TargetRule.VILLAGE,
              "steps": ["摸底", "选址", "设计", "建设", "验收"]}),
-    ("组织生活会和民主评议党员", Category.ORG_LIFE, ONCE, DueRule.END_OF_PERIOD, None, 7, "", {}),
+    ("组织生活会和民主评议党员", Category.ORG_LIFE, ONCE, DueRule.END_OF_PERIOD, None, 7,
+     "orglife.meeting.life_meeting", {}),
 ]  # fmt: skip
 
 
