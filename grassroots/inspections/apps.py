@@ -8,3 +8,6 @@ class InspectionsConfig(AppConfig):
     name = "grassroots.inspections"
     label = "inspections"
     verbose_name = _("inspections and model branches")
+
+    def ready(self) -> None:
+        from grassroots.inspections import notices  # noqa: F401 - registers the messages
