@@ -170,6 +170,18 @@ ROUTES: dict[str, Rule] = {
     "open311:token": Rule(Kind.PUBLIC, kwargs={"fmt": "json", "token": "nosuchtoken"}),
     "set_language": Rule(Kind.SYSTEM),
     "healthz": Rule(Kind.SYSTEM),
+    # --- inspections (issue #11) ---
+    **_api("inspections.IndicatorSet", ("activate", "revise"), basename="indicator-set"),
+    **_api("inspections.InspectionPlan", ("draw",), basename="inspection-plan"),
+    **_api("inspections.Inspection", ("submit", "acknowledge"), basename="inspection"),
+    **_api("inspections.Campaign", basename="campaign"),
+    **_api(
+        "inspections.Application",
+        ("review", "publish", "object", "decide"),
+        basename="campaign-application",
+    ),
+    **_api("inspections.StarRating", basename="star-rating"),
+    # --- end inspections
 }
 
 # The back office: routes Django's admin makes for every registered model, by suffix.
