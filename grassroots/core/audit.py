@@ -91,6 +91,7 @@ class Action(enum.StrEnum):
     INSPECTIONS_OBJECTION_RECORDED = "inspections.objection_recorded"
     INSPECTIONS_APPLICATION_DECIDED = "inspections.application_decided"
     INSPECTIONS_STARS_RATED = "inspections.stars_rated"
+    INSPECTIONS_EXPORTED = "inspections.exported"
 
     # Duty plans and checklists (issue #11; duties)
     DUTIES_PLAN_CREATED = "duties.plan_created"

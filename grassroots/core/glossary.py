@@ -67,6 +67,11 @@ ACTIONS: dict[str, Promise] = {
     # --- rectify (issue #11): this app's actions go between here and its end marker
     # --- end rectify
     # --- inspections (issue #11): this app's actions go between here and its end marker
+    "start_inspection": pgettext_lazy("action", "Start an inspection"),
+    "score": pgettext_lazy("action", "Score"),
+    "save_draft": pgettext_lazy("action", "Save draft"),
+    "acknowledge": pgettext_lazy("action", "Acknowledge"),
+    "rectify_findings": pgettext_lazy("action", "Turn findings into rectification items"),
     # --- end inspections
     # --- duties (issue #11): this app's actions go between here and its end marker
     # --- end duties
@@ -101,6 +106,11 @@ PLACES: dict[str, Promise] = {
     # --- rectify (issue #11): this app's destinations go between here and its end marker
     # --- end rectify
     # --- inspections (issue #11): this app's destinations go between here and its end marker
+    "inspections": pgettext_lazy("destination", "Inspections"),
+    "indicator_sets": pgettext_lazy("destination", "Indicator sets"),
+    "inspection_plans": pgettext_lazy("destination", "Inspection plans"),
+    "campaigns": pgettext_lazy("destination", "Model branches"),
+    "public_notices": pgettext_lazy("destination", "Model-branch notices"),
     # --- end inspections
     # --- duties (issue #11): this app's destinations go between here and its end marker
     # --- end duties

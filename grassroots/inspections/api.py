@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -137,11 +138,12 @@ class InspectionViewSet(_Actions, ServiceUpdateMixin, ServiceCreateMixin, Servic
 
     def perform_service_create(self, data: dict[str, Any]) -> Inspection:
         findings = data.pop("findings", None)
-        inspection = services.inspection_start(actor=self.request.user, **data)
-        if findings:
-            inspection = services.inspection_score(
-                actor=self.request.user, inspection=inspection, findings=findings
-            )
+        with transaction.atomic():  # a bad score leaves no half-made inspection behind
+            inspection = services.inspection_start(actor=self.request.user, **data)
+            if findings:
+                inspection = services.inspection_score(
+                    actor=self.request.user, inspection=inspection, findings=findings
+                )
         return inspection
 
     def perform_service_update(self, obj: Inspection, data: dict[str, Any]) -> Inspection:

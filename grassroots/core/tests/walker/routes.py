@@ -181,6 +181,18 @@ ROUTES: dict[str, Rule] = {
         basename="campaign-application",
     ),
     **_api("inspections.StarRating", basename="star-rating"),
+    "inspections:index": Rule(Kind.PAGE),
+    "inspections:export": Rule(Kind.PAGE),
+    "inspections:new": Rule(Kind.WRITE),
+    "inspections:detail": Rule(Kind.DETAIL, "inspections.Inspection"),
+    "inspections:score": Rule(Kind.DETAIL, "inspections.Inspection"),
+    "inspections:acknowledge": Rule(Kind.ACTION, "inspections.Inspection"),
+    "inspections:sets": Rule(Kind.PAGE),
+    "inspections:plans": Rule(Kind.PAGE),
+    "inspections:campaigns": Rule(Kind.PAGE),
+    "inspections:campaign": Rule(Kind.DETAIL, "inspections.Campaign"),
+    # The public notice (公示) of model-branch applications: names and scores, nothing personal.
+    "inspections:public_notices": Rule(Kind.PUBLIC),
     # --- end inspections
 }
 
