@@ -71,6 +71,17 @@ class Action(enum.StrEnum):
     # Rectification (issue #11; rectify)
     RECTIFY_ITEM_REGISTERED = "rectify.item_registered"
     RECTIFY_ITEM_CLOSED = "rectify.item_closed"
+    RECTIFY_ITEM_ASSIGNED = "rectify.item_assigned"
+    RECTIFY_ITEM_ACCEPTED = "rectify.item_accepted"
+    RECTIFY_CLOSURE_REQUESTED = "rectify.closure_requested"
+    RECTIFY_REVIEW_STARTED = "rectify.review_started"
+    RECTIFY_ITEM_RETURNED = "rectify.item_returned"
+    RECTIFY_ITEM_REWORKED = "rectify.item_reworked"
+    RECTIFY_ITEM_WARNED = "rectify.item_warned"
+    RECTIFY_EXTENSION_REQUESTED = "rectify.extension_requested"
+    RECTIFY_EXTENSION_APPROVED = "rectify.extension_approved"
+    RECTIFY_EXTENSION_REFUSED = "rectify.extension_refused"
+    RECTIFY_LEDGER_EXPORTED = "rectify.ledger_exported"
 
     # Inspections and model-branch campaigns (issue #11; inspections)
     INSPECTIONS_INDICATOR_SET_CREATED = "inspections.indicator_set_created"
