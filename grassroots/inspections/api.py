@@ -164,6 +164,15 @@ class InspectionViewSet(_Actions, ServiceUpdateMixin, ServiceCreateMixin, Servic
             lambda o, d: services.inspection_acknowledge(actor=request.user, inspection=o, **d),
         )
 
+    @extend_schema(request=s.RectifySerializer, responses={200: s.InspectionSerializer})
+    @action(detail=True, methods=["post"])
+    def rectify(self, request: Request, pk: str | None = None) -> Response:
+        def call(inspection: Inspection, data: dict[str, Any]) -> Inspection:
+            services.findings_to_rectification(actor=request.user, inspection=inspection, **data)
+            return self.get_object()
+
+        return self._act(s.RectifySerializer, call)
+
 
 @documented(s.CampaignSerializer, create=s.CampaignCreateSerializer)
 class CampaignViewSet(ServiceCreateMixin, ServiceViewSet):

@@ -12,6 +12,7 @@ from grassroots.core import clock
 from grassroots.core.scoping import scope_for
 from grassroots.inspections.models import Finding, IndicatorSet, Inspection
 from grassroots.party.models import Organization
+from grassroots.rectify.models import Kind as RectificationKind
 
 
 class InspectionStartForm(forms.Form):
@@ -104,4 +105,13 @@ class AcknowledgeForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RectifyForm(forms.Form):
+    deadline = forms.DateField(label=_("rectification deadline"))
+    kind = forms.ChoiceField(
+        label=_("type of rectification"),
+        choices=RectificationKind.choices,
+        initial=RectificationKind.DEADLINE,
     )

@@ -38,6 +38,7 @@ from grassroots.core.roles import Cap
 from grassroots.core.scoping import Scope, ScopedQuerySet
 from grassroots.grid.models import Place
 from grassroots.party.models import Organization
+from grassroots.rectify.models import Item as RectificationItem
 
 
 def _above(scope: Scope) -> set[str]:
@@ -273,6 +274,14 @@ class Finding(models.Model):
     score = models.DecimalField(_("score"), max_digits=4, decimal_places=1, null=True, blank=True)
     text = models.TextField(_("finding"), blank=True)
     needs_rectification = models.BooleanField(_("needs rectification"), default=False)
+    rectification = models.ForeignKey(
+        RectificationItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rectification item"),
+    )
 
     objects = FindingQuerySet.as_manager()
 

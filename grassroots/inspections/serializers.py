@@ -19,6 +19,7 @@ from grassroots.inspections.models import (
     StarRating,
 )
 from grassroots.party.models import Organization
+from grassroots.rectify.models import Kind as RectificationKind
 
 SCORE = {"max_digits": 4, "decimal_places": 1, "min_value": 0, "max_value": 100}
 
@@ -114,7 +115,16 @@ class FindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = ["id", "indicator", "title", "weight", "score", "text", "needs_rectification"]
+        fields = [
+            "id",
+            "indicator",
+            "title",
+            "weight",
+            "score",
+            "text",
+            "needs_rectification",
+            "rectification",
+        ]
         read_only_fields = fields
 
 
@@ -173,7 +183,7 @@ class NoteSerializer(serializers.Serializer):
 
 class RectifySerializer(serializers.Serializer):
     deadline = serializers.DateField()
-    kind = serializers.CharField(max_length=20)
+    kind = serializers.ChoiceField(choices=RectificationKind.choices)
 
 
 class CampaignSerializer(serializers.ModelSerializer):

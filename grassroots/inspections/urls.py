@@ -13,6 +13,7 @@ urlpatterns = [
     path("<id:pk>/", inspections.detail, name="detail"),
     path("<id:pk>/score/", inspections.score, name="score"),
     path("<id:pk>/acknowledge/", inspections.acknowledge, name="acknowledge"),
+    path("<id:pk>/rectify/", inspections.rectify, name="rectify"),
     path("sets/", inspections.indicator_sets, name="sets"),
     path("plans/", inspections.plans, name="plans"),
     path("campaigns/", campaigns.campaigns, name="campaigns"),

@@ -34,6 +34,7 @@ from grassroots.inspections.services.inspections import (
     sample_frame,
     secretaries_of,
 )
+from grassroots.inspections.services.rectification import findings_to_rectification
 
 __all__ = [
     "TRANSITIONS",
@@ -44,6 +45,7 @@ __all__ = [
     "application_submit",
     "campaign_create",
     "draw",
+    "findings_to_rectification",
     "indicator_set_activate",
     "indicator_set_create",
     "indicator_set_revise",

@@ -13,17 +13,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from grassroots.core import audit, clock
+from grassroots.core import audit, calendar, clock
 from grassroots.core.audit import Action
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.core.xlsx import attachment, table_workbook
 from grassroots.inspections import selectors, services
 from grassroots.inspections.filters import InspectionFilter
-from grassroots.inspections.forms import AcknowledgeForm, InspectionStartForm, ScoreForm
+from grassroots.inspections.forms import (
+    AcknowledgeForm,
+    InspectionStartForm,
+    RectifyForm,
+    ScoreForm,
+)
 from grassroots.inspections.models import Inspection
 from grassroots.inspections.views import rules
 
 PER_PAGE = 25
+# The default deadline offered when findings become rectification items.
+RECTIFY_DAYS = 20
 EXPORT_LIMIT = 10_000
 
 
@@ -108,7 +115,11 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _findings(inspection: Inspection) -> list:
-    return list(inspection.findings.select_related("indicator").order_by("indicator__position"))
+    return list(
+        inspection.findings.select_related("indicator", "rectification").order_by(
+            "indicator__position"
+        )
+    )
 
 
 @login_required
@@ -120,16 +131,23 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     scope = scope_for(request.user)
     status = inspection.status
+    findings = _findings(inspection)
     return render(
         request,
         "inspections/detail.html",
         {
             "inspection": inspection,
-            "findings": _findings(inspection),
+            "findings": findings,
             "inspectors": list(inspection.inspectors.all()),
             "can_score": rules.inspects(scope) and status == Inspection.Status.DRAFT,
             "can_acknowledge": rules.acknowledges(scope) and status == Inspection.Status.SUBMITTED,
             "ack_form": AcknowledgeForm(),
+            "can_rectify": rules.rectifies(scope)
+            and status != Inspection.Status.DRAFT
+            and any(f.needs_rectification and not f.rectification_id for f in findings),
+            "rectify_form": RectifyForm(
+                initial={"deadline": calendar.add_working_days(clock.today(), RECTIFY_DAYS)}
+            ),
         },
     )
 
@@ -181,6 +199,25 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Acknowledged."))
+    return redirect("inspections:detail", pk=inspection.pk)
+
+
+@login_required
+@require_POST
+def rectify(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_visible_or_404(selectors.inspections(request.user), request.user, pk=pk)
+    form = RectifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("inspections:detail", pk=inspection.pk)
+    try:
+        made = services.findings_to_rectification(
+            actor=request.user, inspection=inspection, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(n)s rectification items registered.") % {"n": len(made)})
     return redirect("inspections:detail", pk=inspection.pk)
 
 

@@ -21,3 +21,7 @@ def exports(scope: Scope) -> bool:
 
 def acknowledges(scope: Scope) -> bool:
     return scope.can(Cap.DO_DUTIES)
+
+
+def rectifies(scope: Scope) -> bool:
+    return scope.can(Cap.INSPECT) and scope.can(Cap.MANAGE_RECTIFICATION)

@@ -173,7 +173,7 @@ ROUTES: dict[str, Rule] = {
     # --- inspections (issue #11) ---
     **_api("inspections.IndicatorSet", ("activate", "revise"), basename="indicator-set"),
     **_api("inspections.InspectionPlan", ("draw",), basename="inspection-plan"),
-    **_api("inspections.Inspection", ("submit", "acknowledge"), basename="inspection"),
+    **_api("inspections.Inspection", ("submit", "acknowledge", "rectify"), basename="inspection"),
     **_api("inspections.Campaign", basename="campaign"),
     **_api(
         "inspections.Application",
@@ -187,6 +187,7 @@ ROUTES: dict[str, Rule] = {
     "inspections:detail": Rule(Kind.DETAIL, "inspections.Inspection"),
     "inspections:score": Rule(Kind.DETAIL, "inspections.Inspection"),
     "inspections:acknowledge": Rule(Kind.ACTION, "inspections.Inspection"),
+    "inspections:rectify": Rule(Kind.ACTION, "inspections.Inspection"),
     "inspections:sets": Rule(Kind.PAGE),
     "inspections:plans": Rule(Kind.PAGE),
     "inspections:campaigns": Rule(Kind.PAGE),
