@@ -105,16 +105,20 @@ def _inspect(
     )
     level = rng.choice((0.55, 0.7, 0.8, 0.9, 0.95))  # uneven branches
     rows = []
+    flags = 0
     for indicator in indicator_set.indicators.all():
         share = min(1.0, max(0.3, rng.gauss(level, 0.12)))
         score = (Decimal(indicator.weight) * Decimal(str(round(share, 2)))).quantize(Decimal("0.5"))
         lost = score < indicator.weight
+        # At most two findings a visit ask for rectification: the serious ones.
+        flag = flags < 2 and score < Decimal(indicator.weight) * Decimal("0.6")
+        flags += int(flag)
         rows.append(
             {
                 "indicator": indicator.pk,
                 "score": score,
                 "text": FINDINGS.get(indicator.title, "存在不足") if lost else "",
-                "needs_rectification": lost and score < Decimal(indicator.weight) * Decimal("0.7"),
+                "needs_rectification": flag,
             }
         )
     services.inspection_score(actor=actor, inspection=inspection, findings=rows)
