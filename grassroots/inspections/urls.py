@@ -18,6 +18,7 @@ urlpatterns = [
     path("plans/", inspections.plans, name="plans"),
     path("plans/<id:pk>/draw/", inspections.draw, name="draw"),
     path("campaigns/", campaigns.campaigns, name="campaigns"),
+    path("campaigns/export/", campaigns.campaigns_export, name="campaigns_export"),
     path("campaigns/<id:pk>/", campaigns.campaign_detail, name="campaign"),
     path("campaigns/<id:pk>/apply/", campaigns.apply, name="apply"),
     path("applications/<id:pk>/", campaigns.application_detail, name="application"),

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from grassroots.inspections import services
 from grassroots.inspections.models import Application, InspectionPlan, StarRating
@@ -81,3 +83,19 @@ def test_a_secretary_applies_and_the_inspector_takes_it_to_a_star_rating(
     act("decide", {"decide-award": "1", "decide-stars": "4"})
     assert StarRating.objects.get().stars == 4
     assert act("nonsense", {}).status_code == 404
+
+
+def test_the_model_branch_export_lists_reachable_ratings_only(town: Town, client_for: Any) -> None:
+    pin(2026, 9, 10)
+    services.star_rating_record(
+        actor=town.irene, organization=town.branch_a, stars=4, reason="评定"
+    )
+    services.star_rating_record(
+        actor=town.irene, organization=town.branch_b, stars=3, reason="评定"
+    )
+    response = client_for("ivan").get(reverse("inspections:campaigns_export"))
+    assert response.status_code == 403  # an instructor reads, but exports nothing
+    response = client_for("olga").get(reverse("inspections:campaigns_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[1]
+    names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert names == {"明月村党支部", "上杉市村党支部"}

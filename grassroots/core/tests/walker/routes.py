@@ -192,6 +192,7 @@ ROUTES: dict[str, Rule] = {
     "inspections:plans": Rule(Kind.PAGE),
     "inspections:draw": Rule(Kind.ACTION, "inspections.InspectionPlan"),
     "inspections:campaigns": Rule(Kind.PAGE),
+    "inspections:campaigns_export": Rule(Kind.PAGE),
     "inspections:campaign": Rule(Kind.DETAIL, "inspections.Campaign"),
     "inspections:apply": Rule(Kind.DETAIL, "inspections.Campaign"),
     "inspections:application": Rule(Kind.DETAIL, "inspections.Application"),
