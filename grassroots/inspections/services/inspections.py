@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import RoleAssignment
@@ -287,6 +288,7 @@ def inspection_submit(*, actor: Actor, inspection: Inspection) -> Inspection:
             "inspection": inspection.pk,
         },
         key=f"inspections.submitted.{inspection.pk}",
+        url=reverse("inspections:detail", args=[inspection.pk]),
         obj=inspection,
     )
     return inspection

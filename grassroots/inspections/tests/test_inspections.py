@@ -124,7 +124,8 @@ def test_points_taken_off_need_a_finding_before_submitting(town: Town) -> None:
     inspection = services.inspection_submit(actor=town.irene, inspection=inspection)
     assert inspection.total == Decimal("97.5")
     assert list(inspection.inspectors.all()) == [town.irene]
-    assert Notice.objects.filter(recipient=town.sam).count() == 1
+    notice = Notice.objects.get(recipient=town.sam)
+    assert notice.url == f"/inspections/{inspection.pk}/"
 
 
 def test_the_secretary_acknowledges_with_a_note_and_the_time(town: Town) -> None:
