@@ -8,9 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.accounts.models import User
 from grassroots.core import clock
 from grassroots.core.scoping import scope_for
 from grassroots.inspections.models import Finding, IndicatorSet, Inspection, InspectionPlan
+from grassroots.inspections.services import fellow_inspectors
 from grassroots.party.models import Organization
 from grassroots.rectify.models import Kind as RectificationKind
 
@@ -23,6 +25,12 @@ class InspectionStartForm(forms.Form):
         queryset=IndicatorSet.objects.none(), label=_("indicators"), empty_label=None
     )
     inspected_on = forms.DateField(label=_("inspected on"))
+    inspectors = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        label=_("inspecting with"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     plan = forms.ModelChoiceField(
         queryset=InspectionPlan.objects.none(), required=False, widget=forms.HiddenInput
     )
@@ -31,6 +39,11 @@ class InspectionStartForm(forms.Form):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("inspected_on", clock.today())
         super().__init__(*args, **kwargs)
+        people: Any = self.fields["inspectors"]
+        people.queryset = User.objects.filter(
+            pk__in=[u.pk for u in fellow_inspectors(user)]
+        ).order_by("username")
+        people.label_from_instance = lambda u: u.display_name or u.username
         plan_field: Any = self.fields["plan"]
         plan_field.queryset = InspectionPlan.objects.visible_to(user)
         scope = scope_for(user)

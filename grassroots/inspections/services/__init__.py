@@ -25,6 +25,7 @@ from grassroots.inspections.services.indicators import (
 )
 from grassroots.inspections.services.inspections import (
     draw,
+    fellow_inspectors,
     inspection_acknowledge,
     inspection_score,
     inspection_start,
@@ -45,6 +46,7 @@ __all__ = [
     "application_submit",
     "campaign_create",
     "draw",
+    "fellow_inspectors",
     "findings_to_rectification",
     "indicator_set_activate",
     "indicator_set_create",

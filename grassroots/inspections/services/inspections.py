@@ -172,6 +172,11 @@ def inspection_start(
         is_demo=is_demo,
     )
     people = {u.pk: u for u in inspectors}
+    for person in people.values():
+        if not _can_inspect(person, organization):
+            raise ValidationError(
+                {"inspectors": _("%(name)s cannot inspect this branch.") % {"name": person}}
+            )
     user = acting_user(actor)
     if user is not None:
         people[user.pk] = user
@@ -181,6 +186,32 @@ def inspection_start(
     )
     audit.record(actor=actor, action=Action.INSPECTIONS_INSPECTION_RECORDED, obj=inspection)
     return inspection
+
+
+def _can_inspect(user: Any, organization: Organization) -> bool:
+    scope = scope_for(user)
+    return scope.can(Cap.INSPECT) and organization.reached_by(scope)
+
+
+def fellow_inspectors(actor: Actor) -> list[Any]:
+    """Who may inspect with the actor: users of an inspecting role who reach the actor's area.
+
+    A choice list; `inspection_start` checks each chosen one against the branch itself.
+    """
+    paths = scope_for(actor).org_paths
+    me = getattr(acting_user(actor), "pk", None)
+    rows = (
+        RoleAssignment.objects.filter(active=True, role__in=(Role.INSPECTOR, Role.ORG_OFFICER))
+        .exclude(user_id=me)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    found = {ra.user.pk: ra.user for ra in rows if ra.user.is_active}
+    return [
+        u
+        for u in found.values()
+        if scope_for(u).can(Cap.INSPECT) and any(scope_for(u).covers_org_path(p) for p in paths)
+    ]
 
 
 def _require_draft(inspection: Inspection) -> None:

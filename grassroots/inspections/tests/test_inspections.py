@@ -178,3 +178,22 @@ def test_branch_scores_is_the_mean_of_scored_inspections_in_the_window(town: Tow
         end=dt.date(2026, 6, 30),
     )
     assert result == {town.branch_a.pk: Decimal("85.8"), town.branch_b.pk: Decimal("70.5")}
+
+
+def test_fellow_inspectors_must_be_able_to_inspect_the_branch(town: Town) -> None:
+    indicator_set = active_set(town)
+    assert services.fellow_inspectors(town.irene) == [town.olga]
+    with pytest.raises(ValidationError):
+        services.inspection_start(
+            actor=town.irene,
+            organization=town.branch_a,
+            indicator_set=indicator_set,
+            inspectors=[town.ivan],
+        )
+    inspection = services.inspection_start(
+        actor=town.irene,
+        organization=town.branch_a,
+        indicator_set=indicator_set,
+        inspectors=[town.olga],
+    )
+    assert set(inspection.inspectors.all()) == {town.irene, town.olga}
