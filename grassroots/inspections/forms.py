@@ -145,3 +145,56 @@ class DrawForm(forms.Form):
         min_value=0,
         max_value=2**62 - 1,
     )
+
+
+def _committees(user: Any) -> Any:
+    return Organization.objects.visible_to(user).filter(
+        scope_for(user).orgs("path"), kind=Organization.Kind.COMMITTEE
+    )
+
+
+def _active_sets(user: Any, purpose: str) -> Any:
+    return IndicatorSet.objects.visible_to(user).filter(
+        status=IndicatorSet.Status.ACTIVE, purpose=purpose
+    )
+
+
+class PlanForm(forms.Form):
+    committee = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("committee"), empty_label=None
+    )
+    title = forms.CharField(label=_("title"), max_length=120)
+    indicator_set = forms.ModelChoiceField(
+        queryset=IndicatorSet.objects.none(), label=_("indicators"), empty_label=None
+    )
+    starts_on = forms.DateField(label=_("from"))
+    ends_on = forms.DateField(label=_("until"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        committee: Any = self.fields["committee"]
+        committee.queryset = _committees(user)
+        sets: Any = self.fields["indicator_set"]
+        sets.queryset = _active_sets(user, IndicatorSet.Purpose.INSPECTION)
+
+
+class CampaignForm(forms.Form):
+    committee = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("committee"), empty_label=None
+    )
+    title = forms.CharField(label=_("title"), max_length=120)
+    criteria = forms.ModelChoiceField(
+        queryset=IndicatorSet.objects.none(), label=_("criteria"), empty_label=None
+    )
+    applies_from = forms.DateField(label=_("applications from"))
+    applies_until = forms.DateField(label=_("applications until"))
+    notice_days = forms.IntegerField(
+        label=_("notice period (working days)"), min_value=1, max_value=30, initial=5
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        committee: Any = self.fields["committee"]
+        committee.queryset = _committees(user)
+        sets: Any = self.fields["criteria"]
+        sets.queryset = _active_sets(user, IndicatorSet.Purpose.CAMPAIGN)

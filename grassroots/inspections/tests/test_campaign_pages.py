@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from grassroots.inspections import services
-from grassroots.inspections.models import Application, InspectionPlan, StarRating
+from grassroots.inspections.models import Application, Campaign, InspectionPlan, StarRating
 from grassroots.inspections.tests.helpers import active_set, pin
 from grassroots.testing import Town
 
@@ -99,3 +99,49 @@ def test_the_model_branch_export_lists_reachable_ratings_only(town: Town, client
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[1]
     names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert names == {"明月村党支部", "上杉市村党支部"}
+
+
+def test_officer_creates_a_plan_and_a_campaign_and_puts_a_revision_in_force(
+    town: Town, client_for: Any
+) -> None:
+    pin(2026, 9, 10)
+    first = active_set(town)
+    criteria = active_set(town, purpose="campaign")
+    olga = client_for("olga")
+    olga.post(
+        reverse("inspections:plan_new"),
+        {
+            "committee": town.committee.pk,
+            "title": "十月督查",
+            "indicator_set": first.pk,
+            "starts_on": "2026-10-01",
+            "ends_on": "2026-10-31",
+        },
+    )
+    assert InspectionPlan.objects.get().title == "十月督查"
+    olga.post(
+        reverse("inspections:campaign_new"),
+        {
+            "committee": town.committee.pk,
+            "title": "示范创建",
+            "criteria": criteria.pk,
+            "applies_from": "2026-09-01",
+            "applies_until": "2026-09-30",
+            "notice_days": "5",
+        },
+    )
+    assert Campaign.objects.get().title == "示范创建"
+    assert services.fellow_inspectors(town.olga) == [town.irene]
+    olga.post(reverse("inspections:set_act", args=[first.pk, "revise"]))
+    draft = first.revisions.get()
+    olga.post(reverse("inspections:set_act", args=[draft.pk, "activate"]))
+    draft.refresh_from_db()
+    first.refresh_from_db()
+    assert (first.status, draft.status) == ("retired", "active")
+    assert olga.post(reverse("inspections:set_act", args=[draft.pk, "drop"])).status_code == 404
+    assert (
+        client_for("sam")
+        .post(reverse("inspections:set_act", args=[draft.pk, "revise"]))
+        .status_code
+        == 403
+    )

@@ -28,6 +28,7 @@ from grassroots.inspections.campaign_forms import (
     ReviewForm,
     scores_of,
 )
+from grassroots.inspections.forms import CampaignForm
 from grassroots.inspections.models import Application, Campaign
 from grassroots.inspections.services import TRANSITIONS
 from grassroots.inspections.views import rules
@@ -55,8 +56,26 @@ def campaigns(request: HttpRequest) -> HttpResponse:
             "current": list(current.values()),
             "history": ratings,
             "can_export": rules.exports(scope_for(request.user)),
+            "can_create": rules.inspects(scope_for(request.user)),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    if not rules.inspects(scope_for(request.user)):
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("inspections:campaign", pk=campaign.pk)
+    return render(request, "inspections/form.html", {"form": form, "back": "inspections:campaigns"})
 
 
 def _taking(campaign: Campaign) -> bool:
