@@ -197,3 +197,18 @@ def test_fellow_inspectors_must_be_able_to_inspect_the_branch(town: Town) -> Non
         inspectors=[town.olga],
     )
     assert set(inspection.inspectors.all()) == {town.irene, town.olga}
+
+
+@pytest.mark.parametrize("value", ["1e999999", "-0.1", "NaN", "Infinity", "abc", "7.25"])
+def test_a_strange_score_is_a_clear_error(town: Town, value: str) -> None:
+    indicator_set = active_set(town)
+    inspection = services.inspection_start(
+        actor=town.irene, organization=town.branch_a, indicator_set=indicator_set
+    )
+    first = indicator_set.indicators.first()
+    with pytest.raises(ValidationError):
+        services.inspection_score(
+            actor=town.irene,
+            inspection=inspection,
+            findings=[{"indicator": first.pk, "score": value}],
+        )

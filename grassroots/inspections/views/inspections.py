@@ -3,6 +3,8 @@ with the secretary's acknowledgement; indicator sets and plans (read-only lists)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from grassroots.core import audit, calendar, clock
 from grassroots.core.audit import Action
-from grassroots.core.scoping import get_visible_or_404, scope_for
+from grassroots.core.scoping import Scope, get_visible_or_404, scope_for
 from grassroots.core.xlsx import attachment, table_workbook
 from grassroots.inspections import selectors, services
 from grassroots.inspections.filters import InspectionFilter
@@ -36,8 +38,8 @@ RECTIFY_DAYS = 20
 EXPORT_LIMIT = 10_000
 
 
-def _require(request: HttpRequest, predicate: object) -> None:
-    if not predicate(scope_for(request.user)):  # type: ignore[operator]
+def _require(request: HttpRequest, predicate: Callable[[Scope], bool]) -> None:
+    if not predicate(scope_for(request.user)):
         raise PermissionDenied
 
 
