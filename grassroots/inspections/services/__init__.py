@@ -24,6 +24,7 @@ from grassroots.inspections.services.indicators import (
     indicator_set_update,
 )
 from grassroots.inspections.services.inspections import (
+    RECORD_KIND,
     draw,
     fellow_inspectors,
     inspection_acknowledge,
@@ -38,6 +39,7 @@ from grassroots.inspections.services.inspections import (
 from grassroots.inspections.services.rectification import findings_to_rectification
 
 __all__ = [
+    "RECORD_KIND",
     "TRANSITIONS",
     "application_decide",
     "application_object",

@@ -17,12 +17,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import RoleAssignment
 from grassroots.core import audit, clock
 from grassroots.core.actors import Actor, acting_user
 from grassroots.core.audit import Action
+from grassroots.core.events import Event, emit
 from grassroots.core.roles import Cap, Role
 from grassroots.core.scoping import scope_for
 from grassroots.core.services import require, require_visible
@@ -44,6 +46,8 @@ from grassroots.notify.services import notify
 from grassroots.party.models import Organization
 
 SEED_MAX = 2**62
+# The record kind (core.records) an acknowledged inspection is: a duty item may wait for it.
+RECORD_KIND = "inspections.acknowledged"
 
 
 def _require_active(indicator_set: IndicatorSet, purpose: str, field: str) -> None:
@@ -356,4 +360,11 @@ def inspection_acknowledge(*, actor: Actor, inspection: Inspection, note: str = 
         update_fields=["status", "acknowledged_at", "acknowledged_by", "acknowledgement_note"]
     )
     audit.record(actor=actor, action=Action.INSPECTIONS_INSPECTION_ACKNOWLEDGED, obj=inspection)
+    emit(
+        Event.BRANCH_RECORD,
+        kind=RECORD_KIND,
+        organization_id=inspection.organization_id,
+        on=timezone.localdate(inspection.acknowledged_at),
+        record_id=inspection.pk,
+    )
     return inspection

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from grassroots.core import clock
+from grassroots.core import clock, records
 from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
 from grassroots.inspections import services
@@ -212,3 +212,21 @@ def test_a_strange_score_is_a_clear_error(town: Town, value: str) -> None:
             inspection=inspection,
             findings=[{"indicator": first.pk, "score": value}],
         )
+
+
+def test_an_acknowledgement_is_a_branch_record_a_duty_item_can_wait_for(town: Town) -> None:
+    pin(2026, 5, 12)
+    inspection = scored(
+        town,
+        active_set(town),
+        town.branch_a,
+        ["30", "25", "20", "15", "10"],
+        on=dt.date(2026, 5, 12),
+    )
+    services.inspection_acknowledge(actor=town.sam, inspection=inspection)
+    kind = records.get(services.RECORD_KIND)
+    assert kind is not None and kind.url(inspection.pk) == f"/inspections/{inspection.pk}/"
+    assert kind.find(
+        [town.branch_a.pk, town.branch_b.pk], dt.date(2026, 5, 1), dt.date(2026, 5, 31)
+    ) == {town.branch_a.pk: (inspection.pk, dt.date(2026, 5, 12))}
+    assert kind.find([town.branch_a.pk], dt.date(2026, 6, 1), dt.date(2026, 6, 30)) == {}
