@@ -29,7 +29,7 @@ class InspectionsConfig(AppConfig):
                 "clipboard-list",
                 "party",
                 44,
-                tab=rules.inspects,
+                tab=rules.inspects_mainly,
                 visible=rules.sees_inspections,
             ),
             NavItem(
