@@ -198,3 +198,42 @@ class CampaignForm(forms.Form):
         committee.queryset = _committees(user)
         sets: Any = self.fields["criteria"]
         sets.queryset = _active_sets(user, IndicatorSet.Purpose.CAMPAIGN)
+
+
+class IndicatorSetForm(forms.Form):
+    """A draft set typed on a phone: one indicator a line, `title | weight | what to check`."""
+
+    committee = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("committee"), empty_label=None
+    )
+    name = forms.CharField(label=_("name"), max_length=120)
+    purpose = forms.ChoiceField(
+        label=_("purpose"),
+        choices=IndicatorSet.Purpose.choices,
+        initial=IndicatorSet.Purpose.INSPECTION,
+    )
+    indicators = forms.CharField(
+        label=_("indicators"),
+        help_text=_("One a line: title | weight | what to check. The weights must add up to 100."),
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        committee: Any = self.fields["committee"]
+        committee.queryset = _committees(user)
+
+    def clean_indicators(self) -> list[dict[str, str]]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["indicators"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.replace("｜", "|").split("|")]
+            if len(parts) < 2 or not parts[1].isdigit():
+                raise forms.ValidationError(
+                    _("Line %(n)s: write the title, a bar and a whole-number weight.")
+                    % {"n": number}
+                )
+            rows.append({"title": parts[0], "weight": parts[1], "guidance": " ".join(parts[2:])})
+        return rows

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<id:pk>/acknowledge/", inspections.acknowledge, name="acknowledge"),
     path("<id:pk>/rectify/", inspections.rectify, name="rectify"),
     path("sets/", inspections.indicator_sets, name="sets"),
+    path("sets/new/", inspections.set_new, name="set_new"),
     path("sets/<id:pk>/<slug:action>/", inspections.set_act, name="set_act"),
     path("plans/", inspections.plans, name="plans"),
     path("plans/new/", inspections.plan_new, name="plan_new"),

@@ -65,6 +65,7 @@ def test_the_lists_and_the_public_notice_page_keep_the_phone_rules(
         ("olga", "/inspections/campaigns/"),
         ("irene", "/inspections/new/"),
         ("olga", "/inspections/plans/new/"),
+        ("olga", "/inspections/sets/new/"),
         ("olga", "/inspections/campaigns/new/"),
         (None, "/inspections/notices/"),
     ):

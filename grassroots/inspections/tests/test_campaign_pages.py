@@ -8,7 +8,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from grassroots.inspections import services
-from grassroots.inspections.models import Application, Campaign, InspectionPlan, StarRating
+from grassroots.inspections.models import (
+    Application,
+    Campaign,
+    IndicatorSet,
+    InspectionPlan,
+    StarRating,
+)
 from grassroots.inspections.tests.helpers import active_set, pin
 from grassroots.testing import Town
 
@@ -145,3 +151,23 @@ def test_officer_creates_a_plan_and_a_campaign_and_puts_a_revision_in_force(
         .status_code
         == 403
     )
+
+
+def test_an_officer_types_a_set_on_the_phone_and_a_wrong_sum_is_refused(
+    town: Town, client_for: Any
+) -> None:
+    olga = client_for("olga")
+    lines = "组织生活 | 40 | 三会一课\n阵地建设 | 30\n党员教育｜20"
+    base = {"committee": town.committee.pk, "name": "指标", "purpose": "inspection"}
+    bad = olga.post(reverse("inspections:set_new"), {**base, "indicators": "组织生活 40"})
+    assert bad.status_code == 200 and not IndicatorSet.objects.exists()
+    olga.post(reverse("inspections:set_new"), {**base, "indicators": lines})
+    draft = IndicatorSet.objects.get()
+    assert [(i.title, i.weight, i.guidance) for i in draft.indicators.all()] == [
+        ("组织生活", 40, "三会一课"),
+        ("阵地建设", 30, ""),
+        ("党员教育", 20, ""),
+    ]
+    olga.post(reverse("inspections:set_act", args=[draft.pk, "activate"]))
+    draft.refresh_from_db()
+    assert draft.status == "draft"  # 90, not 100

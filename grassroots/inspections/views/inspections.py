@@ -24,6 +24,7 @@ from grassroots.inspections.filters import InspectionFilter
 from grassroots.inspections.forms import (
     AcknowledgeForm,
     DrawForm,
+    IndicatorSetForm,
     InspectionStartForm,
     PlanForm,
     RectifyForm,
@@ -259,6 +260,22 @@ def plan_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("inspections:plans")
     return render(request, "inspections/form.html", {"form": form, "back": "inspections:plans"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_new(request: HttpRequest) -> HttpResponse:
+    _require(request, rules.inspects)
+    form = IndicatorSetForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_set_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("inspections:sets")
+    return render(request, "inspections/form.html", {"form": form, "back": "inspections:sets"})
 
 
 @login_required

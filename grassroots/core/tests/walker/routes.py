@@ -193,6 +193,7 @@ ROUTES: dict[str, Rule] = {
         Kind.ACTION, "inspections.IndicatorSet", kwargs={"action": "revise"}
     ),
     "inspections:plan_new": Rule(Kind.WRITE),
+    "inspections:set_new": Rule(Kind.WRITE),
     "inspections:campaign_new": Rule(Kind.WRITE),
     "inspections:plans": Rule(Kind.PAGE),
     "inspections:draw": Rule(Kind.ACTION, "inspections.InspectionPlan"),
