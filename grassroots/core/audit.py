@@ -94,6 +94,23 @@ class Action(enum.StrEnum):
     # Inspections and model-branch campaigns (issue #11; inspections)
     INSPECTIONS_INDICATOR_SET_CREATED = "inspections.indicator_set_created"
     INSPECTIONS_INSPECTION_RECORDED = "inspections.inspection_recorded"
+    INSPECTIONS_INDICATOR_SET_UPDATED = "inspections.indicator_set_updated"
+    INSPECTIONS_INDICATOR_SET_ACTIVATED = "inspections.indicator_set_activated"
+    INSPECTIONS_INDICATOR_SET_REVISED = "inspections.indicator_set_revised"
+    INSPECTIONS_PLAN_CREATED = "inspections.plan_created"
+    INSPECTIONS_SAMPLE_DRAWN = "inspections.sample_drawn"
+    INSPECTIONS_INSPECTION_SCORED = "inspections.inspection_scored"
+    INSPECTIONS_INSPECTION_SUBMITTED = "inspections.inspection_submitted"
+    INSPECTIONS_INSPECTION_ACKNOWLEDGED = "inspections.inspection_acknowledged"
+    INSPECTIONS_FINDINGS_RECTIFIED = "inspections.findings_rectified"
+    INSPECTIONS_CAMPAIGN_CREATED = "inspections.campaign_created"
+    INSPECTIONS_APPLICATION_SUBMITTED = "inspections.application_submitted"
+    INSPECTIONS_APPLICATION_REVIEWED = "inspections.application_reviewed"
+    INSPECTIONS_APPLICATION_PUBLISHED = "inspections.application_published"
+    INSPECTIONS_OBJECTION_RECORDED = "inspections.objection_recorded"
+    INSPECTIONS_APPLICATION_DECIDED = "inspections.application_decided"
+    INSPECTIONS_STARS_RATED = "inspections.stars_rated"
+    INSPECTIONS_EXPORTED = "inspections.exported"
 
     # Duty plans and checklists (issue #11; duties)
     DUTIES_PLAN_CREATED = "duties.plan_created"

@@ -82,6 +82,19 @@ ACTIONS: dict[str, Promise] = {
     "print_ledger": pgettext_lazy("action", "Print the ledger"),
     # --- end rectify
     # --- inspections (issue #11): this app's actions go between here and its end marker
+    "start_inspection": pgettext_lazy("action", "Start an inspection"),
+    "score": pgettext_lazy("action", "Score"),
+    "save_draft": pgettext_lazy("action", "Save draft"),
+    "draw_sample": pgettext_lazy("action", "Draw the sample"),
+    "apply_campaign": pgettext_lazy("action", "Apply for the title"),
+    "review_application": pgettext_lazy("action", "Review"),
+    "publish_notice": pgettext_lazy("action", "Publish for public notice"),
+    "record_objection": pgettext_lazy("action", "Record an objection"),
+    "decide_rating": pgettext_lazy("action", "Decide the rating"),
+    "activate_set": pgettext_lazy("action", "Put in force"),
+    "revise_set": pgettext_lazy("action", "Revise as a new version"),
+    "acknowledge": pgettext_lazy("action", "Acknowledge"),
+    "rectify_findings": pgettext_lazy("action", "Turn findings into rectification items"),
     # --- end inspections
     # --- duties (issue #11): this app's actions go between here and its end marker
     "tick_off": pgettext_lazy("action", "Done"),
@@ -128,6 +141,11 @@ PLACES: dict[str, Promise] = {
     "rectification": pgettext_lazy("destination", "Rectification ledger"),
     # --- end rectify
     # --- inspections (issue #11): this app's destinations go between here and its end marker
+    "inspections": pgettext_lazy("destination", "Inspections"),
+    "indicator_sets": pgettext_lazy("destination", "Indicator sets"),
+    "inspection_plans": pgettext_lazy("destination", "Inspection plans"),
+    "campaigns": pgettext_lazy("destination", "Model branches"),
+    "public_notices": pgettext_lazy("destination", "Model-branch notices"),
     # --- end inspections
     # --- duties (issue #11): this app's destinations go between here and its end marker
     "duties_week": pgettext_lazy("destination", "This week"),

@@ -198,6 +198,44 @@ ROUTES: dict[str, Rule] = {
     "alliances:milestone_add": Rule(Kind.ACTION, "alliances.InnovationProject"),
     "alliances:milestone_tick": Rule(Kind.ACTION, "alliances.Milestone"),
     # --- end orglife + alliances
+    # --- inspections (issue #11) ---
+    **_api("inspections.IndicatorSet", ("activate", "revise"), basename="indicator-set"),
+    **_api("inspections.InspectionPlan", ("draw",), basename="inspection-plan"),
+    **_api("inspections.Inspection", ("submit", "acknowledge", "rectify"), basename="inspection"),
+    **_api("inspections.Campaign", basename="campaign"),
+    **_api(
+        "inspections.Application",
+        ("review", "publish", "object", "decide"),
+        basename="campaign-application",
+    ),
+    **_api("inspections.StarRating", basename="star-rating"),
+    "inspections:index": Rule(Kind.PAGE),
+    "inspections:export": Rule(Kind.PAGE),
+    "inspections:new": Rule(Kind.WRITE),
+    "inspections:detail": Rule(Kind.DETAIL, "inspections.Inspection"),
+    "inspections:score": Rule(Kind.DETAIL, "inspections.Inspection"),
+    "inspections:acknowledge": Rule(Kind.ACTION, "inspections.Inspection"),
+    "inspections:rectify": Rule(Kind.ACTION, "inspections.Inspection"),
+    "inspections:sets": Rule(Kind.PAGE),
+    "inspections:set_act": Rule(
+        Kind.ACTION, "inspections.IndicatorSet", kwargs={"action": "revise"}
+    ),
+    "inspections:plan_new": Rule(Kind.WRITE),
+    "inspections:set_new": Rule(Kind.WRITE),
+    "inspections:campaign_new": Rule(Kind.WRITE),
+    "inspections:plans": Rule(Kind.PAGE),
+    "inspections:draw": Rule(Kind.ACTION, "inspections.InspectionPlan"),
+    "inspections:campaigns": Rule(Kind.PAGE),
+    "inspections:campaigns_export": Rule(Kind.PAGE),
+    "inspections:campaign": Rule(Kind.DETAIL, "inspections.Campaign"),
+    "inspections:apply": Rule(Kind.DETAIL, "inspections.Campaign"),
+    "inspections:application": Rule(Kind.DETAIL, "inspections.Application"),
+    "inspections:application_act": Rule(
+        Kind.ACTION, "inspections.Application", kwargs={"action": "review"}
+    ),
+    # The public notice (公示) of model-branch applications: names and scores, nothing personal.
+    "inspections:public_notices": Rule(Kind.PUBLIC),
+    # --- end inspections
     # --- rectify (issue #11): the ledger, its export and print view, items, extensions
     **_api(
         "rectify.Item",
