@@ -72,6 +72,7 @@ from grassroots.grid.models import (
     Resident,
     Visit,
 )
+from grassroots.inspections.demo import load_demo_inspections
 from grassroots.orglife.demo import load_demo_orglife
 from grassroots.party.models import (
     GuidanceAssignment,
@@ -206,6 +207,7 @@ PARTY_BUILDING: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("orglife", load_demo_orglife),
     ("alliances", load_demo_alliances),
     ("rectify", load_demo_rectify),
+    ("inspections", load_demo_inspections),
     ("duties", load_demo_duties),
 )
 
