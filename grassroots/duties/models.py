@@ -147,7 +147,7 @@ class Item(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     # The version in force: new assignments are generated from it.
     current = models.ForeignKey(
-        "ItemVersion", on_delete=models.PROTECT, null=True, related_name="+", editable=False
+        "ItemVersion", on_delete=models.RESTRICT, null=True, related_name="+", editable=False
     )
     retired = models.BooleanField(_("retired"), default=False)
 
@@ -229,7 +229,7 @@ class Assignment(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="assignments")
-    version = models.ForeignKey(ItemVersion, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(ItemVersion, on_delete=models.RESTRICT, related_name="+")
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
