@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from grassroots.core import clock, glossary
 from grassroots.core.actors import Actor, acting_user
@@ -68,25 +68,6 @@ EVENT_LABELS: dict[str, Any] = {
     "approve_extension": gettext_lazy("Extension approved"),
     "refuse_extension": gettext_lazy("Extension refused"),
 }
-
-# The glossary entries of this app (core/glossary.py, block "rectify"), spelled here
-# too so that this app's catalogue carries their translations until the lead moves
-# them to core's catalogue.
-GLOSSARY_STRINGS = (
-    pgettext_lazy("action", "Register an item"),
-    pgettext_lazy("action", "Hand over"),
-    pgettext_lazy("action", "Start rectifying"),
-    pgettext_lazy("action", "Request sign-off"),
-    pgettext_lazy("action", "Start review"),
-    pgettext_lazy("action", "Approve and sign off"),
-    pgettext_lazy("action", "Return for rework"),
-    pgettext_lazy("action", "Rework"),
-    pgettext_lazy("action", "Request an extension"),
-    pgettext_lazy("action", "Approve the extension"),
-    pgettext_lazy("action", "Refuse the extension"),
-    pgettext_lazy("action", "Print the ledger"),
-    pgettext_lazy("destination", "Rectification ledger"),
-)
 
 
 def actions_from(status: str) -> list[str]:

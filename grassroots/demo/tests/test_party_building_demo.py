@@ -41,9 +41,7 @@ def test_every_party_building_generator_runs_and_the_checklist_completes_itself(
     assert full_demo.warnings == []
     for label in MODELS:
         assert apps.get_model(label).objects.filter(is_demo=True).exists(), label
-    kinds = set(
-        Assignment.objects.exclude(record_kind="").values_list("record_kind", flat=True)
-    )
+    kinds = set(Assignment.objects.exclude(record_kind="").values_list("record_kind", flat=True))
     # Meetings, guidance visits and closed rectifications each completed some duties.
     assert {"orglife.meeting.party_day", "party.guidance_visit", "rectify.closed"} <= kinds
     assert Assignment.objects.filter(status=Assignment.Status.NOT_STARTED).exists()
