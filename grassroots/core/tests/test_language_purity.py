@@ -62,6 +62,7 @@ ALLOWED = {
         "CSV",
         "csv",  # a file extension (.csv)
         "xlsx",
+        "PDF",  # Chinese office work says PDF (版式文件 only in standards)
         "Webhook",  # WeChat Work's and DingTalk's own Chinese screens say "Webhook 地址"
     },
     "en": {
@@ -311,7 +312,7 @@ PLACEHOLDERS = re.compile(
 PROTOCOL_CATALOGUES = {"open311"}
 # Technical terms a Chinese interface keeps in Latin letters.
 TECHNICAL = {"JSON", "JPEG", "PNG", "WebP", "GIF", "WGS", "http", "https", "Cookie", "UTF", "GBK"}
-TECHNICAL |= {"POST", "ISO", "API", "PDF"}
+TECHNICAL |= {"POST", "ISO", "API"}
 # msgids that must name Chinese words: the values an import file holds in a column.
 CHINESE_VALUES = {"use 男 or 女", "use 正式 or 预备"}
 # (app, msgid) → the file being fixed by another helper (see KNOWN_OFFENDERS).
