@@ -27,7 +27,7 @@ from grassroots.duties import serializers as s
 from grassroots.duties.models import Assignment, BranchFigure, Item, Plan
 
 
-@documented(s.PlanSerializer, create=s.PlanCreateSerializer)
+@documented(s.DutyPlanSerializer, create=s.DutyPlanCreateSerializer)
 class DutyPlanViewSet(ServiceCreateMixin, ServiceViewSet):
     __doc__ = (
         "Duty plans of a Party committee. POST creates a draft; `publish` checks that the "
@@ -35,9 +35,9 @@ class DutyPlanViewSet(ServiceCreateMixin, ServiceViewSet):
     )
 
     queryset = Plan.objects.order_by("-starts_on", "pk")
-    serializer_class = s.PlanSerializer
+    serializer_class = s.DutyPlanSerializer
     filterset_class = filters.PlanFilter
-    create_serializer_class = s.PlanCreateSerializer
+    create_serializer_class = s.DutyPlanCreateSerializer
 
     def perform_service_create(self, data: dict[str, Any]) -> Plan:
         return services.plan_create(actor=self.request.user, **data)
@@ -48,7 +48,7 @@ class DutyPlanViewSet(ServiceCreateMixin, ServiceViewSet):
             plan = move(actor=self.request.user, plan=plan)
         return Response(self.get_serializer(plan).data)
 
-    @extend_schema(request=None, responses={200: s.PlanSerializer})
+    @extend_schema(request=None, responses={200: s.DutyPlanSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         response = self._move(services.plan_publish)
@@ -57,13 +57,13 @@ class DutyPlanViewSet(ServiceCreateMixin, ServiceViewSet):
         services.generate(actor=request.user, on=clock.today(), towns=[town] if town else None)
         return response
 
-    @extend_schema(request=None, responses={200: s.PlanSerializer})
+    @extend_schema(request=None, responses={200: s.DutyPlanSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         return self._move(services.plan_close)
 
 
-@documented(s.ItemSerializer, create=s.ItemCreateSerializer, update=s.ItemWriteSerializer)
+@documented(s.DutyItemSerializer, create=s.DutyItemCreateSerializer, update=s.ItemWriteSerializer)
 class DutyItemViewSet(ServiceUpdateMixin, ServiceCreateMixin, ServiceViewSet):
     __doc__ = (
         "Duty items with their versions. PATCH writes a new version (past periods keep "
@@ -75,9 +75,9 @@ class DutyItemViewSet(ServiceUpdateMixin, ServiceCreateMixin, ServiceViewSet):
         .prefetch_related("versions__targets", "current__targets")
         .order_by("plan_id", "position", "pk")
     )
-    serializer_class = s.ItemSerializer
+    serializer_class = s.DutyItemSerializer
     filterset_class = filters.ItemFilter
-    create_serializer_class = s.ItemCreateSerializer
+    create_serializer_class = s.DutyItemCreateSerializer
     update_serializer_class = s.ItemWriteSerializer
 
     def perform_service_create(self, data: dict[str, Any]) -> Item:
@@ -86,7 +86,7 @@ class DutyItemViewSet(ServiceUpdateMixin, ServiceCreateMixin, ServiceViewSet):
     def perform_service_update(self, obj: Any, data: dict[str, Any]) -> Item:
         return services.item_change(actor=self.request.user, item=obj, **data)
 
-    @extend_schema(request=None, responses={200: s.ItemSerializer})
+    @extend_schema(request=None, responses={200: s.DutyItemSerializer})
     @action(detail=True, methods=["post"])
     def retire(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
@@ -121,11 +121,11 @@ class DutyAssignmentViewSet(ServiceViewSet):
             )
         return self._answer(assignment)
 
-    @extend_schema(request=s.ReviewSerializer, responses={200: s.AssignmentSerializer})
+    @extend_schema(request=s.DutyReviewSerializer, responses={200: s.AssignmentSerializer})
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
         assignment = self.get_object()
-        body = s.ReviewSerializer(data=request.data)
+        body = s.DutyReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with service_errors():
             assignment = services.assignment_review(

@@ -22,7 +22,7 @@ from grassroots.duties.models import (
 from grassroots.party.models import Organization
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class DutyPlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = Plan
         fields = [
@@ -38,7 +38,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanCreateSerializer(serializers.Serializer):
+class DutyPlanCreateSerializer(serializers.Serializer):
     organization = ScopedPrimaryKeyRelatedField(Organization, help_text=_("the Party committee"))
     title = serializers.CharField(max_length=120)
     starts_on = serializers.DateField()
@@ -69,7 +69,7 @@ class VersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class DutyItemSerializer(serializers.ModelSerializer):
     current = VersionSerializer(read_only=True)
     versions = VersionSerializer(many=True, read_only=True)
 
@@ -97,7 +97,7 @@ class ItemWriteSerializer(serializers.Serializer):
     )
 
 
-class ItemCreateSerializer(ItemWriteSerializer):
+class DutyItemCreateSerializer(ItemWriteSerializer):
     plan = ScopedPrimaryKeyRelatedField(Plan)
 
 
@@ -152,7 +152,7 @@ class CompleteSerializer(serializers.Serializer):
         return value
 
 
-class ReviewSerializer(serializers.Serializer):
+class DutyReviewSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 

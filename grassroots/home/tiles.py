@@ -68,3 +68,19 @@ def case_tiles(figures: dict[str, Any]) -> list[Tile]:
         Tile(_("Overdue"), figures["overdue"], _url("cases:inbox", overdue="true")),
         Tile(_("Under supervision"), figures["supervised"], _url("cases:inbox", supervised="true")),
     ]
+
+
+def duty_tiles(duties: dict[str, Any], rect: dict[str, int] | None) -> list[Tile]:
+    """The duty loop (issue #11): this week's duties, this month's completion, overdue
+    duties, rectification under way and in red."""
+    found: list[Tile] = []
+    if "week_open" in duties:
+        found.append(Tile(_("Duties open this week"), duties["week_open"], _url("duties:week")))
+    if "month_done_pct" in duties:
+        board = _url("duties:board", cadence="monthly")
+        found.append(Tile(_("Duties done this month"), duties["month_done_pct"], board, PCT))
+        found.append(Tile(_("Overdue duties"), duties["overdue"], _url("duties:board")))
+    if rect is not None:
+        found.append(Tile(_("Rectification under way"), rect["open"], _url("rectify:ledger")))
+        found.append(Tile(_("Red warnings"), rect["red"], _url("rectify:ledger", colour="red")))
+    return found

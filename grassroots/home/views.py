@@ -16,7 +16,7 @@ from grassroots.cases import selectors as case_selectors
 from grassroots.core.roles import Cap, Role
 from grassroots.core.scoping import scope_for
 from grassroots.grid import selectors as grid_selectors
-from grassroots.home import tiles
+from grassroots.home import figures, tiles
 from grassroots.party import selectors as party_selectors
 
 
@@ -38,6 +38,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.can(Cap.VIEW_PARTY) and (field_roles or scope.everything):
         context["party"] = party_selectors.figures(user)
         context["party_tiles"] = tiles.party_tiles(context["party"])
+    if field_roles or scope.everything:
+        context["duty_tiles"] = tiles.duty_tiles(
+            figures.duty_figures(user), figures.rectification_figures(user)
+        )
     if field_roles or scope.everything:
         context["cases"] = case_selectors.figures(user)
         context["case_tiles"] = tiles.case_tiles(context["cases"])
