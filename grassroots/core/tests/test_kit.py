@@ -59,9 +59,12 @@ def test_a_visitor_gets_the_resident_services(town: Town) -> None:
     ("username", "tabs"),
     [
         ("alice", ["home", "cases", "board", "notices", "me"]),
-        ("sam", ["home", "cases", "board", "notices", "me"]),
+        # A secretary's week of duties takes the messages' place; the top bar's bell
+        # still leads to them.
+        ("sam", ["home", "duties_week", "cases", "board", "me"]),
         ("ivan", ["home", "my_branches", "cases", "notices", "me"]),
         ("olga", ["home", "party", "cases", "notices", "me"]),
+        ("irene", ["home", "cases", "board", "inspections", "me"]),
         ("oscar", ["home", "cases", "notices", "me"]),
     ],
 )
