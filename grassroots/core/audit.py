@@ -79,6 +79,21 @@ class Action(enum.StrEnum):
     # Duty plans and checklists (issue #11; duties)
     DUTIES_PLAN_CREATED = "duties.plan_created"
     DUTIES_PERIOD_GENERATED = "duties.period_generated"
+    DUTIES_PLAN_PUBLISHED = "duties.plan_published"
+    DUTIES_PLAN_CLOSED = "duties.plan_closed"
+    DUTIES_ITEM_ADDED = "duties.item_added"
+    DUTIES_ITEM_CHANGED = "duties.item_changed"
+    DUTIES_ITEM_RETIRED = "duties.item_retired"
+    DUTIES_STEP_TOGGLED = "duties.step_toggled"
+    DUTIES_ASSIGNMENT_COMPLETED = "duties.assignment_completed"
+    DUTIES_ASSIGNMENT_SUBMITTED = "duties.assignment_submitted"
+    DUTIES_ASSIGNMENT_APPROVED = "duties.assignment_approved"
+    DUTIES_ASSIGNMENT_RETURNED = "duties.assignment_returned"
+    DUTIES_ASSIGNMENT_REOPENED = "duties.assignment_reopened"
+    DUTIES_ASSIGNMENT_RECORDED = "duties.assignment_completed_by_record"
+    DUTIES_OVERDUE_MARKED = "duties.overdue_marked"
+    DUTIES_FIGURES_REBUILT = "duties.figures_rebuilt"
+    DUTIES_BOARD_EXPORTED = "duties.board_exported"
 
     # The work cadence: digests, arrangements, quarterly reviews (issue #11; cadence)
     CADENCE_RUN_FINISHED = "cadence.run_finished"

@@ -69,6 +69,14 @@ ACTIONS: dict[str, Promise] = {
     # --- inspections (issue #11): this app's actions go between here and its end marker
     # --- end inspections
     # --- duties (issue #11): this app's actions go between here and its end marker
+    "tick_off": pgettext_lazy("action", "Done"),
+    "undo": pgettext_lazy("action", "Undo"),
+    "add_note": pgettext_lazy("action", "Add a note"),
+    "publish": pgettext_lazy("action", "Publish"),
+    "new_plan": pgettext_lazy("action", "New plan"),
+    "add_item": pgettext_lazy("action", "Add an item"),
+    "change_item": pgettext_lazy("action", "Change"),
+    "retire_item": pgettext_lazy("action", "Retire"),
     # --- end duties
     # --- cadence (issue #11): this app's actions go between here and its end marker
     "download_xlsx": pgettext_lazy("action", "Download spreadsheet"),
@@ -105,6 +113,9 @@ PLACES: dict[str, Promise] = {
     # --- inspections (issue #11): this app's destinations go between here and its end marker
     # --- end inspections
     # --- duties (issue #11): this app's destinations go between here and its end marker
+    "duties_week": pgettext_lazy("destination", "This week"),
+    "duties_board": pgettext_lazy("destination", "Duty board"),
+    "duties_plans": pgettext_lazy("destination", "Duty plans"),
     # --- end duties
     # --- cadence (issue #11): this app's destinations go between here and its end marker
     "arrangements": pgettext_lazy("destination", "Monthly arrangements"),
