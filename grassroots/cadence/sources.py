@@ -7,42 +7,26 @@ change of signature there is one edit here.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Q
 
 from grassroots.accounts.models import RoleAssignment
 from grassroots.core.roles import Role
+from grassroots.duties import selectors as duty_selectors
+from grassroots.duties import services as duty_services
 from grassroots.grid.models import Place
 from grassroots.party.models import Organization
 
 
-def generate_duties(*, on: dt.date, town: Place) -> None:
+def generate_duties(*, on: dt.date, town: Place) -> dict[str, int]:
     """Make the duty assignments of every period containing `on` (idempotent)."""
-    # duties.services.generate(actor=None, on=on, towns=[town]) once duties is merged.
-    return None
+    return duty_services.generate(actor=None, on=on, towns=[town])
 
 
 def branch_secretaries(org_ids: list[int]) -> dict[int, list[int]]:
     """{branch id: [user ids]}: the active secretaries anchored at the branch or its place."""
-    branches = list(Organization.objects.filter(pk__in=org_ids).values_list("pk", "place_id"))
-    by_place: dict[int, list[int]] = defaultdict(list)
-    for pk, place_id in branches:
-        if place_id:
-            by_place[place_id].append(pk)
-    rows = RoleAssignment.objects.filter(
-        Q(organization_id__in=org_ids) | Q(place_id__in=list(by_place)),
-        role=Role.SECRETARY,
-        active=True,
-        user__is_active=True,
-    ).values_list("user_id", "organization_id", "place_id")
-    found: dict[int, list[int]] = defaultdict(list)
-    for user_id, org_id, place_id in rows.order_by("user_id"):
-        for branch in [org_id] if org_id else by_place.get(place_id, []):
-            if user_id not in found[branch]:
-                found[branch].append(user_id)
-    return dict(found)
+    return duty_selectors.branch_secretaries(org_ids)
 
 
 def town_leaders(town: Place) -> list[int]:

@@ -68,7 +68,8 @@ def assignment(
         weight=weight,
         valid_from=at(2026, 1, 1),
     )
-    Item.objects.filter(pk=item.pk).update(current=version)
+    # Retired: duties' own generation (called by the runs) leaves these hand-made rows alone.
+    Item.objects.filter(pk=item.pk).update(current=version, retired=True)
     return Assignment.objects.create(
         plan=the_plan,
         item=item,
