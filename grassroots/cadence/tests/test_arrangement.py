@@ -163,9 +163,7 @@ def pdf_text_chars(content: bytes) -> set[str]:
     for data in [inflated(content)]:
         for hexcode in re.findall(rb"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]{4,})>", data):
             code = hexcode.decode()
-            chars.update(
-                chr(int(code[i : i + 4], 16)) for i in range(0, len(code), 4)
-            )
+            chars.update(chr(int(code[i : i + 4], 16)) for i in range(0, len(code), 4))
     return chars
 
 

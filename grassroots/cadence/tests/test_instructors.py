@@ -22,9 +22,7 @@ D = dt.date
 @pytest.fixture
 def guided(town):  # noqa: ANN001, ANN201
     plan(town)
-    GuidanceAssignment.objects.filter(instructor=town.instructor).update(
-        started_on=D(2026, 8, 1)
-    )
+    GuidanceAssignment.objects.filter(instructor=town.instructor).update(started_on=D(2026, 8, 1))
     return town.instructor
 
 
@@ -86,10 +84,20 @@ def test_the_monthly_summary(town, guided) -> None:  # noqa: ANN001
     visit(town, D(2026, 10, 12))
     visit(town, D(2026, 10, 20))
     visit(town, D(2026, 11, 3))  # next month: not counted
-    assignment(the_plan, town.branch_b, period_start=D(2026, 10, 1), due_on=D(2026, 10, 31),
-               done_on=D(2026, 10, 15))
-    assignment(the_plan, town.branch_a, period_start=D(2026, 10, 1), due_on=D(2026, 10, 31),
-               done_on=D(2026, 10, 15))  # not ivan's branch
+    assignment(
+        the_plan,
+        town.branch_b,
+        period_start=D(2026, 10, 1),
+        due_on=D(2026, 10, 31),
+        done_on=D(2026, 10, 15),
+    )
+    assignment(
+        the_plan,
+        town.branch_a,
+        period_start=D(2026, 10, 1),
+        due_on=D(2026, 10, 31),
+        done_on=D(2026, 10, 15),
+    )  # not ivan's branch
     run_day(D(2026, 11, 1))  # a Sunday: not yet
     assert not Notice.objects.filter(message="cadence.summary").exists()
     run_day(D(2026, 11, 2))

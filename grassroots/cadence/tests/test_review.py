@@ -100,7 +100,9 @@ def test_the_ranking_matches_the_hand_computed_fixture_and_is_computed_once(town
         85,
     )
     assert row.inspection is None and row.org_path == town.branch_a.path
-    leaders = Notice.objects.filter(message="cadence.review", key=f"cadence:review:{town.town.pk}:2026-Q3")
+    leaders = Notice.objects.filter(
+        message="cadence.review", key=f"cadence:review:{town.town.pk}:2026-Q3"
+    )
     assert sorted(leaders.values_list("recipient__username", flat=True)) == ["alice", "olga"]
     assert leaders.first().params == {"period": "2026-Q3", "branches": 4}
     ids = set(QuarterScore.objects.values_list("pk", flat=True))

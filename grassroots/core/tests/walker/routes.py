@@ -170,6 +170,17 @@ ROUTES: dict[str, Rule] = {
     "open311:token": Rule(Kind.PUBLIC, kwargs={"fmt": "json", "token": "nosuchtoken"}),
     "set_language": Rule(Kind.SYSTEM),
     "healthz": Rule(Kind.SYSTEM),
+    # --- cadence (issue #11): arrangements by id; quarterly reviews by period (a page showing
+    # only the caller's rows, 404 when there are none); the instructors' page.
+    "cadence:arrangements": Rule(Kind.PAGE),
+    "cadence:arrangement": Rule(Kind.DETAIL, "cadence.Arrangement"),
+    "cadence:arrangement_xlsx": Rule(Kind.DETAIL, "cadence.Arrangement"),
+    "cadence:arrangement_pdf": Rule(Kind.DETAIL, "cadence.Arrangement"),
+    "cadence:reviews": Rule(Kind.PAGE),
+    "cadence:review": Rule(Kind.PAGE, kwargs={"period": "2026-Q3"}),
+    "cadence:review_xlsx": Rule(Kind.PAGE, kwargs={"period": "2026-Q3"}),
+    "cadence:review_pdf": Rule(Kind.PAGE, kwargs={"period": "2026-Q3"}),
+    "cadence:instructors": Rule(Kind.PAGE),
 }
 
 # The back office: routes Django's admin makes for every registered model, by suffix.
