@@ -65,8 +65,25 @@ ACTIONS: dict[str, Promise] = {
     # --- alliances (issue #11): this app's actions go between here and its end marker
     # --- end alliances
     # --- rectify (issue #11): this app's actions go between here and its end marker
+    "register_rectification": pgettext_lazy("action", "Register an item"),
+    "hand_over": pgettext_lazy("action", "Hand over"),
+    "start_rectifying": pgettext_lazy("action", "Start rectifying"),
+    "request_signoff": pgettext_lazy("action", "Request sign-off"),
+    "start_review": pgettext_lazy("action", "Start review"),
+    "sign_off": pgettext_lazy("action", "Approve and sign off"),
+    "return_for_rework": pgettext_lazy("action", "Return for rework"),
+    "rework": pgettext_lazy("action", "Rework"),
+    "request_extension": pgettext_lazy("action", "Request an extension"),
+    "approve_extension": pgettext_lazy("action", "Approve the extension"),
+    "refuse_extension": pgettext_lazy("action", "Refuse the extension"),
+    "print_ledger": pgettext_lazy("action", "Print the ledger"),
     # --- end rectify
     # --- inspections (issue #11): this app's actions go between here and its end marker
+    "start_inspection": pgettext_lazy("action", "Start an inspection"),
+    "score": pgettext_lazy("action", "Score"),
+    "save_draft": pgettext_lazy("action", "Save draft"),
+    "acknowledge": pgettext_lazy("action", "Acknowledge"),
+    "rectify_findings": pgettext_lazy("action", "Turn findings into rectification items"),
     # --- end inspections
     # --- duties (issue #11): this app's actions go between here and its end marker
     "tick_off": pgettext_lazy("action", "Done"),
@@ -109,8 +126,14 @@ PLACES: dict[str, Promise] = {
     # --- alliances (issue #11): this app's destinations go between here and its end marker
     # --- end alliances
     # --- rectify (issue #11): this app's destinations go between here and its end marker
+    "rectification": pgettext_lazy("destination", "Rectification ledger"),
     # --- end rectify
     # --- inspections (issue #11): this app's destinations go between here and its end marker
+    "inspections": pgettext_lazy("destination", "Inspections"),
+    "indicator_sets": pgettext_lazy("destination", "Indicator sets"),
+    "inspection_plans": pgettext_lazy("destination", "Inspection plans"),
+    "campaigns": pgettext_lazy("destination", "Model branches"),
+    "public_notices": pgettext_lazy("destination", "Model-branch notices"),
     # --- end inspections
     # --- duties (issue #11): this app's destinations go between here and its end marker
     "duties_week": pgettext_lazy("destination", "This week"),

@@ -61,10 +61,11 @@ def widget_attrs(field: BoundField, extra_class: str = "") -> dict[str, Any]:
         attrs["aria-describedby"] = " ".join(described)
     if isinstance(widget, forms.TextInput) and _is_phone(field):
         attrs.update({"inputmode": "tel", "autocomplete": "tel"})
-    elif isinstance(form_field, forms.IntegerField) and not widget.is_hidden:
-        attrs.setdefault("inputmode", "numeric")
+    # Decimal and float first: Django's DecimalField and FloatField subclass IntegerField.
     elif isinstance(form_field, forms.DecimalField | forms.FloatField) and not widget.is_hidden:
         attrs.setdefault("inputmode", "decimal")
+    elif isinstance(form_field, forms.IntegerField) and not widget.is_hidden:
+        attrs.setdefault("inputmode", "numeric")
     if extra_class:
         attrs["class"] = " ".join(filter(None, [widget.attrs.get("class", ""), extra_class]))
     return attrs

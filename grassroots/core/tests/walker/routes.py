@@ -170,6 +170,31 @@ ROUTES: dict[str, Rule] = {
     "open311:token": Rule(Kind.PUBLIC, kwargs={"fmt": "json", "token": "nosuchtoken"}),
     "set_language": Rule(Kind.SYSTEM),
     "healthz": Rule(Kind.SYSTEM),
+    # --- inspections (issue #11) ---
+    **_api("inspections.IndicatorSet", ("activate", "revise"), basename="indicator-set"),
+    **_api("inspections.InspectionPlan", ("draw",), basename="inspection-plan"),
+    **_api("inspections.Inspection", ("submit", "acknowledge", "rectify"), basename="inspection"),
+    **_api("inspections.Campaign", basename="campaign"),
+    **_api(
+        "inspections.Application",
+        ("review", "publish", "object", "decide"),
+        basename="campaign-application",
+    ),
+    **_api("inspections.StarRating", basename="star-rating"),
+    "inspections:index": Rule(Kind.PAGE),
+    "inspections:export": Rule(Kind.PAGE),
+    "inspections:new": Rule(Kind.WRITE),
+    "inspections:detail": Rule(Kind.DETAIL, "inspections.Inspection"),
+    "inspections:score": Rule(Kind.DETAIL, "inspections.Inspection"),
+    "inspections:acknowledge": Rule(Kind.ACTION, "inspections.Inspection"),
+    "inspections:rectify": Rule(Kind.ACTION, "inspections.Inspection"),
+    "inspections:sets": Rule(Kind.PAGE),
+    "inspections:plans": Rule(Kind.PAGE),
+    "inspections:campaigns": Rule(Kind.PAGE),
+    "inspections:campaign": Rule(Kind.DETAIL, "inspections.Campaign"),
+    # The public notice (公示) of model-branch applications: names and scores, nothing personal.
+    "inspections:public_notices": Rule(Kind.PUBLIC),
+    # --- end inspections
     # --- cadence (issue #11): arrangements by id; quarterly reviews by period (a page showing
     # only the caller's rows, 404 when there are none); the instructors' page.
     "cadence:arrangements": Rule(Kind.PAGE),

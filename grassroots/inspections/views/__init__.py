@@ -1,0 +1,1 @@
+"""Pages of inspections (`inspections.py`) and of the model-branch campaign (`campaigns.py`)."""

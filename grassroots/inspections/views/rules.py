@@ -1,0 +1,27 @@
+"""Who sees which inspections page: the same predicates serve the views and the navigation."""
+
+from __future__ import annotations
+
+from grassroots.core.roles import Cap
+from grassroots.core.scoping import Scope
+
+
+def inspects(scope: Scope) -> bool:
+    return scope.can(Cap.INSPECT)
+
+
+def sees_inspections(scope: Scope) -> bool:
+    """Inspectors, the officer, and the Party side that reads its branches' results."""
+    return scope.can(Cap.INSPECT) or scope.can(Cap.VIEW_PARTY)
+
+
+def exports(scope: Scope) -> bool:
+    return scope.can(Cap.EXPORT) or scope.can(Cap.INSPECT)
+
+
+def acknowledges(scope: Scope) -> bool:
+    return scope.can(Cap.DO_DUTIES)
+
+
+def rectifies(scope: Scope) -> bool:
+    return scope.can(Cap.INSPECT) and scope.can(Cap.MANAGE_RECTIFICATION)
