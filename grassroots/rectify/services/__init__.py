@@ -9,6 +9,9 @@ gets PermissionDenied, an item out of reach 404. Nothing closes an item but
 Deadline warnings are sent by the worker (`rectify.sweeps`), not from here.
 """
 
+from __future__ import annotations
+
+from grassroots.rectify.services.exports import ledger_export
 from grassroots.rectify.services.extensions import extension_decide, extension_request
 from grassroots.rectify.services.items import (
     RECORD_KIND,
@@ -37,5 +40,6 @@ __all__ = [
     "item_sign_off",
     "item_start",
     "item_start_review",
+    "ledger_export",
     "next_code",
 ]

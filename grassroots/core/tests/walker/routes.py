@@ -195,6 +195,32 @@ ROUTES: dict[str, Rule] = {
     # The public notice (公示) of model-branch applications: names and scores, nothing personal.
     "inspections:public_notices": Rule(Kind.PUBLIC),
     # --- end inspections
+    # --- rectify (issue #11): the ledger, its export and print view, items, extensions
+    **_api(
+        "rectify.Item",
+        (
+            "hand_over",
+            "start_rectifying",
+            "request_signoff",
+            "start_review",
+            "sign_off",
+            "return_for_rework",
+            "rework",
+            "request_extension",
+            "decide_extension",
+        ),
+        basename="rectification",
+    ),
+    "rectify:ledger": Rule(Kind.PAGE, leaks=("rectify.Item",)),
+    "rectify:export": Rule(Kind.PAGE),  # a spreadsheet; rectify/tests/test_pages.py checks its rows
+    "rectify:print": Rule(Kind.PAGE, leaks=("rectify.Item",)),
+    "rectify:new": Rule(Kind.PAGE),
+    "rectify:item": Rule(Kind.DETAIL, "rectify.Item"),
+    "rectify:act": Rule(Kind.ACTION, "rectify.Item", kwargs={"action": "hand_over"}),
+    "rectify:extension": Rule(Kind.ACTION, "rectify.Item"),
+    "rectify:decide": Rule(Kind.ACTION, "rectify.Extension"),
+    "rectify:evidence": Rule(Kind.DETAIL, "rectify.ItemEvent"),
+    # --- end rectify
     # --- cadence (issue #11): arrangements by id; quarterly reviews by period (a page showing
     # only the caller's rows, 404 when there are none); the instructors' page.
     "cadence:arrangements": Rule(Kind.PAGE),
