@@ -9,14 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from grassroots.accounts.models import RoleAssignment
 from grassroots.core.roles import Role
+from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.duties import selectors as duty_selectors
 from grassroots.duties import services as duty_services
 from grassroots.grid.models import Place
+from grassroots.inspections import selectors as inspection_selectors
 from grassroots.party.models import Organization
+from grassroots.rectify.models import Item as RectificationItem
+from grassroots.rectify.models import Status as RectificationStatus
 
 
 def generate_duties(*, on: dt.date, town: Place) -> dict[str, int]:
@@ -46,13 +51,31 @@ def town_leaders(town: Place) -> list[int]:
 
 def branch_scores(*, org_ids: list[int], start: dt.date, end: dt.date) -> dict[int, Decimal]:
     """{branch id: mean inspection total 0–100} of the inspections in [start, end]."""
-    # inspections.selectors.branch_scores once inspections is merged.
-    return {}
+    return inspection_selectors.branch_scores(org_ids=org_ids, start=start, end=end)
 
 
 def rectification_counts(
     *, org_ids: list[int], start: dt.date, end: dt.date
 ) -> dict[int, dict[str, int]]:
-    """{branch id: {"registered": n, "closed": n}}: rectification items in [start, end]."""
-    # rectify.selectors once rectify is merged.
-    return {}
+    """{branch id: {"registered": n, "closed": n}}: rectification items registered and
+    signed off (销号) in [start, end], town-time dates."""
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time()))
+    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+    rows = (
+        unscoped(RectificationItem, why=Unscoped.SYSTEM)
+        .filter(organization_id__in=list(org_ids))
+        .values("organization_id")
+        .annotate(
+            registered=Count("pk", filter=Q(registered_at__gte=since, registered_at__lt=until)),
+            closed=Count(
+                "pk",
+                filter=Q(
+                    status=RectificationStatus.CLOSED, closed_at__gte=since, closed_at__lt=until
+                ),
+            ),
+        )
+        .order_by()
+    )
+    return {
+        r["organization_id"]: {"registered": r["registered"], "closed": r["closed"]} for r in rows
+    }

@@ -13,6 +13,7 @@ from grassroots.cadence.tests.helpers import assignment, at, plan
 from grassroots.core import clock
 from grassroots.notify.models import Notice
 from grassroots.party.models import GuidanceAssignment, GuidanceVisit
+from grassroots.rectify.models import Item as RectificationItem
 
 pytestmark = pytest.mark.django_db
 
@@ -98,13 +99,35 @@ def test_the_monthly_summary(town, guided) -> None:  # noqa: ANN001
         due_on=D(2026, 10, 31),
         done_on=D(2026, 10, 15),
     )  # not ivan's branch
+    for n, (registered, closed) in enumerate(
+        (
+            (D(2026, 10, 9), D(2026, 10, 30)),  # found and signed off in October
+            (D(2026, 10, 20), None),  # found in October, still open
+            (D(2026, 9, 1), D(2026, 10, 2)),  # signed off in October
+            (D(2026, 9, 1), D(2026, 11, 2)),  # neither in October
+        )
+    ):
+        RectificationItem.objects.create(
+            town=town.town,
+            organization=town.branch_b,
+            org_path=town.branch_b.path,
+            code=f"ZG-{n}",
+            source="supervision",
+            problem="三会一课记录不全",
+            kind="deadline",
+            deadline=D(2026, 12, 31),
+            status="closed" if closed else "in_progress",
+            registered_at=at(registered.year, registered.month, registered.day),
+            closed_at=at(closed.year, closed.month, closed.day) if closed else None,
+        )
     run_day(D(2026, 11, 1))  # a Sunday: not yet
     assert not Notice.objects.filter(message="cadence.summary").exists()
     run_day(D(2026, 11, 2))
     [summary] = Notice.objects.filter(message="cadence.summary")
     assert summary.recipient == town.ivan
     assert summary.key == f"cadence:summary:{town.instructor.pk}:2026-10"
-    assert summary.params == {"period": "2026-10", "visits": 2, "issues": 0, "closed": 1}
+    # issues: 2 registered in October; closed: 2 signed off + 1 duty assignment done
+    assert summary.params == {"period": "2026-10", "visits": 2, "issues": 2, "closed": 3}
     run_day(D(2026, 11, 3))
     assert Notice.objects.filter(message="cadence.summary").count() == 1
 

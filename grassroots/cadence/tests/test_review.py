@@ -16,6 +16,7 @@ from grassroots.cadence.tests.helpers import assignment, at, plan
 from grassroots.core import clock
 from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
+from grassroots.inspections.models import IndicatorSet, Inspection
 from grassroots.notify.models import Notice
 from grassroots.party import services as party
 from grassroots.party.models import Organization
@@ -32,11 +33,13 @@ def quarter(town):  # noqa: ANN001, ANN201
 
     branch      items (weight: how done)                     completion  timeliness  score
     明月村       50 on time, 35 on time, 15 not done          85/100      2/2         (5×0.85+2×1)/7 = 89.2857 → 89.3 B
-    上杉市村     50 on time, 50 on time                        100/100     2/2         100.0 A
+    上杉市村     50 on time, 50 on time                        100/100     2/2
+                 + inspections 80.0 and 90.0 in Q3 (mean 85.0): 50 + 20 + 0.3 × 85 = 95.5 A
     测试科技     60 on time, 40 not done                       60/100      1/1         (5×0.6+2)/7 = 71.4286 → 71.4 C
     东风村       40 on time, 40 late, 20 not done              80/100      1/2         (5×0.8+2×0.5)/7 = 71.4286 → 71.4 C
     Ranking: 上杉市村 1, 明月村 2, 东风村 3 (71.4, completion 0.8), 测试科技 4 (71.4, 0.6).
-    No inspection this quarter (inspection scores: none), so the 5 : 2 formula applies.
+    Only 上杉市村 was inspected in Q3 (a draft and an October inspection do not count); the
+    others are scored with the 5 : 2 formula.
     """
     east = party.organization_create(
         actor=town.root,
@@ -62,12 +65,37 @@ def quarter(town):  # noqa: ANN001, ANN201
         item(town.branch_firm, weight, how)
     for weight, how in ((40, "on time"), (40, "late"), (20, "not done")):
         item(east, weight, how)
+    indicators = IndicatorSet.objects.create(
+        town=town.town,
+        owner=town.committee,
+        org_path=town.committee.path,
+        name="督查指标",
+        purpose=IndicatorSet.Purpose.INSPECTION,
+        status=IndicatorSet.Status.ACTIVE,
+        created_at=at(2026, 7, 1),
+    )
+    for day, total, status in (
+        (D(2026, 8, 10), "80.0", Inspection.Status.ACKNOWLEDGED),
+        (D(2026, 9, 15), "90.0", Inspection.Status.SUBMITTED),
+        (D(2026, 9, 20), "10.0", Inspection.Status.DRAFT),
+        (D(2026, 10, 9), "10.0", Inspection.Status.SUBMITTED),
+    ):
+        Inspection.objects.create(
+            organization=town.branch_b,
+            org_path=town.branch_b.path,
+            town=town.town,
+            indicator_set=indicators,
+            inspected_on=day,
+            status=status,
+            total=Decimal(total),
+            created_at=at(day.year, day.month, day.day),
+        )
     return east
 
 
 EXPECTED = [
     # (rank, branch, completion, timeliness, score, band)
-    (1, "上杉市村党支部", "1.0000", "1.0000", "100.0", "A"),
+    (1, "上杉市村党支部", "1.0000", "1.0000", "95.5", "A"),
     (2, "明月村党支部", "0.8500", "1.0000", "89.3", "B"),
     (3, "东风村党支部", "0.8000", "0.5000", "71.4", "C"),
     (4, "测试科技有限公司党支部", "0.6000", "1.0000", "71.4", "C"),
@@ -100,6 +128,8 @@ def test_the_ranking_matches_the_hand_computed_fixture_and_is_computed_once(town
         85,
     )
     assert row.inspection is None and row.org_path == town.branch_a.path
+    inspected = QuarterScore.objects.get(organization=town.branch_b, period="2026-Q3")
+    assert inspected.inspection == Decimal("0.8500")
     leaders = Notice.objects.filter(
         message="cadence.review", key=f"cadence:review:{town.town.pk}:2026-Q3"
     )
