@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from grassroots.cadence.services import arrangement, digest, instructors, review
 from grassroots.cadence.services.exports import export_record
-from grassroots.cadence.services.runs import LEASE, WorkerKilled, tick
+from grassroots.cadence.services.runs import LEASE, WorkerKilled, run_job, tick
 
 __all__ = [
     "LEASE",
@@ -17,5 +17,6 @@ __all__ = [
     "export_record",
     "instructors",
     "review",
+    "run_job",
     "tick",
 ]

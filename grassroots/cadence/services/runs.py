@@ -161,6 +161,24 @@ def _candidates(towns: list[Place], today: dt.date) -> list[tuple[str, Place, st
     return list(found.values())
 
 
+def run_job(*, job_name: str, town: Place, period: str, now: dt.datetime) -> dict[str, int]:
+    """Run one job for one period now (the demo's history; a tool for an operator).
+
+    The same exactly-once rules as `tick`: a finished run is not run again.
+    """
+    run = _claim(job_name, town, period, now)
+    if run is None:
+        return {}
+    context = RunContext(run=run, town=town, now=now)
+    try:
+        _WORK[job_name](context)
+    except Exception:
+        CadenceRun.objects.filter(pk=run.pk).update(lease_until=None)
+        raise
+    _finish(context)
+    return context.counts
+
+
 def tick(
     *,
     now: dt.datetime,
