@@ -1,7 +1,8 @@
 """Instructors' guidance figures, shared by the worker (all rows) and the page (scoped rows).
 
 A branch is *lapsed* for an instructor when the instructor has not visited it for
-`LAPSE_DAYS` days: counted from their last `GuidanceVisit` to that branch, or from
+`lapse_days()` days (the setting GRASSROOTS["INSTRUCTOR_REMIND_DAYS"], 30, the same
+as the red of party's "my branches"): counted from their last `GuidanceVisit` to that branch, or from
 the day the `GuidanceAssignment` started when there is none (or the visit is older).
 The functions take the querysets to read, so the caller decides the reach.
 """
@@ -12,9 +13,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 
-LAPSE_DAYS = 30
+
+def lapse_days() -> int:
+    return int(settings.GRASSROOTS["INSTRUCTOR_REMIND_DAYS"])
 
 
 @dataclass
@@ -28,10 +32,11 @@ class BranchRow:
     last_visit: dt.date | None
     visits_this_year: int
     days_since: int
+    limit: int = 30
 
     @property
     def lapsed(self) -> bool:
-        return self.days_since >= LAPSE_DAYS
+        return self.days_since >= self.limit
 
 
 def branch_rows(assignments: QuerySet, visits: QuerySet, today: dt.date) -> list[BranchRow]:
@@ -57,6 +62,7 @@ def branch_rows(assignments: QuerySet, visits: QuerySet, today: dt.date) -> list
         .annotate(n=Count("pk"))
     }
     rows = []
+    limit = lapse_days()
     for a in pairs:
         key = (a.instructor_id, a.organization_id)
         last_visit = last.get(key)
@@ -72,6 +78,7 @@ def branch_rows(assignments: QuerySet, visits: QuerySet, today: dt.date) -> list
                 last_visit=last_visit,
                 visits_this_year=this_year.get(key, 0),
                 days_since=(today - since).days,
+                limit=limit,
             )
         )
     return rows

@@ -74,5 +74,5 @@ def instructors(user: Any, today: dt.date) -> dict[str, Any]:
         "branches": branches,
         "people": people,
         "last_month": schedule.current_period(schedule.SUMMARY, today),
-        "lapse_days": guidance.LAPSE_DAYS,
+        "lapse_days": guidance.lapse_days(),
     }

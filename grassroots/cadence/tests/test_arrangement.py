@@ -176,3 +176,18 @@ def test_the_printable_pdf_has_the_branch_in_chinese(town, published, client_for
     assert b"WenQuanYi" in inflated(content)  # the Chinese font is embedded
     assert set("明月村党支部召开委员会") <= pdf_text_chars(content)
     assert AuditEvent.objects.filter(action=Action.CADENCE_EXPORTED, actor=town.sam).exists()
+
+
+def test_the_api_lists_the_arrangements_in_reach(town, published, api_for) -> None:  # noqa: ANN001
+    body = api_for("sam").get("/api/cadence-arrangements/?month=2026-11").json()
+    rows = body["results"] if isinstance(body, dict) else body
+    assert [(r["branch_name"], r["month"], r["items"]) for r in rows] == [
+        ("明月村党支部", "2026-11", 2)
+    ]
+    other = Arrangement.objects.get(organization=town.branch_b, month="2026-11")
+    assert api_for("sam").get(f"/api/cadence-arrangements/{other.pk}/").status_code == 404
+    assert api_for("olga").get(f"/api/cadence-arrangements/{other.pk}/").status_code == 200
+    assert api_for("rita").get("/api/cadence-arrangements/").json() in (
+        [],
+        {"count": 0, "next": None, "previous": None, "results": []},
+    )

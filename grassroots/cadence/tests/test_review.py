@@ -231,3 +231,19 @@ def test_reach_of_the_review(town, published, client_for) -> None:  # noqa: ANN0
         assert client_for("rita").get(url).status_code == 404
     for bad in ("2026-Q2", "2026-Q9", "nonsense", "2026-Q3x"):
         assert client_for("olga").get(f"/cadence/reviews/{bad}/").status_code == 404
+
+
+def test_the_api_lists_the_scores_in_reach(town, published, api_for) -> None:  # noqa: ANN001
+    olga = api_for("olga").get("/api/cadence-scores/?period=2026-Q3").json()
+    rows = olga["results"] if isinstance(olga, dict) else olga
+    assert [(r["rank"], r["branch_name"], r["score"], r["band"]) for r in rows] == [
+        (rank, name, score, band) for rank, name, _c, _t, score, band in EXPECTED
+    ]
+    sam = api_for("sam").get("/api/cadence-scores/").json()
+    sam_rows = sam["results"] if isinstance(sam, dict) else sam
+    assert [r["branch_name"] for r in sam_rows] == ["明月村党支部"]
+    other = QuarterScore.objects.get(organization=town.branch_b)
+    assert api_for("sam").get(f"/api/cadence-scores/{other.pk}/").status_code == 404
+    assert api_for("olga").get(f"/api/cadence-scores/{other.pk}/").status_code == 200
+    assert api_for("olga").get("/api/cadence-scores/?organization=x").status_code == 400
+    assert api_for("olga").get("/api/cadence-scores/?band=Z").status_code == 400

@@ -223,6 +223,8 @@ ROUTES: dict[str, Rule] = {
     # --- end rectify
     # --- cadence (issue #11): arrangements by id; quarterly reviews by period (a page showing
     # only the caller's rows, 404 when there are none); the instructors' page.
+    **_api("cadence.Arrangement", basename="cadence-arrangement"),
+    **_api("cadence.QuarterScore", basename="cadence-score"),
     "cadence:arrangements": Rule(Kind.PAGE),
     "cadence:arrangement": Rule(Kind.DETAIL, "cadence.Arrangement"),
     "cadence:arrangement_xlsx": Rule(Kind.DETAIL, "cadence.Arrangement"),
