@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from grassroots.cadence.models import QuarterScore
+from grassroots.cadence.models import CadenceRun, QuarterScore
 from grassroots.cadence.services import review, tick
 from grassroots.cadence.services.review import Figures
 from grassroots.cadence.tests.helpers import assignment, at, plan
@@ -247,3 +247,36 @@ def test_the_api_lists_the_scores_in_reach(town, published, api_for) -> None:  #
     assert api_for("olga").get(f"/api/cadence-scores/{other.pk}/").status_code == 200
     assert api_for("olga").get("/api/cadence-scores/?organization=x").status_code == 400
     assert api_for("olga").get("/api/cadence-scores/?band=Z").status_code == 400
+
+
+def test_a_failing_run_is_left_unfinished_and_retried_by_the_next_tick(town, quarter) -> None:  # noqa: ANN001
+    # A real failure: a stray score row of 明月村 (filed under another town) is in the
+    # way of the unique (branch, quarter), so the review's insert fails.
+    stray = QuarterScore.objects.create(
+        organization=town.branch_a,
+        org_path=town.branch_a.path,
+        town=town.village_a,
+        period="2026-Q3",
+        branch_name="stray",
+        completion=Decimal(0),
+        timeliness=Decimal(0),
+        score=Decimal(0),
+        rank=1,
+        band="D",
+        computed_at=at(2026, 10, 1),
+    )
+    now = at(2026, 10, 8, 9)
+    clock.set_now(now)
+    result = tick(now=now)
+    assert result["failed"] == 1 and "quarterly_review" not in result
+    run = CadenceRun.objects.get(job="quarterly_review", period="2026-Q3")
+    assert run.finished_at is None and run.lease_until is None  # released at once
+    assert not Notice.objects.filter(message="cadence.review").exists()
+    assert QuarterScore.objects.filter(town=town.town).count() == 0  # all or nothing
+    stray.delete()
+    later = now + dt.timedelta(minutes=15)
+    clock.set_now(later)
+    assert tick(now=later)["quarterly_review"] == 1
+    assert ranking() == EXPECTED
+    run.refresh_from_db()
+    assert run.finished_at == later and run.attempts == 2
