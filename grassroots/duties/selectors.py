@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q
+from django.db import models
+from django.db.models import Case, Count, ExpressionWrapper, FloatField, Q, Value, When
+from django.db.models.functions import Cast
 
 from grassroots.accounts.models import RoleAssignment
 from grassroots.core.roles import Role
+from grassroots.duties.models import Assignment, BranchFigure, Cadence, Item, Plan
+from grassroots.duties.periods import Period, period_for
+from grassroots.party.models import Organization
 
 
 def branch_secretaries(org_ids: Sequence[int]) -> dict[int, list[int]]:
@@ -34,3 +42,102 @@ def branch_secretaries(org_ids: Sequence[int]) -> dict[int, list[int]]:
             if branch in wanted and user_id not in found[branch]:
                 found[branch].append(user_id)
     return dict(found)
+
+
+# --- the pages' reads (scoped) ------------------------------------------------------------
+
+BOARD_CADENCES = (Cadence.WEEKLY, Cadence.MONTHLY, Cadence.QUARTERLY)
+
+
+def duty_branches(user: Any) -> list[Organization]:
+    """The branches whose checklist the user keeps (a secretary's: usually one)."""
+    return list(
+        Organization.objects.visible_to(user)
+        .filter(kind=Organization.Kind.BRANCH)
+        .select_related("place")
+        .order_by("path")
+    )
+
+
+@dataclass
+class Week:
+    period: Period
+    due: list[Assignment]  # due this week, or overdue and still open
+    month: list[Assignment]
+    quarter: list[Assignment]  # the quarter's and the once-only items
+
+
+def week_of(user: Any, branch: Organization, today: dt.date) -> Week:
+    """The secretary's week: what is due this week (and late), then the month and quarter."""
+    week = period_for(Cadence.WEEKLY, today)
+    rows = list(
+        Assignment.objects.visible_to(user)
+        .filter(organization=branch)
+        .filter(
+            Q(period_start__lte=today, period_end__gte=today)
+            | Q(due_on__gte=week.start, due_on__lte=week.end)
+            | (Q(due_on__lt=week.start) & ~Q(status=Assignment.Status.DONE))
+        )
+        .select_related("version")
+        .order_by("due_on", "item__position", "pk")
+    )
+    due, month, quarter = [], [], []
+    for a in rows:
+        late = a.due_on < today and a.status != Assignment.Status.DONE
+        if late or week.start <= a.due_on <= week.end:
+            due.append(a)
+        elif a.cadence == Cadence.MONTHLY:
+            month.append(a)
+        else:
+            quarter.append(a)
+    due.sort(key=lambda a: (a.status == Assignment.Status.DONE, a.due_on, a.pk))
+    return Week(week, due, month, quarter)
+
+
+def board_rows(user: Any, cadence: str, period: str) -> models.QuerySet:
+    """The board: one prepared figure per branch reached, rated, best first (one query)."""
+    rate = ExpressionWrapper(
+        Cast("done", FloatField()) * 100.0 / Cast("total", FloatField()), output_field=FloatField()
+    )
+    weight_rate = ExpressionWrapper(
+        Cast("weight_done", FloatField()) * 100.0 / Cast("weight_total", FloatField()),
+        output_field=FloatField(),
+    )
+    return (
+        BranchFigure.objects.visible_to(user)
+        .filter(cadence=cadence, period=period, total__gt=0)
+        .annotate(
+            rate=rate,
+            weight_rate=Case(When(weight_total__gt=0, then=weight_rate), default=Value(0.0)),
+        )
+        .select_related("organization")
+        .order_by("-rate", "-weight_rate", "organization__path")
+    )
+
+
+def branch_assignments(user: Any, branch: Organization) -> models.QuerySet:
+    return (
+        Assignment.objects.visible_to(user)
+        .filter(organization=branch)
+        .select_related("version", "secretary")
+        .order_by("-period_start", "cadence", "due_on", "pk")
+    )
+
+
+def plans(user: Any) -> models.QuerySet:
+    return (
+        Plan.objects.visible_to(user)
+        .select_related("organization")
+        .annotate(item_count=Count("items", filter=Q(items__retired=False)))
+        .order_by("-starts_on", "title")
+    )
+
+
+def plan_items(user: Any, plan: Plan) -> list[Item]:
+    return list(
+        Item.objects.visible_to(user)
+        .filter(plan=plan)
+        .select_related("current")
+        .prefetch_related("versions")
+        .order_by("retired", "position", "pk")
+    )

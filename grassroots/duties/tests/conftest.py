@@ -7,7 +7,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
+from django.utils import translation
 
+from grassroots.browser_testing import browser, persona_context  # noqa: F401 - fixtures
 from grassroots.core import calendar, clock, records
 from grassroots.core.records import RecordKind
 from grassroots.duties import services
@@ -34,6 +36,13 @@ def find_visits(
     for org_id, pk, on in rows:
         found.setdefault(org_id, (pk, on))
     return found
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Services' messages in English (pages and the API answer in the request's language)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -221,6 +221,35 @@ ROUTES: dict[str, Rule] = {
     "rectify:decide": Rule(Kind.ACTION, "rectify.Extension"),
     "rectify:evidence": Rule(Kind.DETAIL, "rectify.ItemEvent"),
     # --- end rectify
+    # --- duties (issue #11): plans, items, assignments, the board's figures ---
+    **_api("duties.Plan", ("publish", "close"), basename="duty-plan"),
+    **_api("duties.Item", ("retire",), basename="duty-item"),
+    **_api(
+        "duties.Assignment",
+        ("complete", "review", "toggle-step", "reopen"),
+        basename="duty-assignment",
+    ),
+    **_api("duties.BranchFigure", basename="duty-figure"),
+    "duties:week": Rule(Kind.PAGE),
+    "duties:assignment": Rule(Kind.DETAIL, "duties.Assignment"),
+    "duties:complete": Rule(Kind.ACTION, "duties.Assignment"),
+    "duties:undo": Rule(Kind.ACTION, "duties.Assignment"),
+    "duties:step": Rule(Kind.ACTION, "duties.Assignment"),
+    "duties:review": Rule(Kind.ACTION, "duties.Assignment"),
+    "duties:file": Rule(Kind.DETAIL, "duties.Assignment"),
+    "duties:board": Rule(Kind.PAGE),
+    # The board as .xlsx: prepared figures of the branches reached (duties tests check rows).
+    "duties:board_export": Rule(Kind.PAGE),
+    "duties:branch": Rule(Kind.DETAIL, "party.Organization"),
+    "duties:plans": Rule(Kind.PAGE),
+    "duties:plan_new": Rule(Kind.WRITE),
+    "duties:plan": Rule(Kind.DETAIL, "duties.Plan"),
+    "duties:plan_publish": Rule(Kind.ACTION, "duties.Plan"),
+    "duties:plan_close": Rule(Kind.ACTION, "duties.Plan"),
+    "duties:item_new": Rule(Kind.DETAIL, "duties.Plan"),
+    "duties:item_change": Rule(Kind.DETAIL, "duties.Item"),
+    "duties:item_retire": Rule(Kind.ACTION, "duties.Item"),
+    # --- end duties
     # --- cadence (issue #11): arrangements by id; quarterly reviews by period (a page showing
     # only the caller's rows, 404 when there are none); the instructors' page.
     **_api("cadence.Arrangement", basename="cadence-arrangement"),

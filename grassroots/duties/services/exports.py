@@ -1,0 +1,19 @@
+"""Exports are audited: who took which figures out of the system."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from grassroots.core import audit
+from grassroots.core.actors import Actor
+from grassroots.core.audit import Action
+
+
+@transaction.atomic
+def board_exported(*, actor: Actor, cadence: str, period: str, rows: int) -> None:
+    audit.record(
+        actor=actor,
+        action=Action.DUTIES_BOARD_EXPORTED,
+        object_type="duties.branchfigure",
+        data={"cadence": cadence, "period": period, "rows": rows},
+    )

@@ -1,0 +1,152 @@
+"""The officer's board over prepared figures, its export, and one branch's duties."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from grassroots.core import clock, xlsx
+from grassroots.core.scoping import get_visible_or_404, scope_for
+from grassroots.duties import rules, selectors, services
+from grassroots.duties.models import Cadence
+from grassroots.duties.periods import Period, period_for
+from grassroots.duties.views.common import decorate
+from grassroots.party.models import Organization
+
+ROWS_PER_PAGE = 100
+ASSIGNMENTS_PER_PAGE = 40
+# ?sort=<key> (best or most first); ?sort=-<key> reverses.
+SORTS: dict[str, Callable[[Any], tuple]] = {
+    "rank": lambda r: (r.rank, r.organization.path),
+    "name": lambda r: (r.organization.path,),
+    "rate": lambda r: (-r.rate, r.organization.path),
+    "weight": lambda r: (-r.weight_rate, r.organization.path),
+    "overdue": lambda r: (-r.overdue, r.rank, r.organization.path),
+    "submitted": lambda r: (-r.submitted, r.organization.path),
+    "returned": lambda r: (-r.returned, r.organization.path),
+}
+
+
+@dataclass
+class Board:
+    cadence: str
+    period: Period
+    sort: str
+    rows: list[Any]
+
+    @property
+    def total(self) -> int:
+        return sum(r.total for r in self.rows)
+
+    @property
+    def done(self) -> int:
+        return sum(r.done for r in self.rows)
+
+    @property
+    def rate(self) -> float | None:
+        return self.done * 100 / self.total if self.total else None
+
+    @property
+    def overdue(self) -> int:
+        return sum(r.overdue for r in self.rows)
+
+    @property
+    def submitted(self) -> int:
+        return sum(r.submitted for r in self.rows)
+
+
+def board_of(request: HttpRequest) -> Board:
+    """The board the request asks for: figures of the current period, ranked and sorted."""
+    if not rules.sees_board(scope_for(request.user)):
+        raise Http404
+    cadence = request.GET.get("cadence", "")
+    if cadence not in selectors.BOARD_CADENCES:
+        cadence = Cadence.WEEKLY
+    period = period_for(cadence, clock.today())
+    rows = list(selectors.board_rows(request.user, cadence, period.key))
+    previous, rank = None, 0
+    for i, row in enumerate(rows, start=1):  # ties share a rank
+        if (row.rate, row.weight_rate) != previous:
+            rank, previous = i, (row.rate, row.weight_rate)
+        row.rank = rank
+    sort = request.GET.get("sort", "rank")
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        sort = key = "rank"
+    rows.sort(key=SORTS[key], reverse=sort.startswith("-"))
+    return Board(cadence, period, sort, rows)
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    b = board_of(request)
+    page = Paginator(b.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "duties/board.html",
+        {"board": b, "page": page, "cadences": selectors.BOARD_CADENCES, "labels": Cadence},
+    )
+
+
+def board_table(b: Board) -> tuple[list[str], list[list[Any]]]:
+    header = [
+        _("Rank"),
+        _("Branch"),
+        _("Duties"),
+        _("Done"),
+        _("Completion"),
+        _("Submitted"),
+        _("Overdue"),
+        _("Returned"),
+        _("Weight completion"),
+    ]
+    rows = [
+        [
+            r.rank,
+            r.organization.name,
+            r.total,
+            r.done,
+            f"{r.rate:.1f}%",
+            r.submitted,
+            r.overdue,
+            r.returned,
+            f"{r.weight_rate:.1f}%",
+        ]
+        for r in b.rows
+    ]
+    return header, rows
+
+
+@login_required
+def board_export(request: HttpRequest) -> HttpResponse:
+    b = board_of(request)
+    header, rows = board_table(b)
+    content = xlsx.table_workbook([(b.period.key, header, rows)])
+    services.board_exported(
+        actor=request.user, cadence=b.cadence, period=b.period.key, rows=len(rows)
+    )
+    return xlsx.attachment(content, f"duties-board-{b.period.key}.xlsx")
+
+
+@login_required
+def branch(request: HttpRequest, pk: int) -> HttpResponse:
+    """One branch's duties by period, with links to the records that completed them."""
+    scope = scope_for(request.user)
+    org = get_visible_or_404(
+        Organization.objects.filter(kind=Organization.Kind.BRANCH), request.user, pk=pk
+    )
+    if not (rules.sees_board(scope) or rules.sees_week(scope)) or not org.reached_by(scope):
+        raise Http404
+    page = Paginator(
+        selectors.branch_assignments(request.user, org), ASSIGNMENTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    for a in page.object_list:
+        decorate(a)
+    return render(request, "duties/branch.html", {"org": org, "page": page})
