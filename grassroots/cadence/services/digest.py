@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.urls import reverse
+
 from grassroots.cadence import notices, schedule, sources
 from grassroots.cadence.services.runs import RunContext, job
 from grassroots.duties.models import Assignment
-
-DUTIES_URL = "/duties/"
 
 
 @job(schedule.WEEKLY)
@@ -51,6 +51,6 @@ def weekly_digest(context: RunContext) -> None:
             notices.DIGEST,
             {"period": period, "due": n_due, "overdue": n_overdue},
             key=f"cadence:digest:{period}",
-            url=DUTIES_URL,
+            url=reverse("duties:week"),  # the secretary's "this week" page
         )
     context.add("secretaries", len(per_user))
