@@ -9,6 +9,7 @@ import pytest
 from grassroots.cadence.demo import load_demo_cadence
 from grassroots.cadence.models import CadenceRun, QuarterScore
 from grassroots.cadence.tests.helpers import assignment, at, plan
+from grassroots.duties.demo import load_demo_duties
 from grassroots.notify.models import Notice
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +45,15 @@ def test_load_demo_cadence(town) -> None:  # noqa: ANN001
     assert notices < 20
     assert load_demo_cadence(actor=town.root, town=town.town, now=now, seed=7) == counts
     assert Notice.objects.count() == notices
+
+
+def test_after_the_duties_demo(town, client_for) -> None:  # noqa: ANN001
+    now = at(2026, 11, 25, 11)
+    load_demo_duties(actor=town.root, town=town.town, now=now, seed=7)
+    counts = load_demo_cadence(actor=town.root, town=town.town, now=now, seed=7)
+    assert counts["quarter_scores"] == 2 * 3 and counts["arrangements"] == 3
+    q3 = list(QuarterScore.objects.filter(period="2026-Q3").order_by("rank"))
+    assert [r.rank for r in q3] == [1, 2, 3]
+    assert all(r.weight_total > 0 for r in q3)
+    page = client_for("olga").get("/cadence/reviews/2026-Q3/")
+    assert page.status_code == 200 and q3[0].branch_name in page.content.decode()
