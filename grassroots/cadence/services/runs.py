@@ -133,16 +133,20 @@ def _claim(job_name: str, town: Place, period: str, now: dt.datetime) -> Cadence
 
 @transaction.atomic
 def _finish(context: RunContext) -> None:
+    """Mark the run finished once (a slow worker whose lease was taken over finishes nothing)."""
     run = context.run
-    run.finished_at = context.now
-    run.lease_until = None
-    run.counts = {**run.counts, **context.counts}
-    run.save(update_fields=["finished_at", "lease_until", "counts"])
+    counts = {**run.counts, **context.counts}
+    finished = CadenceRun.objects.filter(pk=run.pk, finished_at__isnull=True).update(
+        finished_at=context.now, lease_until=None, counts=counts
+    )
+    if not finished:
+        return
+    run.refresh_from_db()
     audit.record(
         actor=None,
         action=Action.CADENCE_RUN_FINISHED,
         obj=run,
-        data={"job": run.job, "period": run.period, "counts": run.counts},
+        data={"job": run.job, "period": run.period, "counts": counts},
     )
 
 
