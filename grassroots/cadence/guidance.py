@@ -15,6 +15,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
+
+from grassroots.cadence import sources
+from grassroots.duties.models import Assignment
 
 
 def lapse_days() -> int:
@@ -92,6 +96,8 @@ class InstructorRow:
     lapsed: int = 0
     visits_this_year: int = 0
     visits_last_month: int = 0
+    issues_last_month: int = 0
+    closed_last_month: int = 0
 
 
 def instructor_rows(
@@ -119,3 +125,55 @@ def instructor_rows(
     for r in found.values():
         r.visits_last_month = monthly[r.instructor_id]
     return sorted(found.values(), key=lambda r: (-r.lapsed, r.name))
+
+
+@dataclass
+class MonthRow:
+    """One instructor's month: the monthly summary's counts."""
+
+    instructor_id: int
+    user_id: int | None
+    visits: int = 0
+    issues: int = 0  # rectification items registered for their branches
+    closed: int = 0  # rectification items signed off + duty assignments done there
+
+
+def month_rows(
+    assignments: QuerySet, visits: QuerySet, duties: QuerySet, start: dt.date, end: dt.date
+) -> dict[int, MonthRow]:
+    """{instructor id: MonthRow} for the branches each instructor guided in [start, end]."""
+    pairs = assignments.filter(started_on__lte=end).exclude(ended_on__lt=start)
+    branches: dict[int, set[int]] = defaultdict(set)
+    found: dict[int, MonthRow] = {}
+    for instructor_id, user_id, org_id in pairs.values_list(
+        "instructor_id", "instructor__user_id", "organization_id"
+    ):
+        branches[instructor_id].add(org_id)
+        found.setdefault(instructor_id, MonthRow(instructor_id, user_id))
+    org_ids = sorted({o for orgs in branches.values() for o in orgs})
+    rect = sources.rectification_counts(org_ids=org_ids, start=start, end=end)
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time()))
+    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+    done = dict(
+        duties.filter(
+            organization_id__in=org_ids,
+            status=Assignment.Status.DONE,
+            done_at__gte=since,
+            done_at__lt=until,
+        )
+        .values_list("organization_id")
+        .annotate(n=Count("pk"))
+        .values_list("organization_id", "n")
+    )
+    logged = dict(
+        visits.filter(instructor_id__in=list(found), visited_on__gte=start, visited_on__lte=end)
+        .values_list("instructor_id")
+        .annotate(n=Count("pk"))
+        .values_list("instructor_id", "n")
+    )
+    for instructor_id, row in found.items():
+        orgs = branches[instructor_id]
+        row.visits = logged.get(instructor_id, 0)
+        row.issues = sum(rect.get(o, {}).get("registered", 0) for o in orgs)
+        row.closed = sum(rect.get(o, {}).get("closed", 0) + done.get(o, 0) for o in orgs)
+    return found

@@ -69,6 +69,16 @@ def instructors(user: Any, today: dt.date) -> dict[str, Any]:
     branches = guidance.branch_rows(GuidanceAssignment.objects.visible_to(user), visits, today)
     last_month = schedule.month_bounds(schedule.current_period(schedule.SUMMARY, today))
     people = guidance.instructor_rows(branches, visits, last_month)
+    month = guidance.month_rows(
+        GuidanceAssignment.objects.visible_to(user),
+        visits,
+        Assignment.objects.visible_to(user),
+        *last_month,
+    )
+    for person in people:
+        row = month.get(person.instructor_id)
+        if row is not None:
+            person.issues_last_month, person.closed_last_month = row.issues, row.closed
     branches.sort(key=lambda r: (-r.days_since, r.instructor_name, r.branch_name))
     return {
         "branches": branches,

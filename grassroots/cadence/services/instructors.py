@@ -13,13 +13,9 @@ assignments done in their branches). Key `cadence:summary:<instructor>:<month>`.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 
-from grassroots.cadence import guidance, notices, schedule, sources
+from grassroots.cadence import guidance, notices, schedule
 from grassroots.cadence.services.runs import RunContext, job
 from grassroots.duties.models import Assignment
 from grassroots.party.models import GuidanceAssignment, GuidanceVisit
@@ -51,45 +47,22 @@ def instructor_lapse(context: RunContext) -> None:
 def instructor_summary(context: RunContext) -> None:
     month = context.run.period
     start, end = schedule.month_bounds(month)
-    pairs = _town_assignments(context).filter(started_on__lte=end).exclude(ended_on__lt=start)
-    branches: dict[int, set[int]] = defaultdict(set)
-    users: dict[int, int] = {}
-    for instructor_id, org_id, user_id in pairs.values_list(
-        "instructor_id", "organization_id", "instructor__user_id"
-    ):
-        if user_id is not None:
-            branches[instructor_id].add(org_id)
-            users[instructor_id] = user_id
-    all_orgs = sorted({o for orgs in branches.values() for o in orgs})
-    rect = sources.rectification_counts(org_ids=all_orgs, start=start, end=end)
-    done_rows = Assignment.objects.filter(
-        organization_id__in=all_orgs, status=Assignment.Status.DONE, done_at__isnull=False
-    ).values_list("organization_id", "done_at")
-    duties_done: dict[int, int] = defaultdict(int)
-    for org_id, done_at in done_rows:
-        if start <= timezone.localdate(done_at) <= end:
-            duties_done[org_id] += 1
-    visits = dict(
-        GuidanceVisit.objects.filter(
-            instructor_id__in=list(users), visited_on__gte=start, visited_on__lte=end
-        )
-        .values_list("instructor_id")
-        .annotate(n=Count("pk"))
-        .values_list("instructor_id", "n")
+    rows = guidance.month_rows(
+        _town_assignments(context),
+        GuidanceVisit.objects.all(),
+        Assignment.objects.all(),
+        start,
+        end,
     )
     url = reverse("cadence:instructors")
-    for instructor_id in sorted(users):
-        orgs = branches[instructor_id]
-        params = {
-            "period": month,
-            "visits": visits.get(instructor_id, 0),
-            "issues": sum(rect.get(o, {}).get("registered", 0) for o in orgs),
-            "closed": sum(rect.get(o, {}).get("closed", 0) + duties_done[o] for o in orgs),
-        }
+    for instructor_id in sorted(rows):
+        row = rows[instructor_id]
+        if row.user_id is None:
+            continue
         context.send(
-            [users[instructor_id]],
+            [row.user_id],
             notices.SUMMARY,
-            params,
+            {"period": month, "visits": row.visits, "issues": row.issues, "closed": row.closed},
             key=f"cadence:summary:{instructor_id}:{month}",
             url=url,
         )

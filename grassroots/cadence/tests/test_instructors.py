@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from grassroots.cadence import selectors
 from grassroots.cadence.models import CadenceRun
 from grassroots.cadence.services import tick
 from grassroots.cadence.tests.helpers import assignment, at, plan
@@ -130,6 +131,14 @@ def test_the_monthly_summary(town, guided) -> None:  # noqa: ANN001
     assert summary.params == {"period": "2026-10", "visits": 2, "issues": 2, "closed": 3}
     run_day(D(2026, 11, 3))
     assert Notice.objects.filter(message="cadence.summary").count() == 1
+    # The instructors' page shows the same counts for the month that ended.
+    [person] = selectors.instructors(town.olga, D(2026, 11, 3))["people"]
+    assert (person.visits_last_month, person.issues_last_month, person.closed_last_month) == (
+        2,
+        2,
+        3,
+    )
+    assert selectors.instructors(town.rita, D(2026, 11, 3))["people"] == []
 
 
 def test_the_instructors_page(town, guided, client_for) -> None:  # noqa: ANN001
