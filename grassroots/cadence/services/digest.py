@@ -24,10 +24,11 @@ def weekly_digest(context: RunContext) -> None:
     rows = Assignment.objects.filter(
         town=context.town, period_start__lte=end, period_end__gte=start
     ).values_list("organization_id", "due_on", "status")
+    branches: set[int] = set()  # every branch with duties this week gets its digest
     due: dict[int, int] = defaultdict(int)
     overdue: dict[int, int] = defaultdict(int)
     for org_id, due_on, status in rows:
-        due[org_id] += 0
+        branches.add(org_id)
         if status == Assignment.Status.DONE:
             continue
         if start <= due_on <= end:
@@ -39,8 +40,9 @@ def weekly_digest(context: RunContext) -> None:
     )
     for org_id in late.filter(period_end__lt=start).values_list("organization_id", flat=True):
         overdue[org_id] += 1
+        branches.add(org_id)
     per_user: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for org_id, users in sources.branch_secretaries(sorted(set(due) | set(overdue))).items():
+    for org_id, users in sources.branch_secretaries(sorted(branches)).items():
         for user_id in users:
             per_user[user_id][0] += due[org_id]
             per_user[user_id][1] += overdue[org_id]

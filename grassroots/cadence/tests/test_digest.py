@@ -8,12 +8,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from grassroots.accounts import services as account_services
 from grassroots.cadence.models import CadenceRun
 from grassroots.cadence.services import LEASE, WorkerKilled, tick
 from grassroots.cadence.tests.helpers import assignment, at, plan, secretary
 from grassroots.core import clock
 from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
+from grassroots.core.roles import Role
 from grassroots.duties.models import Plan
 from grassroots.notify.models import Notice
 
@@ -122,3 +124,16 @@ def test_a_worker_killed_mid_run_sends_nothing_twice_and_misses_nothing(town, du
     assert run.counts["notices"] == 2  # what the resumed run added
     # And once more: nothing new.
     assert tick(now=later + dt.timedelta(minutes=15))["notices"] == 0
+
+
+def test_a_secretary_of_two_branches_gets_one_digest_with_both(town, duties) -> None:  # noqa: ANN001
+    account_services.role_grant(
+        actor=town.root, user=duties["fay"], role=Role.SECRETARY, organization=town.branch_a
+    )
+    now = at(2026, 9, 28, 9)
+    clock.set_now(now)
+    tick(now=now)
+    [digest] = digests(duties["fay"])
+    # 测试科技 and 明月村: this week's item due in each, last week's open in each
+    assert digest.params == {"period": "2026-W40", "due": 2, "overdue": 2}
+    assert len(digests(town.sam)) == 1
