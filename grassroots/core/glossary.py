@@ -94,6 +94,7 @@ ACTIONS: dict[str, Promise] = {
     "add_item": pgettext_lazy("action", "Add an item"),
     "change_item": pgettext_lazy("action", "Change"),
     "retire_item": pgettext_lazy("action", "Retire"),
+    "close_plan": pgettext_lazy("action", "End the plan"),
     # --- end duties
     # --- cadence (issue #11): this app's actions go between here and its end marker
     "download_xlsx": pgettext_lazy("action", "Download spreadsheet"),

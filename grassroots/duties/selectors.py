@@ -59,12 +59,16 @@ def duty_branches(user: Any) -> list[Organization]:
     )
 
 
+LATE_SHOWN = 10  # the most recent overdue duties on the week page; the rest on the branch's
+
+
 @dataclass
 class Week:
     period: Period
-    due: list[Assignment]  # due this week, or overdue and still open
+    due: list[Assignment]  # due this week, then the most recent overdue ones
     month: list[Assignment]
     quarter: list[Assignment]  # the quarter's and the once-only items
+    late_hidden: int = 0  # overdue duties not shown (the branch page lists them)
 
 
 def week_of(user: Any, branch: Organization, today: dt.date) -> Week:
@@ -81,17 +85,21 @@ def week_of(user: Any, branch: Organization, today: dt.date) -> Week:
         .select_related("version")
         .order_by("due_on", "item__position", "pk")
     )
-    due, month, quarter = [], [], []
+    due, late, month, quarter = [], [], [], []
     for a in rows:
-        late = a.due_on < today and a.status != Assignment.Status.DONE
-        if late or week.start <= a.due_on <= week.end:
+        if week.start <= a.due_on <= week.end:
             due.append(a)
+        elif a.due_on < week.start and a.status != Assignment.Status.DONE:
+            late.append(a)
         elif a.cadence == Cadence.MONTHLY:
             month.append(a)
         else:
             quarter.append(a)
+    # Open ones first (due first), then what is done this week; then the latest overdue.
     due.sort(key=lambda a: (a.status == Assignment.Status.DONE, a.due_on, a.pk))
-    return Week(week, due, month, quarter)
+    late.sort(key=lambda a: (a.due_on, a.pk), reverse=True)
+    shown = late[:LATE_SHOWN]
+    return Week(week, due + shown, month, quarter, late_hidden=len(late) - len(shown))
 
 
 def board_rows(user: Any, cadence: str, period: str) -> models.QuerySet:

@@ -1,7 +1,19 @@
 """Every change to duty plans, items and assignments (see each module's docstring).
 
+The design in short: a `Plan` of a committee holds `Item`s whose words live in immutable
+`ItemVersion`s (a change writes version n+1; what was generated keeps its version). The
+worker's `generate(on=day)` makes, idempotently and set-based, one `Assignment` per item,
+target branch and period (week "2026-W48", month "2026-11", quarter "2026-Q4", or the
+plan's span "once"), due on the item's rule moved to a working day (`duties.periods`),
+addressed to the branch's secretary, already done when a record of the item's kind exists
+(`core.records` finders). Later records complete open duties through `Event.BRANCH_RECORD`
+(`complete_from_record`, in the record's transaction). Every status change keeps the
+branch's prepared `BranchFigure` in the same transaction (`duties.figures`), so the board
+reads figures only. No item may require a photo: evidence is none, optional or one file.
+
 - `plans`: plan_create, plan_publish, plan_close, item_add, item_change, item_retire;
-- `generation`: generate (the worker's idempotent per-period generation), generate_range;
+- `generation`: generate (the worker's idempotent per-period generation), generate_range,
+  figures_rebuild;
 - `exports`: board_exported (the audit row of an export);
 - `assignments`: step_toggle, assignment_complete, assignment_review, assignment_reopen,
   complete_from_record (the `Event.BRANCH_RECORD` subscriber), sweep_overdue.

@@ -39,6 +39,12 @@ def find_visits(
 
 
 @pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    """Uploaded files go to a temporary directory."""
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
     """Services' messages in English (pages and the API answer in the request's language)."""
     with translation.override("en"):

@@ -207,3 +207,13 @@ def test_the_finder_completes_at_generation(town, now, visit_kind) -> None:
     )
     clock.set_now(dt.datetime(2026, 11, 26, 9))
     assert services.generate(on=D(2026, 11, 26))["created"] == 0
+
+
+def test_generate_range_reaches_every_period_in_the_span(town, now) -> None:
+    make_plan(town, *MIXED)
+    totals = services.generate_range(start=D(2026, 10, 28), end=D(2026, 11, 12))
+    weekly = set(Assignment.objects.filter(cadence="weekly").values_list("period", flat=True))
+    monthly = set(Assignment.objects.filter(cadence="monthly").values_list("period", flat=True))
+    assert weekly == {"2026-W44", "2026-W45", "2026-W46"}
+    assert monthly == {"2026-10", "2026-11"}
+    assert totals["created"] == Assignment.objects.count() == 3 * 3 + 2 * 3 + 2

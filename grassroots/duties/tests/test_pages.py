@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -267,9 +268,60 @@ def test_plan_pages_create_add_change_publish(town, now, client_for) -> None:
     plan.refresh_from_db()
     assert plan.status == Plan.Status.PUBLISHED
     detail = c.get(reverse("duties:plan", args=[plan.pk])).content.decode()
-    assert "周提醒" in detail
+    assert "周提醒" in detail and "星期五截止" in detail and "第 2 版" in detail
     c.post(reverse("duties:item_retire", args=[item.pk]))
     assert Item.objects.get(pk=item.pk).retired
     c.post(reverse("duties:plan_close", args=[plan.pk]))
     assert Plan.objects.get(pk=plan.pk).status == Plan.Status.CLOSED
     assert client_for("sam").get(reverse("duties:plan", args=[plan.pk])).status_code == 404
+
+
+def test_week_shows_the_latest_ten_overdue_and_links_to_the_rest(town, now, client_for) -> None:
+    make_plan(town)
+    for week in range(13):
+        services.generate(on=dt.date(2026, 8, 31) + dt.timedelta(weeks=week))
+    page = client_for("sam").get(reverse("duties:week")).content.decode()
+    cards = page.count('<li id="a')
+    assert cards == 1 + 10  # this week's, then the ten most recent overdue
+    assert "2 项" in page or "2 older" in page
+    oldest = Assignment.objects.get(organization=town.branch_a, period="2026-W36")
+    assert f'id="a{oldest.pk}"' not in page
+
+
+def test_the_assignment_page_offers_only_what_the_viewer_may_do(
+    town, generated, client_for
+) -> None:
+    a = mine(town, "周工作提醒")
+    tick = reverse("duties:complete", args=[a.pk])
+    assert tick in client_for("sam").get(reverse("duties:assignment", args=[a.pk])).content.decode()
+    page = client_for("olga").get(reverse("duties:assignment", args=[a.pk])).content.decode()
+    assert tick not in page and reverse("duties:step", args=[a.pk]) not in page
+    services.assignment_complete(actor=town.sam, assignment=a)
+    page = client_for("olga").get(reverse("duties:assignment", args=[a.pk])).content.decode()
+    assert reverse("duties:undo", args=[a.pk]) in page
+    page = client_for("irene").get(reverse("duties:assignment", args=[a.pk])).content.decode()
+    assert reverse("duties:undo", args=[a.pk]) not in page
+
+
+def test_due_rules_in_words() -> None:
+    from types import SimpleNamespace
+
+    from grassroots.duties.views.common import due_text
+
+    def text(rule: str, n: int | None) -> str:
+        return due_text(SimpleNamespace(due_rule=rule, due_n=n))
+
+    assert text(DueRule.WEEKDAY, 5) == "due on Friday"
+    assert text(DueRule.DAY_OF_MONTH, 20) == "due on day 20 of the month"
+    assert (
+        text(DueRule.WORKING_DAYS_AFTER_START, 10) == "due 10 working days after the period starts"
+    )
+    assert text(DueRule.LAST_WORKING_DAY, None) == "the last working day of the period"
+
+
+def test_the_branch_page_leads_back_where_the_viewer_came_from(town, generated, client_for) -> None:
+    url = reverse("duties:branch", args=[town.branch_a.pk])
+    sam = client_for("sam").get(url).content.decode()
+    olga = client_for("olga").get(url).content.decode()
+    assert f'href="{reverse("duties:board")}"' not in sam and reverse("duties:week") in sam
+    assert f'href="{reverse("duties:board")}"' in olga

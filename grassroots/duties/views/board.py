@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grassroots.core import clock, xlsx
@@ -149,4 +150,5 @@ def branch(request: HttpRequest, pk: int) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     for a in page.object_list:
         decorate(a)
-    return render(request, "duties/branch.html", {"org": org, "page": page})
+    back = reverse("duties:board") if rules.sees_board(scope) else reverse("duties:week")
+    return render(request, "duties/branch.html", {"org": org, "page": page, "back_url": back})

@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from grassroots.core import clock, records
-from grassroots.duties.models import Assignment, Evidence
+from grassroots.duties.models import Assignment, DueRule, Evidence
 from grassroots.duties.services import TRANSITIONS
 
 S = Assignment.Status
@@ -39,8 +41,24 @@ def error_message(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, " ".join(texts))
 
 
-def decorate(a: Assignment) -> Assignment:
-    """Facts the card shows, on the assignment itself (its version is loaded)."""
+def due_text(version: Any) -> str:
+    """The due rule in words: "due on Friday", "due on day 20", "5 working days after…"."""
+    rule, n = version.due_rule, version.due_n
+    if rule == DueRule.WEEKDAY and n:
+        return _("due on %(weekday)s") % {"weekday": WEEKDAYS[n - 1]}
+    if rule == DueRule.DAY_OF_MONTH and n:
+        return _("due on day %(n)s of the month") % {"n": n}
+    if rule == DueRule.WORKING_DAYS_AFTER_START and n:
+        return _("due %(n)s working days after the period starts") % {"n": n}
+    return str(DueRule(rule).label)
+
+
+def decorate(a: Assignment, *, does: bool = True, reopens: bool = True) -> Assignment:
+    """Facts the card shows, on the assignment itself (its version is loaded).
+
+    `does`: the viewer keeps the checklist (ticks, steps); `reopens`: may undo a tick.
+    A button shows only for who may press it.
+    """
     version: Any = a.version
     today = clock.today()
     kind = records.get(version.completes_on) if version.completes_on else None
@@ -50,9 +68,9 @@ def decorate(a: Assignment) -> Assignment:
     a.late = a.status != S.DONE and a.due_on < today  # type: ignore[attr-defined]
     a.tone = TONES.get(a.status, "muted")  # type: ignore[attr-defined]
     open_ = a.status in TRANSITIONS["complete"]
-    a.can_tick = open_ and not version.completes_on  # type: ignore[attr-defined]
+    a.can_tick = does and open_ and not version.completes_on  # type: ignore[attr-defined]
     a.needs_file = version.evidence == Evidence.REQUIRED and not a.evidence  # type: ignore[attr-defined]
     a.takes_file = version.evidence != Evidence.NONE  # type: ignore[attr-defined]
-    a.can_undo = a.status in TRANSITIONS["reopen"] and not a.record_kind  # type: ignore[attr-defined]
-    a.can_step = a.status in TRANSITIONS["toggle_step"]  # type: ignore[attr-defined]
+    a.can_undo = reopens and a.status in TRANSITIONS["reopen"] and not a.record_kind  # type: ignore[attr-defined]
+    a.can_step = does and a.status in TRANSITIONS["toggle_step"]  # type: ignore[attr-defined]
     return a

@@ -19,7 +19,7 @@ from grassroots.duties import rules, selectors, services
 from grassroots.duties.forms import ItemForm, PlanForm
 from grassroots.duties.models import Item, Plan, TargetRule
 from grassroots.duties.services.plans import version_fields
-from grassroots.duties.views.common import error_message
+from grassroots.duties.views.common import due_text, error_message
 from grassroots.party.models import Organization
 
 
@@ -74,6 +74,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for item in items:
         code = item.current.completes_on if item.current_id else ""
         item.kind_label = kinds.get(code, code)
+        item.due_text = due_text(item.current) if item.current_id else ""
     return render(request, "duties/plan.html", {"plan": plan, "items": items, "weight": weight})
 
 

@@ -20,9 +20,9 @@ from grassroots.duties.models import Assignment
 from grassroots.duties.views.common import back, decorate, error_message
 
 
-def _card(a: Assignment) -> Assignment:
+def _card(a: Assignment, *, does: bool = True, reopens: bool = True) -> Assignment:
     """The card's facts and its own note form (ids unique on the page)."""
-    decorate(a)
+    decorate(a, does=does, reopens=reopens)
     a.form = CompleteForm(auto_id=f"a{a.pk}_%s")  # type: ignore[attr-defined]
     return a
 
@@ -47,6 +47,7 @@ def week(request: HttpRequest) -> HttpResponse:
             month=[_card(a) for a in wk.month],
             quarter=[_card(a) for a in wk.quarter],
             open_count=sum(1 for a in wk.due if a.status != Assignment.Status.DONE),
+            late_hidden=wk.late_hidden,
         )
     return render(request, "duties/week.html", context)
 
@@ -59,13 +60,22 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     scope = scope_for(request.user)
+    does = scope.can(Cap.DO_DUTIES)
+    reopens = does or scope.can(Cap.REVIEW_DUTIES) or scope.can(Cap.MANAGE_DUTIES)
     return render(
         request,
         "duties/assignment.html",
         {
-            "a": _card(a),
+            "a": _card(a, does=does, reopens=reopens),
             "review_form": ReviewForm(),
-            "can_do": scope.can(Cap.DO_DUTIES),
+            "can_do": does,
+            "back_url": (
+                reverse("duties:week")
+                if rules.sees_week(scope)
+                else reverse("duties:branch", args=[a.organization_id])
+                if rules.sees_board(scope)
+                else ""
+            ),
             "can_review": scope.can(Cap.REVIEW_DUTIES) and a.status == Assignment.Status.SUBMITTED,
         },
     )
