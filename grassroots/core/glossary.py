@@ -82,6 +82,12 @@ ACTIONS: dict[str, Promise] = {
     "start_inspection": pgettext_lazy("action", "Start an inspection"),
     "score": pgettext_lazy("action", "Score"),
     "save_draft": pgettext_lazy("action", "Save draft"),
+    "draw_sample": pgettext_lazy("action", "Draw the sample"),
+    "apply_campaign": pgettext_lazy("action", "Apply for the title"),
+    "review_application": pgettext_lazy("action", "Review"),
+    "publish_notice": pgettext_lazy("action", "Publish for public notice"),
+    "record_objection": pgettext_lazy("action", "Record an objection"),
+    "decide_rating": pgettext_lazy("action", "Decide the rating"),
     "acknowledge": pgettext_lazy("action", "Acknowledge"),
     "rectify_findings": pgettext_lazy("action", "Turn findings into rectification items"),
     # --- end inspections

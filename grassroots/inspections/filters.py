@@ -25,12 +25,17 @@ def _under(qs: QuerySet, value: int) -> QuerySet:
     return qs.filter(org_path__startswith=org.path) if org else qs.none()
 
 
+# Labels are given lazily: django-filter would translate a model field's name once, at import.
+
+
 class IndicatorSetFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
+    purpose = django_filters.ChoiceFilter(choices=IndicatorSet.Purpose.choices, label=_("purpose"))
+    status = django_filters.ChoiceFilter(choices=IndicatorSet.Status.choices, label=_("status"))
 
     class Meta:
         model = IndicatorSet
-        fields = ["purpose", "status"]
+        fields: list[str] = []
 
 
 class PlanFilter(django_filters.FilterSet):
@@ -50,28 +55,32 @@ class InspectionFilter(django_filters.FilterSet):
     until = django_filters.DateFilter(
         field_name="inspected_on", lookup_expr="lte", label=_("inspected until")
     )
+    status = django_filters.ChoiceFilter(choices=Inspection.Status.choices, label=_("status"))
 
     class Meta:
         model = Inspection
-        fields = ["status"]
+        fields: list[str] = []
 
     def filter_org(self, qs: QuerySet, name: str, value: int) -> QuerySet:
         return _under(qs, value)
 
 
 class CampaignFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Campaign.Status.choices, label=_("status"))
+
     class Meta:
         model = Campaign
-        fields = ["status"]
+        fields: list[str] = []
 
 
 class ApplicationFilter(django_filters.FilterSet):
     campaign = IdFilter(field_name="campaign_id", label=_("campaign"))
     organization = IdFilter(method="filter_org", label=_("organisation"))
+    status = django_filters.ChoiceFilter(choices=Application.Status.choices, label=_("status"))
 
     class Meta:
         model = Application
-        fields = ["status"]
+        fields: list[str] = []
 
     def filter_org(self, qs: QuerySet, name: str, value: int) -> QuerySet:
         return _under(qs, value)
@@ -79,10 +88,11 @@ class ApplicationFilter(django_filters.FilterSet):
 
 class StarRatingFilter(django_filters.FilterSet):
     organization = IdFilter(method="filter_org", label=_("organisation"))
+    stars = django_filters.ChoiceFilter(choices=[(n, n) for n in range(1, 6)], label=_("stars"))
 
     class Meta:
         model = StarRating
-        fields = ["stars"]
+        fields: list[str] = []
 
     def filter_org(self, qs: QuerySet, name: str, value: int) -> QuerySet:
         return _under(qs, value)

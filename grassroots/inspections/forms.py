@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.core import clock
 from grassroots.core.scoping import scope_for
-from grassroots.inspections.models import Finding, IndicatorSet, Inspection
+from grassroots.inspections.models import Finding, IndicatorSet, Inspection, InspectionPlan
 from grassroots.party.models import Organization
 from grassroots.rectify.models import Kind as RectificationKind
 
@@ -23,10 +23,16 @@ class InspectionStartForm(forms.Form):
         queryset=IndicatorSet.objects.none(), label=_("indicators"), empty_label=None
     )
     inspected_on = forms.DateField(label=_("inspected on"))
+    plan = forms.ModelChoiceField(
+        queryset=InspectionPlan.objects.none(), required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"inspected_on": clock.today()})
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("inspected_on", clock.today())
         super().__init__(*args, **kwargs)
+        plan_field: Any = self.fields["plan"]
+        plan_field.queryset = InspectionPlan.objects.visible_to(user)
         scope = scope_for(user)
         org_field: Any = self.fields["organization"]
         org_field.queryset = (
@@ -114,4 +120,15 @@ class RectifyForm(forms.Form):
         label=_("type of rectification"),
         choices=RectificationKind.choices,
         initial=RectificationKind.DEADLINE,
+    )
+
+
+class DrawForm(forms.Form):
+    size = forms.IntegerField(label=_("number of branches to draw"), min_value=1, max_value=1000)
+    seed = forms.IntegerField(
+        label=_("seed (optional)"),
+        help_text=_("Leave empty: the system chooses one and records it."),
+        required=False,
+        min_value=0,
+        max_value=2**62 - 1,
     )

@@ -254,8 +254,8 @@ class Inspection(models.Model):
 
     @property
     def reference(self) -> str:
-        """The inspection's reference, quoted by the rectification items it gives rise to."""
-        return f"INS-{self.inspected_on:%Y}-{self.pk:05d}"
+        """DC-year-number (pinyin initials of "inspection"), quoted by its rectification items."""
+        return f"DC-{self.inspected_on:%Y}-{self.pk:05d}"
 
 
 class FindingQuerySet(ScopedQuerySet):

@@ -16,7 +16,15 @@ urlpatterns = [
     path("<id:pk>/rectify/", inspections.rectify, name="rectify"),
     path("sets/", inspections.indicator_sets, name="sets"),
     path("plans/", inspections.plans, name="plans"),
+    path("plans/<id:pk>/draw/", inspections.draw, name="draw"),
     path("campaigns/", campaigns.campaigns, name="campaigns"),
     path("campaigns/<id:pk>/", campaigns.campaign_detail, name="campaign"),
+    path("campaigns/<id:pk>/apply/", campaigns.apply, name="apply"),
+    path("applications/<id:pk>/", campaigns.application_detail, name="application"),
+    path(
+        "applications/<id:pk>/<slug:action>/",
+        campaigns.application_act,
+        name="application_act",
+    ),
     path("notices/", campaigns.public_notices, name="public_notices"),
 ]

@@ -38,7 +38,7 @@ def require_branch(actor: Actor, org: Organization, field: str = "organization")
     if not org.reached_by(scope_for(actor)):
         raise PermissionDenied(_("This branch is outside your reach."))
     if org.kind != Organization.Kind.BRANCH:
-        raise ValidationError({field: _("Choose a branch (党支部).")})
+        raise ValidationError({field: _("Choose a branch.")})
 
 
 def require_committee(actor: Actor, org: Organization, field: str = "committee") -> None:

@@ -1,1 +1,3 @@
 """Pages of inspections (`inspections.py`) and of the model-branch campaign (`campaigns.py`)."""
+
+from __future__ import annotations

@@ -21,6 +21,7 @@ from grassroots.inspections import selectors, services
 from grassroots.inspections.filters import InspectionFilter
 from grassroots.inspections.forms import (
     AcknowledgeForm,
+    DrawForm,
     InspectionStartForm,
     RectifyForm,
     ScoreForm,
@@ -103,7 +104,10 @@ def export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     _require(request, rules.inspects)
-    form = InspectionStartForm(request.POST or None, user=request.user)
+    initial = {
+        k: request.GET[k] for k in ("organization", "plan") if request.GET.get(k, "").isdigit()
+    }
+    form = InspectionStartForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             inspection = services.inspection_start(actor=request.user, **form.cleaned_data)
@@ -234,4 +238,21 @@ def plans(request: HttpRequest) -> HttpResponse:
     _require(request, rules.inspects)
     rows = selectors.plans(request.user).prefetch_related("samples__organization")
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "inspections/plans.html", {"page": page})
+    return render(request, "inspections/plans.html", {"page": page, "draw_form": DrawForm()})
+
+
+@login_required
+@require_POST
+def draw(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_visible_or_404(selectors.plans(request.user), request.user, pk=pk)
+    form = DrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("inspections:plans")
+    try:
+        drawn = services.plan_draw_sample(actor=request.user, plan=plan, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(n)s branches drawn.") % {"n": len(drawn)})
+    return redirect("inspections:plans")

@@ -25,3 +25,8 @@ def acknowledges(scope: Scope) -> bool:
 
 def rectifies(scope: Scope) -> bool:
     return scope.can(Cap.INSPECT) and scope.can(Cap.MANAGE_RECTIFICATION)
+
+
+def applies(scope: Scope) -> bool:
+    """A branch applies to a campaign through its secretary (or the officer for it)."""
+    return scope.can(Cap.DO_DUTIES) or scope.can(Cap.MANAGE_DUTIES)

@@ -190,8 +190,14 @@ ROUTES: dict[str, Rule] = {
     "inspections:rectify": Rule(Kind.ACTION, "inspections.Inspection"),
     "inspections:sets": Rule(Kind.PAGE),
     "inspections:plans": Rule(Kind.PAGE),
+    "inspections:draw": Rule(Kind.ACTION, "inspections.InspectionPlan"),
     "inspections:campaigns": Rule(Kind.PAGE),
     "inspections:campaign": Rule(Kind.DETAIL, "inspections.Campaign"),
+    "inspections:apply": Rule(Kind.DETAIL, "inspections.Campaign"),
+    "inspections:application": Rule(Kind.DETAIL, "inspections.Application"),
+    "inspections:application_act": Rule(
+        Kind.ACTION, "inspections.Application", kwargs={"action": "review"}
+    ),
     # The public notice (公示) of model-branch applications: names and scores, nothing personal.
     "inspections:public_notices": Rule(Kind.PUBLIC),
     # --- end inspections
