@@ -276,6 +276,9 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "grassroots.cases.models.Status",
         "CasePriorityEnum": "grassroots.cases.models.Priority",
         "DeliveryStatusEnum": "grassroots.notify.models.Delivery.Status",
+        # rectify (issue #11)
+        "RectificationStatusEnum": "grassroots.rectify.models.Status",
+        "RectificationKindEnum": "grassroots.rectify.models.Kind",
     },
     # Schema honesty (issue #9, schemathesis' status-code check): document the error
     # answers every operation can give, beside the default enum post-processing.

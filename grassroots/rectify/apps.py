@@ -31,6 +31,7 @@ class RectifyConfig(AppConfig):
                     scope.can(Cap.MANAGE_RECTIFICATION)
                     or scope.can(Cap.REVIEW_RECTIFICATION)
                     or scope.can(Cap.DO_DUTIES)
+                    or bool(scope.instructor_ids)
                 ),
             )
         )

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.accounts.models import User
 from grassroots.party.models import Organization
 from grassroots.rectify.models import Kind, Source
 from grassroots.rectify.services.evidence import MAX_EVIDENCE_BYTES
@@ -49,12 +50,30 @@ class ItemForm(Plain, forms.Form):
         widget=DATE,
         help_text=_("For a long-term item, the date of the next review."),
     )
-    leader_name = forms.CharField(label=_("Responsible leader"), max_length=50, required=False)
-    person_name = forms.CharField(label=_("Responsible person"), max_length=50, required=False)
+    leader = forms.ModelChoiceField(
+        label=_("Responsible leader"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Someone with an account gets the yellow and red warnings."),
+    )
+    leader_name = forms.CharField(
+        label=_("Responsible leader (name only)"), max_length=50, required=False
+    )
+    person = forms.ModelChoiceField(
+        label=_("Responsible person"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Without one, the unit's secretaries get the warnings."),
+    )
+    person_name = forms.CharField(
+        label=_("Responsible person (name only)"), max_length=50, required=False
+    )
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = units  # type: ignore[attr-defined]
+        self.fields["leader"].queryset = people  # type: ignore[attr-defined]
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
 
 
 class NoteForm(Plain, forms.Form):

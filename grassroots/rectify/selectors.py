@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Min, Q
+from django.db.models import Case, Count, Min, Q, Value, When
 from django.utils import timezone
 
+from grassroots.accounts.models import RoleAssignment, User
 from grassroots.core import clock
-from grassroots.core.scoping import Unscoped, unscoped
+from grassroots.core.scoping import Unscoped, scope_for, unscoped
+from grassroots.party.models import Organization
 from grassroots.rectify.models import OPEN_STATUSES, Colour, Item, Status
 
 GREEN_DAYS = 20
@@ -62,8 +64,30 @@ def colour_counts(items: models.QuerySet, today: dt.date | None = None) -> dict[
     return {c: row[c] or 0 for c in COLOURS}
 
 
+def eligible_people(user: Any) -> models.QuerySet:
+    """Who may be named responsible person or leader: active users holding an active role
+    anchored at an organisation or place the user reaches, or at the place of an
+    organisation the user reaches (the form, the API and the services use this list)."""
+    scope = scope_for(user)
+    # The places of the organisations reached (not those merely above them): an
+    # organisation officer reaches the village secretaries through their branches.
+    org_places = Organization.objects.visible_to(user).filter(scope.orgs("path")).values("place_id")
+    anchored = RoleAssignment.objects.filter(active=True).filter(
+        scope.orgs("organization__path") | scope.places("place__path") | Q(place_id__in=org_places)
+    )
+    return User.objects.filter(is_active=True, pk__in=anchored.values("user_id")).order_by(
+        "display_name", "username"
+    )
+
+
 def ledger(user: Any) -> models.QuerySet:
-    return Item.objects.visible_to(user).select_related("organization")
+    """The items the user reaches: open ones first, the nearest deadline first."""
+    closed_last = Case(When(status=Status.CLOSED, then=Value(1)), default=Value(0))
+    return (
+        Item.objects.visible_to(user)
+        .select_related("organization")
+        .order_by(closed_last, "deadline", "pk")
+    )
 
 
 def unit_counts(org_ids: Sequence[int], today: dt.date | None = None) -> dict[int, dict[str, int]]:

@@ -6,11 +6,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from grassroots.accounts.models import User
 from grassroots.core import clock
 from grassroots.core.api import ScopedPrimaryKeyRelatedField
 from grassroots.party.models import Organization
 from grassroots.rectify.models import Extension, Item, ItemEvent, Kind, Source
-from grassroots.rectify.selectors import colour
+from grassroots.rectify.selectors import colour, eligible_people
 
 
 class ItemEventSerializer(serializers.ModelSerializer):
@@ -84,6 +85,17 @@ class ItemDetailSerializer(ItemSerializer):
         read_only_fields = fields
 
 
+class PersonField(serializers.PrimaryKeyRelatedField):
+    """A user id among `selectors.eligible_people(caller)`; anything else is 400."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=User.objects.none(), **kwargs)
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        return eligible_people(getattr(request, "user", None))
+
+
 class ItemCreateSerializer(serializers.Serializer):
     organization = ScopedPrimaryKeyRelatedField(Organization)
     source = serializers.ChoiceField(choices=Source.choices)
@@ -92,7 +104,9 @@ class ItemCreateSerializer(serializers.Serializer):
     measures = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=Kind.choices)
     deadline = serializers.DateField()
+    leader = PersonField(required=False, allow_null=True)
     leader_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    person = PersonField(required=False, allow_null=True)
     person_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 

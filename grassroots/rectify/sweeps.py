@@ -72,9 +72,19 @@ def warn(item: Item, level: str) -> None:
 
 
 def sweep_warnings(today: dt.date | None = None) -> int:
+    """Every warning due today, batch after batch (each row claimed in its own transaction)."""
     today = today or clock.today()
     done = 0
-    for pk, warned, deadline, status in due(today):
+    while True:
+        claimed = _sweep_batch(due(today), today)
+        done += claimed
+        if not claimed:
+            return done
+
+
+def _sweep_batch(rows: list[tuple[int, str, dt.date, str]], today: dt.date) -> int:
+    done = 0
+    for pk, warned, deadline, status in rows:
         level = colour_of(status, deadline, today)
         if LEVELS[Colour(level)] <= LEVELS[Colour(warned)]:
             continue

@@ -18,7 +18,7 @@ from grassroots.core.roles import Cap
 from grassroots.core.services import require, require_reach, require_visible
 from grassroots.grid.models import Place
 from grassroots.party.models import Organization
-from grassroots.rectify import notices, workflow
+from grassroots.rectify import notices, selectors, workflow
 from grassroots.rectify.models import NOTE_REQUIRED_SOURCES, Item, Kind, Source, Status
 from grassroots.rectify.services import recipients
 from grassroots.rectify.services.evidence import clean_evidence
@@ -41,7 +41,7 @@ def _text(field: str, value: str, *, limit: int, required: bool = False) -> str:
 
 def next_code(town: Place, year: int) -> str:
     """ZG-<year>-<number>, numbered per town and year; the town row is locked meanwhile."""
-    Place.objects.select_for_update().filter(pk=town.pk).exists()
+    list(Place.objects.select_for_update().filter(pk=town.pk).values_list("pk", flat=True))
     prefix = f"{CODE_PREFIX}-{year}-"
     last = (
         Item.objects.filter(town=town, code__startswith=prefix)
@@ -66,6 +66,15 @@ def _validate_register(organization: Organization, source: str, kind: str, deadl
         raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
 
 
+def _check_people(actor: Actor, **people: Any) -> None:
+    """A named person or leader must be someone of a unit the actor reaches."""
+    for field, user in people.items():
+        if user is not None and not selectors.eligible_people(actor).filter(pk=user.pk).exists():
+            raise ValidationError(
+                {field: _("Choose someone who works in a unit you are responsible for.")}
+            )
+
+
 @transaction.atomic
 def item_register(
     *,
@@ -87,6 +96,7 @@ def item_register(
     require(actor, Cap.MANAGE_RECTIFICATION)
     require_reach(actor, organization)
     _validate_register(organization, source, kind, deadline)
+    _check_people(actor, person=person, leader=leader)
     now = clock.now()
     item = Item(
         town_id=organization.town_id,
@@ -134,6 +144,7 @@ def item_hand_over(
     item = _locked(actor, item)
     fields = []
     if person is not None:
+        _check_people(actor, person=person)
         item.person = person
         fields.append("person")
     if person_name is not None:

@@ -6,10 +6,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from grassroots.accounts import services as account_services
+from grassroots.browser_testing import browser, persona_context  # noqa: F401
 from grassroots.core import clock
+from grassroots.core.roles import Role
 from grassroots.rectify import services
 from grassroots.rectify.models import Item, Kind, Source
-from grassroots.testing import Town
+from grassroots.testing import Town, make_user
 
 START = dt.date(2026, 11, 2)  # a Monday
 
@@ -43,3 +46,13 @@ def to_review(town: Town, item: Item, **signoff: Any) -> Item:
     signoff.setdefault("note", "已补齐全部记录")
     item = services.item_request_signoff(actor=town.sam, item=item, **signoff)
     return services.item_start_review(actor=town.irene, item=item)
+
+
+def staff(town: Town, username: str, place: Any = None) -> Any:
+    """A user with a role in the town (a case handler of village A unless told otherwise),
+    so that they may be named responsible person or leader."""
+    user = make_user(username)
+    account_services.role_grant(
+        actor=town.root, user=user, role=Role.HANDLER, place=place or town.village_a
+    )
+    return user

@@ -43,9 +43,16 @@ def test_register_and_walk_through_the_api(town: Town, today: dt.date, api_for: 
     assert sam.post("/api/rectifications/", body, format="json").status_code == 403
     bad = olga.post("/api/rectifications/", {**body, "deadline": "2001-01-01"}, format="json")
     assert bad.status_code == 400 and "deadline" in bad.json()
-    created = olga.post("/api/rectifications/", body, format="json")
+    outsider = olga.post("/api/rectifications/", {**body, "person": town.oscar.pk}, format="json")
+    assert outsider.status_code == 400 and "person" in outsider.json()
+    created = olga.post(
+        "/api/rectifications/",
+        {**body, "person": town.sam.pk, "leader": town.alice.pk},
+        format="json",
+    )
     assert created.status_code == 201
     pk = created.json()["id"]
+    assert created.json()["person"] == str(town.sam) and created.json()["leader"] == str(town.alice)
     wrong = olga.post(f"/api/rectifications/{pk}/sign-off/", {}, format="json")
     assert wrong.status_code == 400 and "status" in wrong.json()
     assert olga.post(f"/api/rectifications/{pk}/hand-over/", {}, format="json").status_code == 200

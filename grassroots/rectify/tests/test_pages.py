@@ -111,6 +111,8 @@ def test_extension_through_the_pages(town: Town, today: dt.date, client_for: Any
     )
     assert ok.status_code == 302
     extension = item.extensions.get()
+    undecided = client_for("olga").post(f"/rectify/extensions/{extension.pk}/decide/", {})
+    assert undecided.status_code == 400
     assert (
         sam.post(f"/rectify/extensions/{extension.pk}/decide/", {"decision": "approve"}).status_code
         == 400
@@ -138,16 +140,40 @@ def test_register_form(town: Town, today: dt.date, client_for: Any) -> None:
         "kind": "deadline",
         "deadline": (today + dt.timedelta(days=40)).isoformat(),
         "leader_name": "李书记",
+        "person": town.sam.pk,
     }
+    assert olga.post("/rectify/new/", {**data, "person": town.oscar.pk}).status_code == 400
     assert olga.post("/rectify/new/", {**data, "deadline": "2020-01-01"}).status_code == 400
     assert not Item.objects.exists()
     response = olga.post("/rectify/new/", data)
     item = Item.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/rectify/{item.pk}/"
     assert item.leader_name == "李书记" and item.registered_by == town.olga
+    assert item.person == town.sam
 
 
 def test_closed_items_need_no_actions(town: Town, today: dt.date, client_for: Any) -> None:
     item = services.item_sign_off(actor=town.irene, item=to_review(town, register(town)))
     page = client_for("olga").get(f"/rectify/{item.pk}/").content.decode()
     assert "data-action" not in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "unit=99999999999999999999999",
+        "unit=-1",
+        "unit=abc",
+        "status=nope&colour=purple&source=x&kind=y",
+        "deadline_from=2026-02-30&deadline_to=x",
+        "page=99999999999999999999",
+        "q=" + "整" * 500,
+    ],
+)
+def test_strange_filters_never_break_the_ledger(
+    town: Town, today: dt.date, client_for: Any, api_for: Any, query: str
+) -> None:
+    register(town)
+    for path in ("/rectify/", "/rectify/export/", "/rectify/print/"):
+        assert client_for("olga").get(f"{path}?{query}").status_code == 200, path
+    assert api_for("olga").get(f"/api/rectifications/?{query}").status_code in (200, 400, 404)

@@ -15,8 +15,8 @@ from grassroots.core.models import AuditEvent
 from grassroots.notify.models import Notice
 from grassroots.rectify import selectors, services, sweeps
 from grassroots.rectify.models import Colour, Item
-from grassroots.rectify.tests.conftest import START, at, register, to_review
-from grassroots.testing import Town, make_user
+from grassroots.rectify.tests.conftest import START, at, register, staff, to_review
+from grassroots.testing import Town
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def walk(first: dt.date, last: dt.date) -> dict[dt.date, set[tuple[str, str]]]:
 
 
 def test_each_colour_on_its_day_to_its_recipients_once(town: Town, today: dt.date) -> None:
-    pete, leo = make_user("pete"), make_user("leo")
+    pete, leo = staff(town, "pete"), staff(town, "leo")
     item = register(town, person=pete, leader=leo, deadline=DEADLINE)
     log = walk(START, DEADLINE + dt.timedelta(days=10))
     assert log == {
@@ -81,20 +81,20 @@ def test_without_a_person_the_secretaries_get_green(town: Town, today: dt.date) 
 
 
 def test_a_late_item_gets_only_its_current_colour(town: Town, today: dt.date) -> None:
-    pete = make_user("pete")
+    pete = staff(town, "pete")
     register(town, person=pete, deadline=START + dt.timedelta(days=5))
     assert walk(START, START) == {START: {("pete", "rectify.warning.yellow")}}
 
 
 def test_a_signed_off_item_gets_nothing(town: Town, today: dt.date) -> None:
-    item = to_review(town, register(town, person=make_user("pete"), deadline=DEADLINE))
+    item = to_review(town, register(town, person=staff(town, "pete"), deadline=DEADLINE))
     services.item_sign_off(actor=town.irene, item=item)
     assert walk(START, DEADLINE + dt.timedelta(days=3)) == {}
     assert selectors.colour(Item.objects.get(pk=item.pk), DEADLINE + dt.timedelta(days=3)) == "none"
 
 
 def test_an_approved_extension_starts_the_warnings_again(town: Town, today: dt.date) -> None:
-    pete, leo = make_user("pete"), make_user("leo")
+    pete, leo = staff(town, "pete"), staff(town, "leo")
     item = register(town, person=pete, leader=leo, deadline=DEADLINE)
     item = services.item_start(
         actor=town.sam, item=services.item_hand_over(actor=town.olga, item=item)
@@ -137,7 +137,7 @@ def test_an_approved_extension_starts_the_warnings_again(town: Town, today: dt.d
 def test_a_killed_sweep_leaves_nothing_half_done(
     town: Town, today: dt.date, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pete = make_user("pete")
+    pete = staff(town, "pete")
     items = [register(town, person=pete, deadline=DEADLINE) for _ in range(3)]
     clock.set_now(at(dt.date(2026, 11, 12)))
     original = sweeps.warn
@@ -180,3 +180,13 @@ def test_live_colours_follow_the_date(town: Town, today: dt.date) -> None:
         assert selectors.colour(item, day) == colour, day
         counts = selectors.colour_counts(qs, day)
         assert counts[colour] == 1 and sum(counts.values()) == 1, day
+
+
+def test_one_sweep_goes_through_every_batch(
+    town: Town, today: dt.date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sweeps, "BATCH", 2)
+    items = [register(town, deadline=START + dt.timedelta(days=3)) for _ in range(5)]
+    assert sweeps.sweep() == {"warned": 5}
+    assert set(Item.objects.values_list("warned", flat=True)) == {"yellow"}
+    assert len(items) == Notice.objects.filter(message="rectify.warning.yellow").count()

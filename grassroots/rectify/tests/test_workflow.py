@@ -16,7 +16,7 @@ from grassroots.core.models import AuditEvent
 from grassroots.notify.models import Notice
 from grassroots.rectify import services, workflow
 from grassroots.rectify.models import Item, ItemEvent, Source, Status
-from grassroots.rectify.tests.conftest import register, to_review
+from grassroots.rectify.tests.conftest import register, staff, to_review
 from grassroots.testing import Town
 
 pytestmark = pytest.mark.django_db
@@ -136,11 +136,15 @@ def test_the_unit_acts_only_on_its_own_items(town: Town, today: dt.date) -> None
         services.item_start(actor=town.sam, item=item)  # sam's village is A
     with pytest.raises(Http404):
         services.item_start(actor=town.oscar, item=item)
-    # The responsible person acts even without a secretary's role.
+    # The responsible person acts even without a secretary's role; an outsider cannot be named.
+    with pytest.raises(ValidationError) as err:
+        register(town, organization=town.branch_b, person=town.oscar)
+    assert "person" in err.value.message_dict
+    pete = staff(town, "pete", place=town.village_b)
     item = services.item_hand_over(
-        actor=town.olga, item=register(town, organization=town.branch_b, person=town.oscar)
+        actor=town.olga, item=register(town, organization=town.branch_b, person=pete)
     )
-    assert services.item_start(actor=town.oscar, item=item).status == Status.IN_PROGRESS
+    assert services.item_start(actor=pete, item=item).status == Status.IN_PROGRESS
 
 
 def test_patrol_findings_need_a_note_but_never_a_file(town: Town, today: dt.date) -> None:

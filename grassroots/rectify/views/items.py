@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 from grassroots.core import clock
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
-from grassroots.rectify import services, workflow
+from grassroots.rectify import selectors, services, workflow
 from grassroots.rectify.filters import units
 from grassroots.rectify.forms import ACTION_FORMS, DecideForm, ExtensionForm, ItemForm
-from grassroots.rectify.models import Extension, Item, ItemEvent
+from grassroots.rectify.models import Colour, Extension, Item, ItemEvent
 from grassroots.rectify.views.common import decorate
 
 
@@ -44,6 +44,7 @@ def _context(request: HttpRequest, item: Item, errors: list[str] | None = None) 
     events = list(item.events.select_related("actor"))
     for event in events:
         event.label = workflow.EVENT_LABELS.get(event.kind, event.kind)  # type: ignore[attr-defined]
+        event.detail = _detail(event)  # type: ignore[attr-defined]
     return {
         "item": item,
         "forms": forms,
@@ -56,6 +57,16 @@ def _context(request: HttpRequest, item: Item, errors: list[str] | None = None) 
         "extension_form": ExtensionForm(prefix="ext"),
         "decide_form": DecideForm(prefix="decide"),
     }
+
+
+def _detail(event: ItemEvent) -> str:
+    """A line under a system event: the warning's colour, an extension's dates."""
+    data = event.data or {}
+    if event.kind == "warn" and data.get("level") in Colour.values:
+        return str(Colour(data["level"]).label)
+    if "new_deadline" in data:
+        return f"{data.get('old_deadline', '')} → {data['new_deadline']}".strip()
+    return ""
 
 
 @login_required
@@ -111,9 +122,12 @@ def extension_new(request: HttpRequest, pk: int) -> HttpResponse:
 def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     extension = get_visible_or_404(Extension.objects.select_related("item"), request.user, pk=pk)
     form = DecideForm(request.POST, prefix="decide")
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    approve = decision == "approve"
     errors: list[str] = []
-    if form.is_valid():
+    if decision not in ("approve", "refuse"):
+        errors = [_("Approve or refuse the extension.")]
+    elif form.is_valid():
         try:
             services.extension_decide(
                 actor=request.user,
@@ -133,7 +147,9 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def item_new(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).can(Cap.MANAGE_RECTIFICATION):
         raise PermissionDenied
-    form = ItemForm(request.POST or None, units=units(request))
+    form = ItemForm(
+        request.POST or None, units=units(request), people=selectors.eligible_people(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             item = services.item_register(actor=request.user, **form.cleaned_data)
