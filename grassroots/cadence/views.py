@@ -15,8 +15,9 @@ from grassroots.cadence.forms import MonthFilter
 from grassroots.cadence.models import Arrangement
 from grassroots.cadence.services import export_record
 from grassroots.core import clock
-from grassroots.core.scoping import get_visible_or_404
+from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.core.xlsx import PDF_TYPE, attachment, table_workbook
+from grassroots.duties import rules as duty_rules
 
 PER_PAGE = 50
 
@@ -111,10 +112,13 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def review_detail(request: HttpRequest, period: str) -> HttpResponse:
     rows = selectors.review_rows(request.user, period)
     start, end = schedule.quarter_bounds(period)
+    scope = scope_for(request.user)
+    # Drill to the branch's duties (duties:branch), where its figures come from.
+    drills = duty_rules.sees_board(scope) or duty_rules.sees_week(scope)
     return render(
         request,
         "cadence/review.html",
-        {"period": period, "rows": rows, "start": start, "end": end},
+        {"period": period, "rows": rows, "start": start, "end": end, "drills": drills},
     )
 
 

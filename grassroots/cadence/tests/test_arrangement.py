@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from grassroots.cadence import selectors
 from grassroots.cadence.models import Arrangement, CadenceRun
 from grassroots.cadence.services import tick
 from grassroots.cadence.tests.helpers import assignment, at, holiday, plan, secretary
@@ -115,6 +116,9 @@ def test_the_page_lists_the_months_items(town, published, client_for) -> None:  
     text = page.content.decode()
     assert page.status_code == 200
     assert "召开支部委员会=会议" in text and "形成纪要" in text and "2026-11-30" in text
+    first = next(iter(selectors.arrangement_rows(town.sam, published)))
+    assert f'href="/duties/a/{first.pk}/"' in text
+    assert client_for("sam").get(f"/duties/a/{first.pk}/").status_code == 200
     other = Arrangement.objects.get(organization=town.branch_b, month="2026-11")
     assert client_for("sam").get(f"/cadence/arrangements/{other.pk}/").status_code == 404
     assert client_for("olga").get(f"/cadence/arrangements/{other.pk}/").status_code == 200

@@ -211,6 +211,8 @@ def test_the_review_page_and_its_exports(town, published, client_for) -> None:  
     for _, name, *_rest in EXPECTED:
         assert name in text
     assert "89.3" in text and "85.0%" in text
+    assert f'href="/duties/branch/{town.branch_a.pk}/"' in text  # drill to the branch
+    assert client_for("olga").get(f"/duties/branch/{town.branch_a.pk}/").status_code == 200
     assert "2026-Q3" in olga.get("/cadence/reviews/").content.decode()
     sheet = olga.get("/cadence/reviews/2026-Q3/xlsx/")
     rows = list(load_workbook(io.BytesIO(sheet.content)).worksheets[0].values)
