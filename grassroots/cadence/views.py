@@ -49,7 +49,7 @@ def arrangement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _steps(steps: list[Any]) -> str:
-    return "；".join(
+    return " / ".join(
         ("✓ " if s.get("done") else "□ ") + str(s.get("title", ""))
         for s in steps
         if isinstance(s, dict)
