@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MonthFilter(forms.Form):
-    month = forms.ChoiceField(label=_("Month"), required=False)
+    month = forms.ChoiceField(label=pgettext_lazy("cadence", "Month"), required=False)
 
     def __init__(self, *args: object, months: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

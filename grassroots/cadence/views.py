@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from grassroots.cadence import pdf, schedule, selectors
 from grassroots.cadence.forms import MonthFilter
@@ -59,7 +60,14 @@ def _steps(steps: list[Any]) -> str:
 @login_required
 def arrangement_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     arrangement, rows = _arrangement(request, pk)
-    header = [_("Item"), _("Cadence"), _("Due"), _("Weight"), _("Steps"), _("Status")]
+    header = [
+        _("Item"),
+        _("Cadence"),
+        pgettext("cadence", "Due"),
+        _("Weight"),
+        _("Steps"),
+        _("Status"),
+    ]
     lines = [
         [
             a.version.title,
@@ -126,7 +134,7 @@ def _review_lines(rows: list[Any]) -> tuple[list[str], list[list[Any]]]:
     header = [
         _("Town"),
         _("Rank"),
-        _("Branch"),
+        pgettext("cadence", "Branch"),
         _("Completion"),
         _("Timeliness"),
         _("Inspection"),
