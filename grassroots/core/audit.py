@@ -122,6 +122,7 @@ class Action(enum.StrEnum):
     DUTIES_OVERDUE_MARKED = "duties.overdue_marked"
     DUTIES_FIGURES_REBUILT = "duties.figures_rebuilt"
     DUTIES_BOARD_EXPORTED = "duties.board_exported"
+    DUTIES_ASSIGNMENTS_EXPORTED = "duties.assignments_exported"
 
     # The work cadence: digests, arrangements, quarterly reviews (issue #11; cadence)
     CADENCE_RUN_FINISHED = "cadence.run_finished"

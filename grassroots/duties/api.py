@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from grassroots.core import clock
 from grassroots.core.api import (
     KEPT,
     ServiceCreateMixin,
@@ -50,7 +51,11 @@ class DutyPlanViewSet(ServiceCreateMixin, ServiceViewSet):
     @extend_schema(request=None, responses={200: s.PlanSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
-        return self._move(services.plan_publish)
+        response = self._move(services.plan_publish)
+        # As on the page: the current periods' duties go to the branches at once.
+        town = response.data.get("town")
+        services.generate(actor=request.user, on=clock.today(), towns=[town] if town else None)
+        return response
 
     @extend_schema(request=None, responses={200: s.PlanSerializer})
     @action(detail=True, methods=["post"])

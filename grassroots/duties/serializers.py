@@ -25,7 +25,16 @@ from grassroots.party.models import Organization
 class PlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = Plan
-        fields = ["id", "organization", "title", "starts_on", "ends_on", "status", "created_at"]
+        fields = [
+            "id",
+            "organization",
+            "town",
+            "title",
+            "starts_on",
+            "ends_on",
+            "status",
+            "created_at",
+        ]
         read_only_fields = fields
 
 

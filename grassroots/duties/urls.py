@@ -16,6 +16,7 @@ urlpatterns = [
     path("board/", board.board, name="board"),
     path("board/export/", board.board_export, name="board_export"),
     path("branch/<id:pk>/", board.branch, name="branch"),
+    path("branch/<id:pk>/export/", board.branch_export, name="branch_export"),
     path("plans/", plans.plan_list, name="plans"),
     path("plans/new/", plans.plan_new, name="plan_new"),
     path("plans/<id:pk>/", plans.plan_detail, name="plan"),

@@ -14,7 +14,7 @@ reads figures only. No item may require a photo: evidence is none, optional or o
 - `plans`: plan_create, plan_publish, plan_close, item_add, item_change, item_retire;
 - `generation`: generate (the worker's idempotent per-period generation), generate_range,
   figures_rebuild;
-- `exports`: board_exported (the audit row of an export);
+- `exports`: board_exported, assignments_exported (the audit rows of exports);
 - `assignments`: step_toggle, assignment_complete, assignment_review, assignment_reopen,
   complete_from_record (the `Event.BRANCH_RECORD` subscriber), sweep_overdue.
 """
@@ -31,7 +31,7 @@ from grassroots.duties.services.assignments import (
     step_toggle,
     sweep_overdue,
 )
-from grassroots.duties.services.exports import board_exported
+from grassroots.duties.services.exports import assignments_exported, board_exported
 from grassroots.duties.services.generation import figures_rebuild, generate, generate_range
 from grassroots.duties.services.plans import (
     item_add,
@@ -48,6 +48,7 @@ __all__ = [
     "assignment_complete",
     "assignment_reopen",
     "assignment_review",
+    "assignments_exported",
     "board_exported",
     "complete_from_record",
     "figures_rebuild",

@@ -7,6 +7,7 @@ from django.db import transaction
 from grassroots.core import audit
 from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
+from grassroots.party.models import Organization
 
 
 @transaction.atomic
@@ -16,4 +17,14 @@ def board_exported(*, actor: Actor, cadence: str, period: str, rows: int) -> Non
         action=Action.DUTIES_BOARD_EXPORTED,
         object_type="duties.branchfigure",
         data={"cadence": cadence, "period": period, "rows": rows},
+    )
+
+
+@transaction.atomic
+def assignments_exported(*, actor: Actor, organization: Organization, rows: int) -> None:
+    audit.record(
+        actor=actor,
+        action=Action.DUTIES_ASSIGNMENTS_EXPORTED,
+        obj=organization,
+        data={"rows": rows},
     )

@@ -136,6 +136,26 @@ def test_plans_and_items_through_the_api(town, now, api_for) -> None:
     r = olga.patch(f"/api/duty-items/{item.pk}/", {"weight": 100}, format="json")
     assert r.status_code == 200 and r.json()["current"]["number"] == 2
     assert olga.post(f"/api/duty-plans/{plan.pk}/publish/").json()["status"] == "published"
+    assert Assignment.objects.filter(plan=plan).count() == 3  # this week's, sent at once
     assert api_for("sam").post(f"/api/duty-plans/{plan.pk}/close/").status_code == 403
     assert olga.post(f"/api/duty-items/{item.pk}/retire/").json()["retired"] is True
     assert olga.post(f"/api/duty-plans/{plan.pk}/close/").json()["status"] == "closed"
+
+
+def test_a_required_file_through_the_api(town, now, api_for) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grassroots.duties.models import Evidence
+
+    make_plan(town, item_fields(evidence=Evidence.REQUIRED))
+    services.generate(on=clock.today())
+    a = Assignment.objects.get(organization=town.branch_a)
+    sam = api_for("sam")
+    r = sam.post(f"/api/duty-assignments/{a.pk}/complete/", {"note": "x"}, format="json")
+    assert r.status_code == 400 and "evidence" in r.json()
+    bad = SimpleUploadedFile("a.pdf", b"not a pdf", content_type="application/pdf")
+    r = sam.post(f"/api/duty-assignments/{a.pk}/complete/", {"evidence": bad}, format="multipart")
+    assert r.status_code == 400 and "evidence" in r.json()
+    good = SimpleUploadedFile("a.pdf", b"%PDF-1.7 ok", content_type="application/pdf")
+    r = sam.post(f"/api/duty-assignments/{a.pk}/complete/", {"evidence": good}, format="multipart")
+    assert r.status_code == 200 and r.json()["status"] == S.DONE and r.json()["evidence"] is True

@@ -296,3 +296,13 @@ def test_rebuild_equals_the_increments_after_a_mixed_history(town, now, visit_ki
     assert snapshot() == incremented
     month = BranchFigure.objects.get(organization=town.branch_a, period="2026-11")
     assert (month.done, month.done_on_time) == (1, 0)
+
+
+def test_the_overdue_sweep_works_in_batches(town, now) -> None:
+    make_plan(town)
+    for week in range(4):
+        services.generate(on=D(2026, 11, 2) + dt.timedelta(weeks=week))
+    assert services.sweep_overdue(today=D(2026, 11, 28), batch=5) == 4 * 3
+    assert Assignment.objects.filter(overdue=False).count() == 0
+    total = sum(BranchFigure.objects.filter(cadence="weekly").values_list("overdue", flat=True))
+    assert total == 12

@@ -264,9 +264,11 @@ def test_plan_pages_create_add_change_publish(town, now, client_for) -> None:
     )
     item.refresh_from_db()
     assert item.current.number == 2
-    c.post(reverse("duties:plan_publish", args=[plan.pk]))
+    r = c.post(reverse("duties:plan_publish", args=[plan.pk]), follow=True)
     plan.refresh_from_db()
     assert plan.status == Plan.Status.PUBLISHED
+    assert Assignment.objects.filter(plan=plan, period="2026-W48").count() == 3
+    assert "3" in r.content.decode()
     detail = c.get(reverse("duties:plan", args=[plan.pk])).content.decode()
     assert "周提醒" in detail and "星期五截止" in detail and "第 2 版" in detail
     c.post(reverse("duties:item_retire", args=[item.pk]))
@@ -325,3 +327,18 @@ def test_the_branch_page_leads_back_where_the_viewer_came_from(town, generated, 
     olga = client_for("olga").get(url).content.decode()
     assert f'href="{reverse("duties:board")}"' not in sam and reverse("duties:week") in sam
     assert f'href="{reverse("duties:board")}"' in olga
+
+
+def test_branch_export_one_row_per_duty_in_reach(town, generated, client_for) -> None:
+    services.assignment_complete(actor=town.sam, assignment=mine(town, "周工作提醒"))
+    url = reverse("duties:branch_export", args=[town.branch_a.pk])
+    r = client_for("sam").get(url)
+    rows = list(load_workbook(io.BytesIO(r.content)).worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 1 + Assignment.objects.filter(organization=town.branch_a).count()
+    assert rows[0][0] == "周期" and {row[1] for row in rows[1:]} >= {"周工作提醒", "主题党日"}
+    assert AuditEvent.objects.filter(action=Action.DUTIES_ASSIGNMENTS_EXPORTED).count() == 1
+    assert (
+        client_for("sam").get(reverse("duties:branch_export", args=[town.branch_b.pk])).status_code
+        == 404
+    )
+    assert client_for("ivan").get(url).status_code == 404

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.core import clock, xlsx
@@ -136,15 +137,55 @@ def board_export(request: HttpRequest) -> HttpResponse:
     return xlsx.attachment(content, f"duties-board-{b.period.key}.xlsx")
 
 
-@login_required
-def branch(request: HttpRequest, pk: int) -> HttpResponse:
-    """One branch's duties by period, with links to the records that completed them."""
+def _branch(request: HttpRequest, pk: int) -> Organization:
     scope = scope_for(request.user)
     org = get_visible_or_404(
         Organization.objects.filter(kind=Organization.Kind.BRANCH), request.user, pk=pk
     )
     if not (rules.sees_board(scope) or rules.sees_week(scope)) or not org.reached_by(scope):
         raise Http404
+    return org
+
+
+@login_required
+def branch_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The branch's duties as .xlsx: one row per duty, newest period first."""
+    org = _branch(request, pk)
+    header = [
+        _("Period"),
+        _("Duty"),
+        _("Cadence"),
+        _("Due"),
+        _("Status"),
+        _("Done"),
+        _("Overdue"),
+        _("Weight"),
+        _("Completed by a record"),
+    ]
+    rows = [
+        [
+            a.period,
+            a.version.title,
+            a.get_cadence_display(),
+            a.due_on,
+            a.get_status_display(),
+            timezone.localdate(a.done_at) if a.done_at else None,
+            _("yes") if a.overdue else "",
+            a.weight,
+            _("yes") if a.record_kind else "",
+        ]
+        for a in selectors.branch_assignments(request.user, org)
+    ]
+    content = xlsx.table_workbook([(org.name, header, rows)])
+    services.assignments_exported(actor=request.user, organization=org, rows=len(rows))
+    return xlsx.attachment(content, f"duties-branch-{org.pk}.xlsx")
+
+
+@login_required
+def branch(request: HttpRequest, pk: int) -> HttpResponse:
+    """One branch's duties by period, with links to the records that completed them."""
+    scope = scope_for(request.user)
+    org = _branch(request, pk)
     page = Paginator(
         selectors.branch_assignments(request.user, org), ASSIGNMENTS_PER_PAGE
     ).get_page(request.GET.get("page"))

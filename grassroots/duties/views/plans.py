@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from grassroots.core import records
+from grassroots.core import clock, records
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.duties import rules, selectors, services
 from grassroots.duties.forms import ItemForm, PlanForm
@@ -93,7 +93,19 @@ def _plan_move(request: HttpRequest, pk: int, move: Any, done: str) -> HttpRespo
 @login_required
 @require_POST
 def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_move(request, pk, services.plan_publish, _("Plan published."))
+    response = _plan_move(request, pk, services.plan_publish, _("Plan published."))
+    plan = get_visible_or_404(Plan, request.user, pk=pk)
+    if plan.status == Plan.Status.PUBLISHED:
+        # The branches see the current periods' duties now, not after the night's run.
+        today = clock.today()
+        towns = [plan.town_id] if plan.town_id else None
+        created = services.generate(actor=request.user, on=today, towns=towns)
+        messages.info(
+            request,
+            _("%(n)s duties of the current periods sent to the branches.")
+            % {"n": created["created"]},
+        )
+    return response
 
 
 @login_required

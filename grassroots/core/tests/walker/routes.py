@@ -247,6 +247,7 @@ ROUTES: dict[str, Rule] = {
     # The board as .xlsx: prepared figures of the branches reached (duties tests check rows).
     "duties:board_export": Rule(Kind.PAGE),
     "duties:branch": Rule(Kind.DETAIL, "party.Organization"),
+    "duties:branch_export": Rule(Kind.DETAIL, "party.Organization"),
     "duties:plans": Rule(Kind.PAGE),
     "duties:plan_new": Rule(Kind.WRITE),
     "duties:plan": Rule(Kind.DETAIL, "duties.Plan"),
