@@ -88,6 +88,8 @@ ACTIONS: dict[str, Promise] = {
     "publish_notice": pgettext_lazy("action", "Publish for public notice"),
     "record_objection": pgettext_lazy("action", "Record an objection"),
     "decide_rating": pgettext_lazy("action", "Decide the rating"),
+    "activate_set": pgettext_lazy("action", "Put in force"),
+    "revise_set": pgettext_lazy("action", "Revise as a new version"),
     "acknowledge": pgettext_lazy("action", "Acknowledge"),
     "rectify_findings": pgettext_lazy("action", "Turn findings into rectification items"),
     # --- end inspections

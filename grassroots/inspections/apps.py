@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InspectionsConfig(AppConfig):
@@ -10,9 +11,14 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("inspections and model branches")
 
     def ready(self) -> None:
+        from grassroots.core import records
         from grassroots.core.glossary import PLACES
         from grassroots.core.nav import NavItem, register
-        from grassroots.inspections import notices  # noqa: F401 - registers the messages
+        from grassroots.inspections import (
+            notices,  # noqa: F401 - registers the messages
+            selectors,
+        )
+        from grassroots.inspections.services import RECORD_KIND
         from grassroots.inspections.views import rules
 
         register(
@@ -20,10 +26,10 @@ class InspectionsConfig(AppConfig):
                 "inspections",
                 PLACES["inspections"],
                 "inspections:index",
-                "clipboard-check",
+                "clipboard-list",
                 "party",
-                40,
-                tab=rules.inspects,
+                44,
+                tab=rules.inspects_mainly,
                 visible=rules.sees_inspections,
             ),
             NavItem(
@@ -32,7 +38,7 @@ class InspectionsConfig(AppConfig):
                 "inspections:sets",
                 "list-details",
                 "party",
-                41,
+                45,
                 visible=rules.sees_inspections,
             ),
             NavItem(
@@ -41,7 +47,7 @@ class InspectionsConfig(AppConfig):
                 "inspections:plans",
                 "calendar",
                 "party",
-                42,
+                46,
                 visible=rules.inspects,
             ),
             NavItem(
@@ -50,7 +56,15 @@ class InspectionsConfig(AppConfig):
                 "inspections:campaigns",
                 "star",
                 "party",
-                43,
+                47,
                 visible=rules.sees_inspections,
             ),
+        )
+        records.register(
+            records.RecordKind(
+                key=RECORD_KIND,
+                label=pgettext_lazy("record kind", "Inspection acknowledged by the branch"),
+                url_name="inspections:detail",
+                find=selectors.find_acknowledged,
+            )
         )

@@ -14,8 +14,10 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from grassroots.accounts.models import User
 from grassroots.core import calendar, clock
 from grassroots.core.actors import Actor
+from grassroots.core.scoping import scope_for
 from grassroots.grid.models import Place
 from grassroots.inspections import services
 from grassroots.inspections.models import IndicatorSet, Inspection
@@ -51,6 +53,7 @@ CAMPAIGN_CRITERIA = [
     ("特色品牌鲜明", "党建+品牌和创新项目有特色", 20),
 ]
 SAMPLE_SIZE = 8
+MINGYUE = "secretary.mingyue"  # the demo's village secretary (demo/people.py)
 
 
 def _quarter_start(day: dt.date) -> dt.date:
@@ -165,6 +168,7 @@ def _inspections(
                 actor=actor, inspection=inspection, deadline=deadline, kind="deadline"
             )
             counts["rectification_items"] += len(made)
+    counts["set"] = indicator_set.pk
     return counts
 
 
@@ -226,6 +230,28 @@ def _ratings(actor: Actor, branches: list[Organization], today: dt.date) -> int:
     return count + 1
 
 
+def _awaiting_mingyue(
+    actor: Actor,
+    rng: random.Random,
+    indicator_set: IndicatorSet,
+    branches: list[Organization],
+    today: dt.date,
+) -> int:
+    """An inspection this quarter of a branch of 明月村, awaiting its secretary's acknowledgement."""
+    user = User.objects.filter(username=MINGYUE).first()
+    if user is None:
+        return 0
+    scope = scope_for(user)
+    mine = [b for b in branches if b.reached_by(scope)]
+    if not mine:
+        return 0
+    day = today - dt.timedelta(days=3)
+    while not calendar.is_workday(day) and day > _quarter_start(today):
+        day -= dt.timedelta(days=1)
+    _inspect(actor, rng, indicator_set, None, mine[0], max(day, _quarter_start(today)))
+    return 1
+
+
 def load_demo_inspections(
     *, actor: Actor, town: Place, now: dt.datetime, seed: int
 ) -> dict[str, int]:
@@ -242,6 +268,8 @@ def load_demo_inspections(
     with clock.frozen(now):
         today = clock.today()
         counts = _inspections(actor, rng, committee, today, seed)
+        indicator_set = IndicatorSet.objects.get(pk=counts.pop("set"))
+        counts["inspections"] += _awaiting_mingyue(actor, rng, indicator_set, branches, today)
         counts["applications"] = _campaign(actor, committee, branches[:3], today)
         counts["star_ratings"] = _ratings(actor, branches[3:13] or branches, today)
     counts["indicator_sets"] = 2

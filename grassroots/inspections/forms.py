@@ -8,9 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.accounts.models import User
 from grassroots.core import clock
 from grassroots.core.scoping import scope_for
 from grassroots.inspections.models import Finding, IndicatorSet, Inspection, InspectionPlan
+from grassroots.inspections.services import fellow_inspectors
 from grassroots.party.models import Organization
 from grassroots.rectify.models import Kind as RectificationKind
 
@@ -23,6 +25,12 @@ class InspectionStartForm(forms.Form):
         queryset=IndicatorSet.objects.none(), label=_("indicators"), empty_label=None
     )
     inspected_on = forms.DateField(label=_("inspected on"))
+    inspectors = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        label=_("inspecting with"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     plan = forms.ModelChoiceField(
         queryset=InspectionPlan.objects.none(), required=False, widget=forms.HiddenInput
     )
@@ -31,6 +39,11 @@ class InspectionStartForm(forms.Form):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("inspected_on", clock.today())
         super().__init__(*args, **kwargs)
+        people: Any = self.fields["inspectors"]
+        people.queryset = User.objects.filter(
+            pk__in=[u.pk for u in fellow_inspectors(user)]
+        ).order_by("username")
+        people.label_from_instance = lambda u: u.display_name or u.username
         plan_field: Any = self.fields["plan"]
         plan_field.queryset = InspectionPlan.objects.visible_to(user)
         scope = scope_for(user)
@@ -132,3 +145,95 @@ class DrawForm(forms.Form):
         min_value=0,
         max_value=2**62 - 1,
     )
+
+
+def _committees(user: Any) -> Any:
+    return Organization.objects.visible_to(user).filter(
+        scope_for(user).orgs("path"), kind=Organization.Kind.COMMITTEE
+    )
+
+
+def _active_sets(user: Any, purpose: str) -> Any:
+    return IndicatorSet.objects.visible_to(user).filter(
+        status=IndicatorSet.Status.ACTIVE, purpose=purpose
+    )
+
+
+class PlanForm(forms.Form):
+    committee = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("committee"), empty_label=None
+    )
+    title = forms.CharField(label=_("title"), max_length=120)
+    indicator_set = forms.ModelChoiceField(
+        queryset=IndicatorSet.objects.none(), label=_("indicators"), empty_label=None
+    )
+    starts_on = forms.DateField(label=_("from"))
+    ends_on = forms.DateField(label=_("until"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        committee: Any = self.fields["committee"]
+        committee.queryset = _committees(user)
+        sets: Any = self.fields["indicator_set"]
+        sets.queryset = _active_sets(user, IndicatorSet.Purpose.INSPECTION)
+
+
+class CampaignForm(forms.Form):
+    committee = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("committee"), empty_label=None
+    )
+    title = forms.CharField(label=_("title"), max_length=120)
+    criteria = forms.ModelChoiceField(
+        queryset=IndicatorSet.objects.none(), label=_("criteria"), empty_label=None
+    )
+    applies_from = forms.DateField(label=_("applications from"))
+    applies_until = forms.DateField(label=_("applications until"))
+    notice_days = forms.IntegerField(
+        label=_("notice period (working days)"), min_value=1, max_value=30, initial=5
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        committee: Any = self.fields["committee"]
+        committee.queryset = _committees(user)
+        sets: Any = self.fields["criteria"]
+        sets.queryset = _active_sets(user, IndicatorSet.Purpose.CAMPAIGN)
+
+
+class IndicatorSetForm(forms.Form):
+    """A draft set typed on a phone: one indicator a line, `title | weight | what to check`."""
+
+    committee = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("committee"), empty_label=None
+    )
+    name = forms.CharField(label=_("name"), max_length=120)
+    purpose = forms.ChoiceField(
+        label=_("purpose"),
+        choices=IndicatorSet.Purpose.choices,
+        initial=IndicatorSet.Purpose.INSPECTION,
+    )
+    indicators = forms.CharField(
+        label=_("indicators"),
+        help_text=_("One a line: title | weight | what to check. The weights must add up to 100."),
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        committee: Any = self.fields["committee"]
+        committee.queryset = _committees(user)
+
+    def clean_indicators(self) -> list[dict[str, str]]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["indicators"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.replace("｜", "|").split("|")]
+            if len(parts) < 2 or not parts[1].isdigit():
+                raise forms.ValidationError(
+                    _("Line %(n)s: write the title, a bar and a whole-number weight.")
+                    % {"n": number}
+                )
+            rows.append({"title": parts[0], "weight": parts[1], "guidance": " ".join(parts[2:])})
+        return rows

@@ -8,11 +8,12 @@ read unscoped, saying why. Everything a page lists starts at `visible_to(user)`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Avg, QuerySet
+from django.utils import timezone
 
 from grassroots.core import clock
 from grassroots.core.scoping import Unscoped, unscoped
@@ -62,6 +63,25 @@ def current_stars(org_ids: Iterable[int]) -> dict[int, int]:
     for org_id, stars in rows:
         current.setdefault(org_id, stars)
     return current
+
+
+def find_acknowledged(
+    org_ids: Sequence[int], start: dt.date, end: dt.date
+) -> dict[int, tuple[int, dt.date]]:
+    """The record finder of `core.records`: per branch, the earliest inspection its
+    secretary acknowledged in [start, end] (by the day of the acknowledgement)."""
+    found: dict[int, tuple[int, dt.date]] = {}
+    rows = (
+        unscoped(Inspection, why=Unscoped.SYSTEM)
+        .filter(organization_id__in=list(org_ids), acknowledged_at__isnull=False)
+        .order_by("acknowledged_at", "pk")
+        .values_list("organization_id", "pk", "acknowledged_at")
+    )
+    for org_id, pk, at in rows:
+        day = timezone.localdate(at)
+        if start <= day <= end:
+            found.setdefault(org_id, (pk, day))
+    return found
 
 
 def indicator_sets(user: Any) -> QuerySet:

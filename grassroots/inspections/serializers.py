@@ -3,10 +3,13 @@ viewsets hand to inspections.services (which validates the substance)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from grassroots.core.api import ScopedPrimaryKeyRelatedField
+from grassroots.core.ids import id_field
 from grassroots.inspections.models import (
     Application,
     ApplicationScore,
@@ -18,6 +21,7 @@ from grassroots.inspections.models import (
     InspectionPlan,
     StarRating,
 )
+from grassroots.inspections.services import fellow_inspectors
 from grassroots.party.models import Organization
 from grassroots.rectify.models import Kind as RectificationKind
 
@@ -170,7 +174,22 @@ class InspectionCreateSerializer(serializers.Serializer):
         InspectionPlan, required=False, allow_null=True, default=None
     )
     inspected_on = serializers.DateField(required=False, allow_null=True, default=None)
+    inspectors = serializers.ListField(
+        child=id_field(),
+        required=False,
+        max_length=20,
+        help_text=_("User ids of fellow inspectors (you are included)."),
+    )
     findings = FindingWriteSerializer(many=True, required=False, max_length=30)
+
+    def validate_inspectors(self, value: list[int]) -> list[Any]:
+        fellows = {u.pk: u for u in fellow_inspectors(self.context["request"].user)}
+        unknown = [pk for pk in value if pk not in fellows]
+        if unknown:
+            raise serializers.ValidationError(
+                _("Not a fellow inspector: %(ids)s") % {"ids": ", ".join(map(str, unknown))}
+            )
+        return [fellows[pk] for pk in value]
 
 
 class InspectionUpdateSerializer(serializers.Serializer):

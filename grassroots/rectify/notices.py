@@ -1,8 +1,8 @@
 """The notices rectify sends, registered with notify (rendered at read time).
 
 Parameters: `code` (the item's ledger number) everywhere; `due` (an ISO date, the
-deadline) for the warnings and decisions; `unit` (the responsible unit's name) for
-the sign-off request.
+deadline) for the warnings and extensions; `unit` (the responsible unit's name) for
+the sign-off and extension requests, which go to the reviewers who reach the unit.
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ CLOSED = register(
     "rectify.closed",
     _("Rectification item %(code)s is signed off"),
     label=pgettext_lazy("notice kind", "Rectification items signed off"),
+)
+EXTENSION_REQUESTED = register(
+    "rectify.extension_requested",
+    _("%(unit)s asks to extend rectification item %(code)s to %(due)s"),
+    label=pgettext_lazy("notice kind", "Rectification extension requests"),
 )
 EXTENSION_DECIDED = register(
     "rectify.extension_decided",

@@ -24,7 +24,9 @@ from grassroots.inspections.services.indicators import (
     indicator_set_update,
 )
 from grassroots.inspections.services.inspections import (
+    RECORD_KIND,
     draw,
+    fellow_inspectors,
     inspection_acknowledge,
     inspection_score,
     inspection_start,
@@ -37,6 +39,7 @@ from grassroots.inspections.services.inspections import (
 from grassroots.inspections.services.rectification import findings_to_rectification
 
 __all__ = [
+    "RECORD_KIND",
     "TRANSITIONS",
     "application_decide",
     "application_object",
@@ -45,6 +48,7 @@ __all__ = [
     "application_submit",
     "campaign_create",
     "draw",
+    "fellow_inspectors",
     "findings_to_rectification",
     "indicator_set_activate",
     "indicator_set_create",

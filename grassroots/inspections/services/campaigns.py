@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grassroots.core import audit, calendar, clock
@@ -226,6 +227,7 @@ def application_publish(*, actor: Actor, application: Application) -> Applicatio
             "until": application.notice_ends_on.isoformat(),
         },
         key=f"inspections.published.{application.pk}",
+        url=reverse("inspections:application", args=[application.pk]),
         obj=application,
     )
     return application

@@ -55,15 +55,15 @@ def parse_score(value: Any, weight: int, *, field: str, title: str) -> Decimal:
         score = Decimal("NaN")
     if not score.is_finite():
         raise ValidationError({field: _("%(title)s: enter a number.") % {"title": title}})
-    if score != score.quantize(ONE_PLACE):
-        raise ValidationError(
-            {field: _("%(title)s: at most one decimal place.") % {"title": title}}
-        )
     if score < 0 or score > weight:
         raise ValidationError(
             {
                 field: _("%(title)s: the score must be between 0 and %(weight)s (got %(score)s).")
                 % {"title": title, "weight": weight, "score": score}
             }
+        )
+    if score != score.quantize(ONE_PLACE):
+        raise ValidationError(
+            {field: _("%(title)s: at most one decimal place.") % {"title": title}}
         )
     return score.quantize(ONE_PLACE)

@@ -16,12 +16,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import RoleAssignment
 from grassroots.core import audit, clock
 from grassroots.core.actors import Actor, acting_user
 from grassroots.core.audit import Action
+from grassroots.core.events import Event, emit
 from grassroots.core.roles import Cap, Role
 from grassroots.core.scoping import scope_for
 from grassroots.core.services import require, require_visible
@@ -43,6 +46,8 @@ from grassroots.notify.services import notify
 from grassroots.party.models import Organization
 
 SEED_MAX = 2**62
+# The record kind (core.records) an acknowledged inspection is: a duty item may wait for it.
+RECORD_KIND = "inspections.acknowledged"
 
 
 def _require_active(indicator_set: IndicatorSet, purpose: str, field: str) -> None:
@@ -171,6 +176,11 @@ def inspection_start(
         is_demo=is_demo,
     )
     people = {u.pk: u for u in inspectors}
+    for person in people.values():
+        if not _can_inspect(person, organization):
+            raise ValidationError(
+                {"inspectors": _("%(name)s cannot inspect this branch.") % {"name": person}}
+            )
     user = acting_user(actor)
     if user is not None:
         people[user.pk] = user
@@ -180,6 +190,32 @@ def inspection_start(
     )
     audit.record(actor=actor, action=Action.INSPECTIONS_INSPECTION_RECORDED, obj=inspection)
     return inspection
+
+
+def _can_inspect(user: Any, organization: Organization) -> bool:
+    scope = scope_for(user)
+    return scope.can(Cap.INSPECT) and organization.reached_by(scope)
+
+
+def fellow_inspectors(actor: Actor) -> list[Any]:
+    """Who may inspect with the actor: users of an inspecting role who reach the actor's area.
+
+    A choice list; `inspection_start` checks each chosen one against the branch itself.
+    """
+    paths = scope_for(actor).org_paths
+    me = getattr(acting_user(actor), "pk", None)
+    rows = (
+        RoleAssignment.objects.filter(active=True, role__in=(Role.INSPECTOR, Role.ORG_OFFICER))
+        .exclude(user_id=me)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    found = {ra.user.pk: ra.user for ra in rows if ra.user.is_active}
+    return [
+        u
+        for u in found.values()
+        if scope_for(u).can(Cap.INSPECT) and any(scope_for(u).covers_org_path(p) for p in paths)
+    ]
 
 
 def _require_draft(inspection: Inspection) -> None:
@@ -287,6 +323,7 @@ def inspection_submit(*, actor: Actor, inspection: Inspection) -> Inspection:
             "inspection": inspection.pk,
         },
         key=f"inspections.submitted.{inspection.pk}",
+        url=reverse("inspections:detail", args=[inspection.pk]),
         obj=inspection,
     )
     return inspection
@@ -323,4 +360,11 @@ def inspection_acknowledge(*, actor: Actor, inspection: Inspection, note: str = 
         update_fields=["status", "acknowledged_at", "acknowledged_by", "acknowledgement_note"]
     )
     audit.record(actor=actor, action=Action.INSPECTIONS_INSPECTION_ACKNOWLEDGED, obj=inspection)
+    emit(
+        Event.BRANCH_RECORD,
+        kind=RECORD_KIND,
+        organization_id=inspection.organization_id,
+        on=timezone.localdate(inspection.acknowledged_at),
+        record_id=inspection.pk,
+    )
     return inspection

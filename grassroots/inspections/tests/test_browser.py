@@ -64,6 +64,9 @@ def test_the_lists_and_the_public_notice_page_keep_the_phone_rules(
         ("irene", "/inspections/plans/"),
         ("olga", "/inspections/campaigns/"),
         ("irene", "/inspections/new/"),
+        ("olga", "/inspections/plans/new/"),
+        ("olga", "/inspections/sets/new/"),
+        ("olga", "/inspections/campaigns/new/"),
         (None, "/inspections/notices/"),
     ):
         page = persona_context(persona).new_page()

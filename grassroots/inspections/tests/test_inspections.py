@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from grassroots.core import clock
+from grassroots.core import clock, records
 from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent
 from grassroots.inspections import services
@@ -124,7 +124,8 @@ def test_points_taken_off_need_a_finding_before_submitting(town: Town) -> None:
     inspection = services.inspection_submit(actor=town.irene, inspection=inspection)
     assert inspection.total == Decimal("97.5")
     assert list(inspection.inspectors.all()) == [town.irene]
-    assert Notice.objects.filter(recipient=town.sam).count() == 1
+    notice = Notice.objects.get(recipient=town.sam)
+    assert notice.url == f"/inspections/{inspection.pk}/"
 
 
 def test_the_secretary_acknowledges_with_a_note_and_the_time(town: Town) -> None:
@@ -177,3 +178,55 @@ def test_branch_scores_is_the_mean_of_scored_inspections_in_the_window(town: Tow
         end=dt.date(2026, 6, 30),
     )
     assert result == {town.branch_a.pk: Decimal("85.8"), town.branch_b.pk: Decimal("70.5")}
+
+
+def test_fellow_inspectors_must_be_able_to_inspect_the_branch(town: Town) -> None:
+    indicator_set = active_set(town)
+    assert services.fellow_inspectors(town.irene) == [town.olga]
+    with pytest.raises(ValidationError):
+        services.inspection_start(
+            actor=town.irene,
+            organization=town.branch_a,
+            indicator_set=indicator_set,
+            inspectors=[town.ivan],
+        )
+    inspection = services.inspection_start(
+        actor=town.irene,
+        organization=town.branch_a,
+        indicator_set=indicator_set,
+        inspectors=[town.olga],
+    )
+    assert set(inspection.inspectors.all()) == {town.irene, town.olga}
+
+
+@pytest.mark.parametrize("value", ["1e999999", "-0.1", "NaN", "Infinity", "abc", "7.25"])
+def test_a_strange_score_is_a_clear_error(town: Town, value: str) -> None:
+    indicator_set = active_set(town)
+    inspection = services.inspection_start(
+        actor=town.irene, organization=town.branch_a, indicator_set=indicator_set
+    )
+    first = indicator_set.indicators.first()
+    with pytest.raises(ValidationError):
+        services.inspection_score(
+            actor=town.irene,
+            inspection=inspection,
+            findings=[{"indicator": first.pk, "score": value}],
+        )
+
+
+def test_an_acknowledgement_is_a_branch_record_a_duty_item_can_wait_for(town: Town) -> None:
+    pin(2026, 5, 12)
+    inspection = scored(
+        town,
+        active_set(town),
+        town.branch_a,
+        ["30", "25", "20", "15", "10"],
+        on=dt.date(2026, 5, 12),
+    )
+    services.inspection_acknowledge(actor=town.sam, inspection=inspection)
+    kind = records.get(services.RECORD_KIND)
+    assert kind is not None and kind.url(inspection.pk) == f"/inspections/{inspection.pk}/"
+    assert kind.find(
+        [town.branch_a.pk, town.branch_b.pk], dt.date(2026, 5, 1), dt.date(2026, 5, 31)
+    ) == {town.branch_a.pk: (inspection.pk, dt.date(2026, 5, 12))}
+    assert kind.find([town.branch_a.pk], dt.date(2026, 6, 1), dt.date(2026, 6, 30)) == {}

@@ -123,9 +123,13 @@ def test_the_api_starts_and_scores_an_inspection_with_nested_findings(
     assert not Inspection.objects.exists()
     findings[0]["score"] = "29"
     findings[0]["text"] = "记录不全"
+    body["inspectors"] = [town.ivan.pk]
+    assert api.post("/api/inspections/", body, format="json").status_code == 400
+    body["inspectors"] = [town.olga.pk]
     created = api.post("/api/inspections/", body, format="json")
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
+    assert sorted(created.json()["inspectors"]) == sorted([town.irene.pk, town.olga.pk])
     submitted = api.post(f"/api/inspections/{pk}/submit/", format="json")
     assert submitted.json()["total"] == "99.0"
     assert (

@@ -16,8 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from grassroots.core import clock
+from grassroots.core import audit, clock
+from grassroots.core.audit import Action
 from grassroots.core.scoping import get_visible_or_404, scope_for
+from grassroots.core.xlsx import attachment, table_workbook
 from grassroots.inspections import selectors, services
 from grassroots.inspections.campaign_forms import (
     ApplyForm,
@@ -26,11 +28,13 @@ from grassroots.inspections.campaign_forms import (
     ReviewForm,
     scores_of,
 )
+from grassroots.inspections.forms import CampaignForm
 from grassroots.inspections.models import Application, Campaign
 from grassroots.inspections.services import TRANSITIONS
 from grassroots.inspections.views import rules
 
 PER_PAGE = 25
+EXPORT_LIMIT = 10_000
 S = Application.Status
 
 
@@ -47,8 +51,31 @@ def campaigns(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inspections/campaigns.html",
-        {"page": page, "current": list(current.values()), "history": ratings},
+        {
+            "page": page,
+            "current": list(current.values()),
+            "history": ratings,
+            "can_export": rules.exports(scope_for(request.user)),
+            "can_create": rules.inspects(scope_for(request.user)),
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    if not rules.inspects(scope_for(request.user)):
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("inspections:campaign", pk=campaign.pk)
+    return render(request, "inspections/form.html", {"form": form, "back": "inspections:campaigns"})
 
 
 def _taking(campaign: Campaign) -> bool:
@@ -183,6 +210,65 @@ def _do(request: HttpRequest, application: Application, action: str, form: forms
             stars=data["stars"] if data["award"] else None,
             note=data["note"],
         )
+
+
+@login_required
+def campaigns_export(request: HttpRequest) -> HttpResponse:
+    """Applications and the star-rating history the user reaches, two sheets of one workbook."""
+    scope = scope_for(request.user)
+    if not (rules.sees_inspections(scope) and rules.exports(scope)):
+        raise PermissionDenied
+    applications = [
+        [
+            a.campaign.title,
+            a.organization.name,
+            a.get_status_display(),
+            float(a.self_total),
+            float(a.review_total) if a.review_total is not None else "",
+            a.notice_ends_on or "",
+            a.stars or "",
+        ]
+        for a in selectors.applications(request.user)[:EXPORT_LIMIT]
+    ]
+    ratings = [
+        [
+            r.organization.name,
+            r.stars,
+            r.awarded_on,
+            r.campaign.title if r.campaign else "",
+            r.reason,
+        ]
+        for r in selectors.ratings(request.user)[:EXPORT_LIMIT]
+    ]
+    audit.record(
+        actor=request.user,
+        action=Action.INSPECTIONS_EXPORTED,
+        object_type="inspections.application",
+        data={"rows": len(applications) + len(ratings)},
+    )
+    content = table_workbook(
+        [
+            (
+                _("Applications"),
+                [
+                    _("Campaign"),
+                    _("Branch"),
+                    _("Status"),
+                    _("Self score"),
+                    _("Review score"),
+                    _("Notice until"),
+                    _("Stars"),
+                ],
+                applications,
+            ),
+            (
+                _("Star ratings"),
+                [_("Branch"), _("Stars"), _("Awarded on"), _("Campaign"), _("Reason")],
+                ratings,
+            ),
+        ]
+    )
+    return attachment(content, f"model-branches-{clock.today():%Y%m%d}.xlsx")
 
 
 def public_notices(request: HttpRequest) -> HttpResponse:

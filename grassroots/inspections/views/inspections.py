@@ -3,11 +3,13 @@ with the secretary's acknowledgement; indicator sets and plans (read-only lists)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,14 +17,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from grassroots.core import audit, calendar, clock
 from grassroots.core.audit import Action
-from grassroots.core.scoping import get_visible_or_404, scope_for
+from grassroots.core.scoping import Scope, get_visible_or_404, scope_for
 from grassroots.core.xlsx import attachment, table_workbook
 from grassroots.inspections import selectors, services
 from grassroots.inspections.filters import InspectionFilter
 from grassroots.inspections.forms import (
     AcknowledgeForm,
     DrawForm,
+    IndicatorSetForm,
     InspectionStartForm,
+    PlanForm,
     RectifyForm,
     ScoreForm,
 )
@@ -35,8 +39,8 @@ RECTIFY_DAYS = 20
 EXPORT_LIMIT = 10_000
 
 
-def _require(request: HttpRequest, predicate: object) -> None:
-    if not predicate(scope_for(request.user)):  # type: ignore[operator]
+def _require(request: HttpRequest, predicate: Callable[[Scope], bool]) -> None:
+    if not predicate(scope_for(request.user)):
         raise PermissionDenied
 
 
@@ -230,7 +234,8 @@ def indicator_sets(request: HttpRequest) -> HttpResponse:
     _require(request, rules.sees_inspections)
     rows = selectors.indicator_sets(request.user).prefetch_related("indicators")
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "inspections/sets.html", {"page": page})
+    can_edit = rules.inspects(scope_for(request.user))
+    return render(request, "inspections/sets.html", {"page": page, "can_edit": can_edit})
 
 
 @login_required
@@ -239,6 +244,59 @@ def plans(request: HttpRequest) -> HttpResponse:
     rows = selectors.plans(request.user).prefetch_related("samples__organization")
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "inspections/plans.html", {"page": page, "draw_form": DrawForm()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest) -> HttpResponse:
+    _require(request, rules.inspects)
+    form = PlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("inspections:plans")
+    return render(request, "inspections/form.html", {"form": form, "back": "inspections:plans"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_new(request: HttpRequest) -> HttpResponse:
+    _require(request, rules.inspects)
+    form = IndicatorSetForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_set_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("inspections:sets")
+    return render(request, "inspections/form.html", {"form": form, "back": "inspections:sets"})
+
+
+@login_required
+@require_POST
+def set_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Activate a draft set (weights summing to 100) or revise an active one."""
+    indicator_set = get_visible_or_404(selectors.indicator_sets(request.user), request.user, pk=pk)
+    _require(request, rules.inspects)
+    calls = {
+        "activate": services.indicator_set_activate,
+        "revise": services.indicator_set_revise,
+    }
+    if action not in calls:
+        raise Http404
+    try:
+        calls[action](actor=request.user, indicator_set=indicator_set)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("inspections:sets")
 
 
 @login_required

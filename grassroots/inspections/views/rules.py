@@ -10,6 +10,11 @@ def inspects(scope: Scope) -> bool:
     return scope.can(Cap.INSPECT)
 
 
+def inspects_mainly(scope: Scope) -> bool:
+    """Inspecting is the user's main work (an inspector, not the officer): a phone tab."""
+    return scope.can(Cap.INSPECT) and not scope.can(Cap.MANAGE_DUTIES)
+
+
 def sees_inspections(scope: Scope) -> bool:
     """Inspectors, the officer, and the Party side that reads its branches' results."""
     return scope.can(Cap.INSPECT) or scope.can(Cap.VIEW_PARTY)

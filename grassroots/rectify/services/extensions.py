@@ -52,6 +52,13 @@ def extension_request(*, actor: Actor, item: Item, new_deadline: dt.date, reason
         data={"extension": extension.pk, "new_deadline": new_deadline.isoformat()},
     )
     audit.record(actor=actor, action=Action.RECTIFY_EXTENSION_REQUESTED, obj=extension)
+    recipients.send(
+        item,
+        recipients.reviewers(item),
+        message=notices.EXTENSION_REQUESTED,
+        unit=item.organization.name,
+        due=new_deadline.isoformat(),
+    )
     return extension
 
 

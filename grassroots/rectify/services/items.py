@@ -181,13 +181,12 @@ def item_request_signoff(*, actor: Actor, item: Item, note: str = "", evidence: 
         obj=item,
         data={"evidence": evidence is not None},
     )
+    reviewers = set(recipients.reviewers(item))
     if item.registered_by_id:
-        recipients.send(
-            item,
-            [item.registered_by_id],
-            message=notices.SIGNOFF_REQUESTED,
-            unit=item.organization.name,
-        )
+        reviewers.add(item.registered_by_id)
+    recipients.send(
+        item, sorted(reviewers), message=notices.SIGNOFF_REQUESTED, unit=item.organization.name
+    )
     return item
 
 

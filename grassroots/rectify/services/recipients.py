@@ -8,9 +8,18 @@ from django.db.models import Q
 from django.urls import reverse
 
 from grassroots.accounts.models import RoleAssignment
-from grassroots.core.roles import Role
+from grassroots.core.roles import CAPABILITIES, Cap, Role
+from grassroots.grid.models import Place
 from grassroots.notify.services import notify
+from grassroots.party.models import Organization
 from grassroots.rectify.models import Item
+
+REVIEWER_ROLES = tuple(r for r, caps in CAPABILITIES.items() if Cap.REVIEW_RECTIFICATION in caps)
+
+
+def _prefixes(path: str, step: int) -> list[str]:
+    """The path and its ancestors' paths (treebeard: `step` characters a level)."""
+    return [path[:i] for i in range(step, len(path) + 1, step)]
 
 
 def unit_secretaries(item: Item) -> list[int]:
@@ -22,6 +31,22 @@ def unit_secretaries(item: Item) -> list[int]:
     return sorted(
         set(
             RoleAssignment.objects.filter(anchor, role=Role.SECRETARY, active=True).values_list(
+                "user_id", flat=True
+            )
+        )
+    )
+
+
+def reviewers(item: Item) -> list[int]:
+    """Who may sign the item off: active holders of a reviewing role (organisation officer,
+    inspector) anchored at the unit or above it, in the Party tree or at its place."""
+    org = item.organization
+    anchor = Q(organization__path__in=_prefixes(org.path, Organization.steplen))
+    if org.place_path:
+        anchor |= Q(place__path__in=_prefixes(org.place_path, Place.steplen))
+    return sorted(
+        set(
+            RoleAssignment.objects.filter(anchor, role__in=REVIEWER_ROLES, active=True).values_list(
                 "user_id", flat=True
             )
         )

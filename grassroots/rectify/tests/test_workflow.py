@@ -217,3 +217,25 @@ def test_sign_off_emits_the_branch_record_and_the_finder_finds_it(
         kind.find([town.branch_a.pk], today + dt.timedelta(days=1), today + dt.timedelta(days=9))
         == {}
     )
+
+
+def test_reviewers_hear_of_sign_off_and_extension_requests(town: Town, today: dt.date) -> None:
+    item = services.item_start(
+        actor=town.sam, item=services.item_hand_over(actor=town.alice, item=register(town))
+    )
+    services.extension_request(
+        actor=town.sam, item=item, new_deadline=item.deadline + dt.timedelta(days=9), reason="原因"
+    )
+    services.item_request_signoff(actor=town.sam, item=item, note="已整改")
+    asked = set(
+        Notice.objects.filter(message="rectify.extension_requested").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert asked == {"olga", "irene"}  # the organisation officer and the inspector
+    signoff = set(
+        Notice.objects.filter(message="rectify.signoff_requested").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert signoff == {"olga", "irene"}  # olga also registered it

@@ -189,9 +189,16 @@ ROUTES: dict[str, Rule] = {
     "inspections:acknowledge": Rule(Kind.ACTION, "inspections.Inspection"),
     "inspections:rectify": Rule(Kind.ACTION, "inspections.Inspection"),
     "inspections:sets": Rule(Kind.PAGE),
+    "inspections:set_act": Rule(
+        Kind.ACTION, "inspections.IndicatorSet", kwargs={"action": "revise"}
+    ),
+    "inspections:plan_new": Rule(Kind.WRITE),
+    "inspections:set_new": Rule(Kind.WRITE),
+    "inspections:campaign_new": Rule(Kind.WRITE),
     "inspections:plans": Rule(Kind.PAGE),
     "inspections:draw": Rule(Kind.ACTION, "inspections.InspectionPlan"),
     "inspections:campaigns": Rule(Kind.PAGE),
+    "inspections:campaigns_export": Rule(Kind.PAGE),
     "inspections:campaign": Rule(Kind.DETAIL, "inspections.Campaign"),
     "inspections:apply": Rule(Kind.DETAIL, "inspections.Campaign"),
     "inspections:application": Rule(Kind.DETAIL, "inspections.Application"),
