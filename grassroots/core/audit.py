@@ -135,6 +135,8 @@ class Action(enum.StrEnum):
     # The work cadence: digests, arrangements, quarterly reviews (issue #11; cadence)
     CADENCE_RUN_FINISHED = "cadence.run_finished"
     CADENCE_REVIEW_PUBLISHED = "cadence.review_published"
+    CADENCE_ARRANGEMENT_PUBLISHED = "cadence.arrangement_published"
+    CADENCE_EXPORTED = "cadence.exported"
 
     # Case timeline: one member per CaseEvent kind (cases.workflow.audit_action maps
     # kind → member); the stored values keep their historical spelling `case.<kind>`.

@@ -108,6 +108,8 @@ ACTIONS: dict[str, Promise] = {
     "close_plan": pgettext_lazy("action", "End the plan"),
     # --- end duties
     # --- cadence (issue #11): this app's actions go between here and its end marker
+    "download_xlsx": pgettext_lazy("action", "Download spreadsheet"),
+    "print_pdf": pgettext_lazy("action", "Print"),
     # --- end cadence
 }
 
@@ -153,6 +155,9 @@ PLACES: dict[str, Promise] = {
     "duties_plans": pgettext_lazy("destination", "Duty plans"),
     # --- end duties
     # --- cadence (issue #11): this app's destinations go between here and its end marker
+    "arrangements": pgettext_lazy("destination", "Monthly arrangements"),
+    "reviews": pgettext_lazy("destination", "Quarterly reviews"),
+    "guidance": pgettext_lazy("destination", "Instructors' guidance"),
     # --- end cadence
 }
 

@@ -292,6 +292,19 @@ ROUTES: dict[str, Rule] = {
     "duties:item_change": Rule(Kind.DETAIL, "duties.Item"),
     "duties:item_retire": Rule(Kind.ACTION, "duties.Item"),
     # --- end duties
+    # --- cadence (issue #11): arrangements by id; quarterly reviews by period (a page showing
+    # only the caller's rows, 404 when there are none); the instructors' page.
+    **_api("cadence.Arrangement", basename="cadence-arrangement"),
+    **_api("cadence.QuarterScore", basename="cadence-score"),
+    "cadence:arrangements": Rule(Kind.PAGE),
+    "cadence:arrangement": Rule(Kind.DETAIL, "cadence.Arrangement"),
+    "cadence:arrangement_xlsx": Rule(Kind.DETAIL, "cadence.Arrangement"),
+    "cadence:arrangement_pdf": Rule(Kind.DETAIL, "cadence.Arrangement"),
+    "cadence:reviews": Rule(Kind.PAGE),
+    "cadence:review": Rule(Kind.PAGE, kwargs={"period": "2026-Q3"}),
+    "cadence:review_xlsx": Rule(Kind.PAGE, kwargs={"period": "2026-Q3"}),
+    "cadence:review_pdf": Rule(Kind.PAGE, kwargs={"period": "2026-Q3"}),
+    "cadence:instructors": Rule(Kind.PAGE),
 }
 
 # The back office: routes Django's admin makes for every registered model, by suffix.
