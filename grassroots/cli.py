@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> None:
             "  export KIND FILE           KIND: households | organizations\n"
             "  token USERNAME             print an API token\n"
             "  check                      deployment checks\n"
+            "  duties generate [--on DATE] | sweep | rebuild   the duty checklists' periods\n"
+            "  cadence tick [--now ISO]   digests, monthly arrangements, quarterly reviews\n"
             "  bench [--quick]            the benchmark suite\n"
             "  synth --households N       synthetic data at scale\n\n"
             "Any Django management command also works, e.g. `grassroots migrate`."

@@ -28,6 +28,7 @@ from grassroots.accounts import services as account_services
 from grassroots.accounts.models import User
 from grassroots.alliances.demo import load_demo_alliances
 from grassroots.analytics.services import rebuild
+from grassroots.cadence.demo import load_demo_cadence
 from grassroots.cases.demo import load_demo_cases
 from grassroots.core import audit, clock
 from grassroots.core.audit import Action
@@ -209,6 +210,7 @@ PARTY_BUILDING: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("rectify", load_demo_rectify),
     ("inspections", load_demo_inspections),
     ("duties", load_demo_duties),
+    ("cadence", load_demo_cadence),
 )
 
 
