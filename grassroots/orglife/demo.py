@@ -1,4 +1,5 @@
-"""Demo meeting records: two quarters of uneven organisational life in every branch.
+"""Demo meeting records: two closed quarters and this one of uneven organisational life in
+every branch (the span of the demo's duty plan history, so its quarterly reviews rest on them).
 
 Each branch gets a diligence drawn from the seed (most keep their meetings; about one in
 six lags): a themed Party day and a committee meeting most months, a members' assembly
@@ -52,12 +53,13 @@ def _months(start: dt.date, end: dt.date) -> Iterator[dt.date]:
 
 
 def _window(today: dt.date) -> dt.date:
-    """The first day of the previous quarter: two quarters of history up to today."""
+    """The first day of the quarter before the previous one: two closed quarters and this one."""
 
     def quarter_start(day: dt.date) -> dt.date:
         return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
 
-    return quarter_start(quarter_start(today) - dt.timedelta(days=1))
+    previous = quarter_start(quarter_start(today) - dt.timedelta(days=1))
+    return quarter_start(previous - dt.timedelta(days=1))
 
 
 def _attend(

@@ -29,7 +29,7 @@ def test_two_quarters_of_history_through_the_services(town: Town) -> None:
     assert meetings.filter(kind="party_day").exists()
 
 
-def test_the_window_starts_at_the_previous_quarter() -> None:
-    assert _window(dt.date(2026, 11, 20)) == dt.date(2026, 7, 1)
-    assert _window(dt.date(2026, 2, 3)) == dt.date(2025, 10, 1)
-    assert _window(dt.date(2026, 4, 1)) == dt.date(2026, 1, 1)
+def test_the_window_starts_two_quarters_before_this_one() -> None:
+    assert _window(dt.date(2026, 11, 20)) == dt.date(2026, 4, 1)
+    assert _window(dt.date(2026, 2, 3)) == dt.date(2025, 7, 1)
+    assert _window(dt.date(2026, 4, 1)) == dt.date(2025, 10, 1)
