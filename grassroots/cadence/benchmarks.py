@@ -14,7 +14,6 @@ from __future__ import annotations
 import time
 
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -22,8 +21,7 @@ from grassroots.cadence import schedule
 from grassroots.cadence.models import QuarterScore
 from grassroots.cadence.services import review
 from grassroots.core import clock
-from grassroots.core.bench import BenchContext, Benchmark, BenchResult
-from grassroots.core.httpload import get_many
+from grassroots.core.bench import BenchContext, Benchmark, BenchResult, page_over_http
 from grassroots.duties.benchmarks import bench_generate_county
 from grassroots.duties.models import Assignment
 from grassroots.grid.models import Place
@@ -84,27 +82,8 @@ def bench_review_http(ctx: BenchContext) -> list[BenchResult]:
         for town in _towns(ctx.quick):
             review.review_publish(town=town, period=period, now=clock.now())
     url = reverse("cadence:review", args=[period])
-    client = Client()
-    client.force_login(ctx.options["users"]["root"])
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"{url}: HTTP {response.status_code}")
-    cookie = ctx.options["cookies"]["root"]
-    get_many(ctx.base_url, url, requests=4, cookie=cookie)  # warm both workers
-    load = get_many(ctx.base_url, url, requests=20 if ctx.quick else 100, cookie=cookie)
-    if load.errors or set(load.statuses) != {200}:
-        raise RuntimeError(f"{url}: {load.errors} errors, statuses {load.statuses}")
-    return [
-        BenchResult(
-            name="cadence.review_http",
-            samples_s=load.latencies_s,
-            queries=len(captured.captured_queries),
-            target="p95 < 100 ms",
-            target_s=0.100,
-            notes=f"{QuarterScore.objects.filter(period=period).count()} prepared scores",
-        )
-    ]
+    notes = f"{QuarterScore.objects.filter(period=period).count()} prepared scores"
+    return [page_over_http(ctx, "cadence.review_http", url, "root", notes=notes)]
 
 
 BENCHMARKS: list[Benchmark] = [bench_review_county, bench_review_http]

@@ -13,6 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from grassroots.core.httpload import get_many
+
 
 @dataclass
 class BenchContext:
@@ -60,3 +66,31 @@ class BenchResult:
 
 
 Benchmark = Callable[[BenchContext], list[BenchResult]]
+
+
+def page_over_http(
+    ctx: BenchContext, label: str, url: str, persona: str, *, notes: str = ""
+) -> BenchResult:
+    """One page as `persona` sees it: its queries counted in-process, then timed over HTTP
+    against the runner's gunicorn (4 warm-up requests, then 20 quick or 100 sequential),
+    judged on p95 < 100 ms. Any status other than 200 fails the benchmark."""
+    assert ctx.base_url, "the runner starts gunicorn"
+    client = Client()
+    client.force_login(ctx.options["users"][persona])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} as {persona}: HTTP {response.status_code}")
+    cookie = ctx.options["cookies"][persona]
+    get_many(ctx.base_url, url, requests=4, cookie=cookie)  # warm both workers
+    load = get_many(ctx.base_url, url, requests=20 if ctx.quick else 100, cookie=cookie)
+    if load.errors or set(load.statuses) != {200}:
+        raise RuntimeError(f"{url}: {load.errors} errors, statuses {load.statuses}")
+    return BenchResult(
+        name=label,
+        samples_s=load.latencies_s,
+        queries=len(captured.captured_queries),
+        target="p95 < 100 ms",
+        target_s=0.100,
+        notes=notes or "sequential requests; queries counted in-process",
+    )

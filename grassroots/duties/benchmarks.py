@@ -16,13 +16,11 @@ import datetime as dt
 import time
 
 from django.db import connection, transaction
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from grassroots.core import clock
-from grassroots.core.bench import BenchContext, Benchmark, BenchResult
-from grassroots.core.httpload import get_many
+from grassroots.core.bench import BenchContext, Benchmark, BenchResult, page_over_http
 from grassroots.duties import services
 from grassroots.duties.models import (
     Assignment,
@@ -141,28 +139,8 @@ def bench_board_http(ctx: BenchContext) -> list[BenchResult]:
         return [BenchResult(name="duties.board_http", samples_s=[0.0], notes="no server")]
     if not BranchFigure.objects.exists():
         bench_generate_county(ctx)
-    url = reverse("duties:board")
-    client = Client()
-    client.force_login(ctx.options["users"]["root"])
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"{url}: HTTP {response.status_code}")
-    cookie = ctx.options["cookies"]["root"]
-    get_many(ctx.base_url, url, requests=4, cookie=cookie)  # warm both workers
-    load = get_many(ctx.base_url, url, requests=20 if ctx.quick else 100, cookie=cookie)
-    if load.errors or set(load.statuses) != {200}:
-        raise RuntimeError(f"{url}: {load.errors} errors, statuses {load.statuses}")
-    return [
-        BenchResult(
-            name="duties.board_http",
-            samples_s=load.latencies_s,
-            queries=len(captured.captured_queries),
-            target="p95 < 100 ms",
-            target_s=0.100,
-            notes=f"{BranchFigure.objects.count()} prepared figures; sequential requests",
-        )
-    ]
+    notes = f"{BranchFigure.objects.count()} prepared figures; sequential requests"
+    return [page_over_http(ctx, "duties.board_http", reverse("duties:board"), "root", notes=notes)]
 
 
 BENCHMARKS: list[Benchmark] = [bench_generate_county, bench_board_http]
