@@ -116,6 +116,14 @@ class _FileRenderer(BaseRenderer):
         return data
 
 
+# An export is a workbook, or CSV when `format=csv` is asked for.
+FILE_RESPONSES = {
+    (200, XLSX_TYPE): OpenApiTypes.BINARY,
+    (200, "text/csv"): OpenApiTypes.BINARY,
+    400: OpenApiTypes.OBJECT,
+}
+
+
 class XlsxRenderer(_FileRenderer):
     media_type = XLSX_TYPE
     format = "xlsx"
@@ -136,7 +144,7 @@ class ExportViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[KIND_PARAMETER, FORMAT_PARAMETER],
-        responses={(200, XLSX_TYPE): OpenApiTypes.BINARY, 400: OpenApiTypes.OBJECT},
+        responses=FILE_RESPONSES,
     )
     def retrieve(self, request: Request, pk: str | None = None) -> HttpResponse:
         if pk not in services.KINDS:
@@ -151,7 +159,7 @@ class ExportViewSet(viewsets.ViewSet):
     @extend_schema(
         parameters=[KIND_PARAMETER],
         request=RevealExportSerializer,
-        responses={(200, XLSX_TYPE): OpenApiTypes.BINARY, 400: OpenApiTypes.OBJECT},
+        responses=FILE_RESPONSES,
     )
     @action(detail=True, methods=["post"])
     def reveal(self, request: Request, pk: str | None = None) -> HttpResponse:
