@@ -41,7 +41,19 @@ from grassroots.party.models import Member, Organization
 SCALES = {"town": 7_000, "county": 300_000, "province": 20_000_000}
 QUICK_HOUSEHOLDS = 400
 # Run order: cheap and foundational first; the demo load (a big write) last.
-ORDER = ["bench", "analytics", "grid", "exchange", "party", "cases", "open311", "notify", "demo"]
+ORDER = [
+    "bench",
+    "analytics",
+    "grid",
+    "exchange",
+    "party",
+    "cases",
+    "open311",
+    "notify",
+    "duties",
+    "cadence",
+    "demo",
+]
 BENCH_PASSWORD = "bench-only-password-7Qx"  # noqa: S105 - synthetic bench users on a bench database
 
 
