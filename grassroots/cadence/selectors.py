@@ -48,17 +48,17 @@ def review_periods(user: Any) -> list[str]:
     )
 
 
-def review_rows(user: Any, period: str) -> list[QuarterScore]:
+def review_rows(user: Any, period: str) -> QuerySet:
     """The quarter's scores the caller reaches, by town and rank; 404 when there are none."""
     if not schedule.QUARTER_RE.match(period):
         raise Http404("quarter")
-    rows = list(
+    rows = (
         QuarterScore.objects.visible_to(user)
         .filter(period=period)
         .select_related("town")
-        .order_by("town__name", "rank")
+        .order_by("town__name", "rank", "pk")
     )
-    if not rows:
+    if not rows.exists():
         raise Http404("quarter")
     return rows
 

@@ -21,6 +21,7 @@ from grassroots.core.xlsx import PDF_TYPE, attachment, table_workbook
 from grassroots.duties import rules as duty_rules
 
 PER_PAGE = 50
+REVIEW_PER_PAGE = 60  # a town's 56 branches on one page
 
 
 @login_required
@@ -118,7 +119,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review_detail(request: HttpRequest, period: str) -> HttpResponse:
-    rows = selectors.review_rows(request.user, period)
+    # A town's 56 branches on one page; a county's ranking in pages of prepared rows.
+    page = Paginator(selectors.review_rows(request.user, period), REVIEW_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     start, end = schedule.quarter_bounds(period)
     scope = scope_for(request.user)
     # Drill to the branch's duties (duties:branch), where its figures come from.
@@ -126,7 +130,14 @@ def review_detail(request: HttpRequest, period: str) -> HttpResponse:
     return render(
         request,
         "cadence/review.html",
-        {"period": period, "rows": rows, "start": start, "end": end, "drills": drills},
+        {
+            "period": period,
+            "rows": page.object_list,
+            "page": page,
+            "start": start,
+            "end": end,
+            "drills": drills,
+        },
     )
 
 

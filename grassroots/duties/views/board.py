@@ -22,7 +22,7 @@ from grassroots.duties.periods import Period, period_for
 from grassroots.duties.views.common import decorate
 from grassroots.party.models import Organization
 
-ROWS_PER_PAGE = 100
+ROWS_PER_PAGE = 60  # a town's 56 branches on one page
 ASSIGNMENTS_PER_PAGE = 40
 # ?sort=<key> (best or most first); ?sort=-<key> reverses.
 SORTS: dict[str, Callable[[Any], tuple]] = {
