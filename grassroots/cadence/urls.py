@@ -16,4 +16,5 @@ urlpatterns = [
     path("reviews/<str:period>/xlsx/", views.review_xlsx, name="review_xlsx"),
     path("reviews/<str:period>/pdf/", views.review_pdf, name="review_pdf"),
     path("instructors/", views.instructors, name="instructors"),
+    path("instructors/xlsx/", views.instructors_xlsx, name="instructors_xlsx"),
 ]

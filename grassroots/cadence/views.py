@@ -15,6 +15,7 @@ from grassroots.cadence import pdf, schedule, selectors
 from grassroots.cadence.forms import MonthFilter
 from grassroots.cadence.models import Arrangement
 from grassroots.cadence.services import export_record
+from grassroots.cadence.templatetags.cadence_tags import period_label
 from grassroots.core import clock
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.core.xlsx import PDF_TYPE, attachment, table_workbook
@@ -205,3 +206,63 @@ def review_pdf(request: HttpRequest, period: str) -> HttpResponse:
 def instructors(request: HttpRequest) -> HttpResponse:
     context = selectors.instructors(request.user, clock.today())
     return render(request, "cadence/instructors.html", context)
+
+
+@login_required
+def instructors_xlsx(request: HttpRequest) -> HttpResponse:
+    """The instructors' page as a workbook: one sheet per instructor, one per branch."""
+    context = selectors.instructors(request.user, clock.today())
+    month = period_label(context["last_month"])
+    people = [
+        [
+            p.name,
+            p.branches,
+            p.lapsed,
+            p.visits_this_year,
+            p.visits_last_month,
+            p.issues_last_month,
+            p.closed_last_month,
+        ]
+        for p in context["people"]
+    ]
+    branches = [
+        [b.branch_name, b.instructor_name, b.visits_this_year, b.last_visit, b.days_since]
+        for b in context["branches"]
+    ]
+    content = table_workbook(
+        [
+            (
+                _("Instructors"),
+                [
+                    _("Instructor"),
+                    pgettext("cadence", "Branches"),
+                    _("Not visited for 30 days"),
+                    _("Visits this year"),
+                    _("Visits in %(month)s") % {"month": month},
+                    _("Issues found in %(month)s") % {"month": month},
+                    _("Items closed in %(month)s") % {"month": month},
+                ],
+                people,
+            ),
+            (
+                _("Guidance by branch"),
+                [
+                    pgettext("cadence", "Branch"),
+                    _("Instructor"),
+                    _("Visits this year"),
+                    _("Last visit"),
+                    _("Days since"),
+                ],
+                branches,
+            ),
+        ]
+    )
+    export_record(
+        actor=request.user,
+        what="instructors",
+        object_type="party.instructor",
+        object_id="",
+        fmt="xlsx",
+        rows=len(people) + len(branches),
+    )
+    return attachment(content, "instructors.xlsx")

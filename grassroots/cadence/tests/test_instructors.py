@@ -4,14 +4,18 @@ visit and 30 more days), the monthly summary, and the instructors' page in reach
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from openpyxl import load_workbook
 
 from grassroots.cadence import selectors
 from grassroots.cadence.models import CadenceRun
 from grassroots.cadence.services import tick
 from grassroots.cadence.tests.helpers import assignment, at, plan
 from grassroots.core import clock
+from grassroots.core.audit import Action
+from grassroots.core.models import AuditEvent
 from grassroots.notify.models import Notice
 from grassroots.party.models import GuidanceAssignment, GuidanceVisit
 from grassroots.rectify.models import Item as RectificationItem
@@ -153,3 +157,19 @@ def test_the_instructors_page(town, guided, client_for) -> None:  # noqa: ANN001
     assert "上杉市村党支部" in ivan
     rita = client_for("rita").get("/cadence/instructors/").content.decode()
     assert "伊万" not in rita and "上杉市村党支部" not in rita
+
+
+def test_the_instructors_page_exports_what_it_shows(town, guided, client_for) -> None:  # noqa: ANN001
+    visit(town, D(2026, 9, 1))
+    clock.set_now(at(2026, 10, 8, 9))
+    response = client_for("olga").get("/cadence/instructors/xlsx/")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    people, branches = (list(ws.iter_rows(values_only=True)) for ws in book.worksheets)
+    assert [row[:4] for row in people[1:]] == [("伊万", 1, 1, 1)]  # one branch, lapsed, 1 visit
+    assert [row[:3] for row in branches[1:]] == [("上杉市村党支部", "伊万", 1)]
+    assert AuditEvent.objects.filter(action=Action.CADENCE_EXPORTED, actor=town.olga).exists()
+    # rita reaches no instructor: her workbook has headers only.
+    rita = client_for("rita").get("/cadence/instructors/xlsx/")
+    sheets = load_workbook(io.BytesIO(rita.content), read_only=True).worksheets
+    assert all(len(list(ws.iter_rows(values_only=True))) == 1 for ws in sheets)

@@ -305,6 +305,7 @@ ROUTES: dict[str, Rule] = {
     "cadence:review_xlsx": Rule(Kind.PAGE, kwargs={"period": "2026-Q3"}),
     "cadence:review_pdf": Rule(Kind.PAGE, kwargs={"period": "2026-Q3"}),
     "cadence:instructors": Rule(Kind.PAGE),
+    "cadence:instructors_xlsx": Rule(Kind.PAGE),  # its rows: cadence/tests check their reach
 }
 
 # The back office: routes Django's admin makes for every registered model, by suffix.
