@@ -92,10 +92,18 @@ SHOTS: tuple[Shot, ...] = (
         ),
     ),
     Shot("public-board", "anonymous", lambda t: reverse("cases:public_index")),
+    Shot("duties-week", "secretary", lambda t: reverse("duties:week")),
+    Shot("duty-board", "organisation officer", lambda t: reverse("duties:board")),
+    Shot("rectification-ledger", "inspector", lambda t: reverse("rectify:ledger")),
+    Shot("meetings", "secretary", lambda t: reverse("orglife:list")),
 )
 
 
 TITLES = {
+    "duties-week": "This week's duties (secretary)",
+    "duty-board": "Duty board (organisation officer)",
+    "rectification-ledger": "Rectification ledger (inspector)",
+    "meetings": "Organisational life (secretary)",
     "login": "Log in",
     "home-town-admin": "Home: town administrator",
     "home-secretary": "Home: village secretary",
