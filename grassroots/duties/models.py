@@ -23,17 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.scoping import Scope, ScopedQuerySet
 from grassroots.grid.models import Place
-from grassroots.party.models import Organization
-
-STEPLEN = Organization.steplen
-
-
-def ancestor_paths(paths: tuple[str, ...]) -> set[str]:
-    """Every proper ancestor of the given organisation paths."""
-    found: set[str] = set()
-    for path in paths:
-        found.update(path[:i] for i in range(STEPLEN, len(path), STEPLEN))
-    return found
+from grassroots.party.models import Organization, ancestor_paths
 
 
 class Category(models.TextChoices):

@@ -13,14 +13,16 @@ from grassroots.core.scoping import Scope, ScopedQuerySet
 from grassroots.grid.models import Place
 
 
+def ancestor_paths(paths: tuple[str, ...]) -> set[str]:
+    """Every proper ancestor of the given organisation paths (steps of 4 characters)."""
+    step = 4  # Organization.steplen
+    return {path[:i] for path in paths for i in range(step, len(path), step)}
+
+
 class OrganizationQuerySet(MP_NodeQuerySet, ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> models.QuerySet:
         q = scope.orgs("path")
-        ancestors: set[str] = set()
-        for path in scope.org_paths:
-            ancestors.update(
-                path[:i] for i in range(Organization.steplen, len(path), Organization.steplen)
-            )
+        ancestors = ancestor_paths(scope.org_paths)
         if ancestors:
             q |= Q(path__in=ancestors)
         return self.filter(q)
