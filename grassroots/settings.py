@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "grassroots.orglife",
     "grassroots.alliances",
     "grassroots.rectify",
+    "grassroots.trainings",
+    "grassroots.sites",
     "grassroots.inspections",
     "grassroots.duties",
     "grassroots.cadence",

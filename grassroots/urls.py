@@ -19,6 +19,8 @@ from grassroots.notify import api as notify_api
 from grassroots.orglife import api as orglife_api
 from grassroots.party import api as party_api
 from grassroots.rectify import api as rectify_api
+from grassroots.sites import api as sites_api
+from grassroots.trainings import api as trainings_api
 
 router = DefaultRouter()
 # Cases first: filing is the busiest route, so it is the first the resolver tries.
@@ -32,6 +34,8 @@ for module in (
     orglife_api,
     alliances_api,
     rectify_api,
+    trainings_api,
+    sites_api,
     inspections_api,
     duties_api,
     cadence_api,
@@ -54,6 +58,8 @@ urlpatterns = [
     path("orglife/", include("grassroots.orglife.urls")),
     path("alliances/", include("grassroots.alliances.urls")),
     path("rectify/", include("grassroots.rectify.urls")),
+    path("trainings/", include("grassroots.trainings.urls")),
+    path("sites/", include("grassroots.sites.urls")),
     path("inspections/", include("grassroots.inspections.urls")),
     path("duties/", include("grassroots.duties.urls")),
     path("cadence/", include("grassroots.cadence.urls")),

@@ -138,6 +138,17 @@ class Action(enum.StrEnum):
     CADENCE_ARRANGEMENT_PUBLISHED = "cadence.arrangement_published"
     CADENCE_EXPORTED = "cadence.exported"
 
+    # Trainings (issue #12): the shared check-in action, then each part's own members
+    TRAININGS_ATTENDANCE_RECORDED = "trainings.attendance_recorded"
+    # --- trainings (programmes, enrolment, measures): between here and its end marker
+    # --- end trainings
+    # --- checkin (tokens, venue screen, online, make-up): between here and its end marker
+    # --- end checkin
+
+    # Branch sites (issue #12)
+    # --- sites: between here and its end marker
+    # --- end sites
+
     # Case timeline: one member per CaseEvent kind (cases.workflow.audit_action maps
     # kind → member); the stored values keep their historical spelling `case.<kind>`.
     CASE_SUBMITTED = "case.submit"

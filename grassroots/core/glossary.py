@@ -111,6 +111,12 @@ ACTIONS: dict[str, Promise] = {
     "download_xlsx": pgettext_lazy("action", "Download spreadsheet"),
     "print_pdf": pgettext_lazy("action", "Print"),
     # --- end cadence
+    # --- trainings (issue #12): this app's actions go between here and its end marker
+    # --- end trainings
+    # --- checkin (issue #12): this app's actions go between here and its end marker
+    # --- end checkin
+    # --- sites (issue #12): this app's actions go between here and its end marker
+    # --- end sites
 }
 
 # The destinations the navigation leads to (core.nav), one name each.
@@ -159,6 +165,12 @@ PLACES: dict[str, Promise] = {
     "reviews": pgettext_lazy("destination", "Quarterly reviews"),
     "guidance": pgettext_lazy("destination", "Instructors' guidance"),
     # --- end cadence
+    # --- trainings (issue #12): this app's destinations go between here and its end marker
+    # --- end trainings
+    # --- checkin (issue #12): this app's destinations go between here and its end marker
+    # --- end checkin
+    # --- sites (issue #12): this app's destinations go between here and its end marker
+    # --- end sites
 }
 
 # The sidebar's groups, in order.

@@ -40,6 +40,11 @@ class Cap:
     INSPECT = "inspect"  # indicator sets, unannounced inspections, campaign reviews
     MANAGE_RECTIFICATION = "manage_rectification"  # register and hand out rectification items
     REVIEW_RECTIFICATION = "review_rectification"  # approve closing and extensions
+    # Trainings and branch sites (issue #12)
+    MANAGE_TRAINING = "manage_training"  # programmes, sessions, venues, enrolment, hours
+    CHECK_IN = "check_in"  # venue staff: the venue screen, check-in by hand, make-up, 送学上门
+    MANAGE_SITES = "manage_sites"  # a branch's site project: stages, photos, checklist
+    ACCEPT_SITES = "accept_sites"  # sign off a site's acceptance (验收) and put it into use
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -58,6 +63,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.REVIEW_DUTIES,
             Cap.RECORD_MEETING,
             Cap.MANAGE_RECTIFICATION,
+            Cap.MANAGE_TRAINING,
+            Cap.CHECK_IN,
+            Cap.MANAGE_SITES,
+            Cap.ACCEPT_SITES,
         }
     ),
     Role.ORG_OFFICER: frozenset(
@@ -75,6 +84,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.INSPECT,
             Cap.MANAGE_RECTIFICATION,
             Cap.REVIEW_RECTIFICATION,
+            Cap.MANAGE_TRAINING,
+            Cap.CHECK_IN,
+            Cap.MANAGE_SITES,
+            Cap.ACCEPT_SITES,
         }
     ),
     Role.SECRETARY: frozenset(
@@ -88,10 +101,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.EXPORT,
             Cap.DO_DUTIES,
             Cap.RECORD_MEETING,
+            Cap.CHECK_IN,
+            Cap.MANAGE_SITES,
         }
     ),
     Role.REPRESENTATIVE: frozenset({Cap.VIEW_GRID, Cap.LOG_VISIT, Cap.REVEAL, Cap.EXPORT}),
-    Role.INSTRUCTOR: frozenset({Cap.VIEW_PARTY, Cap.LOG_GUIDANCE, Cap.REVIEW_DUTIES}),
+    Role.INSTRUCTOR: frozenset({Cap.VIEW_PARTY, Cap.LOG_GUIDANCE, Cap.REVIEW_DUTIES, Cap.CHECK_IN}),
     Role.HANDLER: frozenset({Cap.VIEW_GRID}),
     Role.INSPECTOR: frozenset(
         {

@@ -83,6 +83,8 @@ from grassroots.party.models import (
     Organization,
 )
 from grassroots.rectify.demo import load_demo_rectify
+from grassroots.sites.demo import load_demo_sites
+from grassroots.trainings.demo import load_demo_trainings
 
 __all__ = [
     "DEFAULT_TAGS",
@@ -208,6 +210,8 @@ PARTY_BUILDING: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("orglife", load_demo_orglife),
     ("alliances", load_demo_alliances),
     ("rectify", load_demo_rectify),
+    ("trainings", load_demo_trainings),
+    ("sites", load_demo_sites),
     ("inspections", load_demo_inspections),
     ("duties", load_demo_duties),
     ("cadence", load_demo_cadence),

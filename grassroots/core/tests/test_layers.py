@@ -35,7 +35,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"accounts"}),
     frozenset({"notify"}),
     frozenset({"cases"}),
-    frozenset({"orglife", "alliances", "rectify"}),
+    frozenset({"orglife", "alliances", "rectify", "trainings", "sites"}),
     frozenset({"inspections"}),
     frozenset({"duties"}),
     frozenset({"cadence"}),

@@ -306,6 +306,13 @@ ROUTES: dict[str, Rule] = {
     "cadence:review_pdf": Rule(Kind.PAGE, kwargs={"period": "2026-Q3"}),
     "cadence:instructors": Rule(Kind.PAGE),
     "cadence:instructors_xlsx": Rule(Kind.PAGE),  # its rows: cadence/tests check their reach
+    # --- end cadence
+    # --- trainings (issue #12): programmes, sessions, enrolment, measures
+    # --- end trainings
+    # --- checkin (issue #12): the venue screen, the phone check-in, online study, make-up
+    # --- end checkin
+    # --- sites (issue #12)
+    # --- end sites
 }
 
 # The back office: routes Django's admin makes for every registered model, by suffix.

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingsConfig(AppConfig):
+    name = "grassroots.trainings"
+    label = "trainings"
+    verbose_name = _("trainings")
+
+    def ready(self) -> None:
+        from grassroots.core import records
+        from grassroots.trainings import selectors
+        from grassroots.trainings.models import RECORD_LABELS, Kind
+        from grassroots.trainings.services.attendance import record_key
+
+        records.register(
+            *(
+                records.RecordKind(
+                    key=record_key(kind),
+                    label=RECORD_LABELS[kind],
+                    url_name="trainings:session",
+                    find=selectors.finder(kind),
+                )
+                for kind in Kind.values
+            )
+        )
+        # --- programmes (nav etc.) go between here and the end marker
+        # --- end programmes
+        # --- checkin
+        # --- end checkin
