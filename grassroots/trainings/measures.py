@@ -140,18 +140,34 @@ def session_rows(user: Any, session: Session) -> dict[str, list[Row]]:
     by_venue = dict(present.values_list("venue_id").annotate(n=Count("pk")).order_by())
     by_method = dict(present.values_list("method").annotate(n=Count("pk")).order_by())
     branches = _labels(Organization, set(enrolled))
-    venues = dict(Venue.objects.visible_to(user).filter(pk__in=[k for k in by_venue if k]).values_list("pk", "name"))
+    venues = dict(
+        Venue.objects.visible_to(user)
+        .filter(pk__in=[k for k in by_venue if k])
+        .values_list("pk", "name")
+    )
     methods = dict(Attendance.Method.choices)
     return {
         "branches": sorted(
             (
-                Row(key=k, label=branches.get(k, "") if k else "", enrolled=n, present=by_branch.get(k, 0), covered=by_branch.get(k, 0))
+                Row(
+                    key=k,
+                    label=branches.get(k, "") if k else "",
+                    enrolled=n,
+                    present=by_branch.get(k, 0),
+                    covered=by_branch.get(k, 0),
+                )
                 for k, n in enrolled.items()
             ),
             key=lambda r: (r.label == "", r.label),
         ),
-        "venues": [Row(key=k, label=venues.get(k, "") if k else "", present=n) for k, n in sorted(by_venue.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))],
-        "methods": [Row(key=None, label=str(methods.get(m, m)), present=n) for m, n in sorted(by_method.items())],
+        "venues": [
+            Row(key=k, label=venues.get(k, "") if k else "", present=n)
+            for k, n in sorted(by_venue.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+        ],
+        "methods": [
+            Row(key=None, label=str(methods.get(m, m)), present=n)
+            for m, n in sorted(by_method.items())
+        ],
     }
 
 
@@ -280,6 +296,11 @@ def behind(people: list[Person]) -> list[Person]:
 
 def default_town_id(user: Any) -> int | None:
     """The town of the programmes the user sees (the latest one's)."""
-    row = Programme.objects.visible_to(user).exclude(town=None).order_by("-starts_on").values_list("town_id", flat=True).first()
+    row = (
+        Programme.objects.visible_to(user)
+        .exclude(town=None)
+        .order_by("-starts_on")
+        .values_list("town_id", flat=True)
+        .first()
+    )
     return row
-

@@ -76,7 +76,9 @@ def absentees(user: Any, session: Session) -> list[tuple[Organization | None, li
     """The enrolled (not excused) people the user reaches with no attendance at `session`,
     grouped by branch (residents under None), in two queries."""
     target = session.makeup_of or session
-    present = unscoped(Attendance, why=Unscoped.SYSTEM).filter(session=target).values("enrolment_id")
+    present = (
+        unscoped(Attendance, why=Unscoped.SYSTEM).filter(session=target).values("enrolment_id")
+    )
     rows = (
         enrolments(user, target.programme)
         .filter(status=Enrolment.Status.ENROLLED)

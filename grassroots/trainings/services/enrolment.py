@@ -48,12 +48,11 @@ def _village_ids(branches: list[Organization]) -> dict[int, int | None]:
     """Each branch's village: its place if a village, the place's village if deeper."""
     paths = {b.place_path for b in branches if b.place_path}
     wanted = {p[:n] for p in paths for n in range(STEP, len(p) + 1, STEP)}
-    villages = {
-        path: pk
-        for path, pk in unscoped(Place, why=Unscoped.SYSTEM)
+    villages = dict(
+        unscoped(Place, why=Unscoped.SYSTEM)
         .filter(path__in=wanted, kind__in=VILLAGE_KINDS)
         .values_list("path", "pk")
-    }
+    )
     result: dict[int, int | None] = {}
     for b in branches:
         path = b.place_path or ""
@@ -180,7 +179,9 @@ def enrolment_add(
     if member is not None:
         require_visible(actor, member)
         if existing.filter(member=member).exists():
-            raise ValidationError({"member": [_("%(name)s is enrolled already.") % {"name": member.name}]})
+            raise ValidationError(
+                {"member": [_("%(name)s is enrolled already.") % {"name": member.name}]}
+            )
         org = unscoped(Organization, why=Unscoped.SYSTEM).get(pk=member.organization_id)
         branch = org
         if org.kind == Organization.Kind.GROUP:
@@ -198,18 +199,32 @@ def enrolment_add(
         assert resident is not None
         require_visible(actor, resident)
         if existing.filter(resident=resident).exists():
-            raise ValidationError({"resident": [_("%(name)s is enrolled already.") % {"name": resident.name}]})
+            raise ValidationError(
+                {"resident": [_("%(name)s is enrolled already.") % {"name": resident.name}]}
+            )
         village = (
             unscoped(Place, why=Unscoped.SYSTEM)
-            .filter(path__in=[resident.place_path[:n] for n in range(STEP, len(resident.place_path) + 1, STEP)], kind__in=VILLAGE_KINDS)
+            .filter(
+                path__in=[
+                    resident.place_path[:n] for n in range(STEP, len(resident.place_path) + 1, STEP)
+                ],
+                kind__in=VILLAGE_KINDS,
+            )
             .first()
         )
-        row = Enrolment(resident=resident, name=resident.name, village=village, place_path=resident.place_path)
+        row = Enrolment(
+            resident=resident, name=resident.name, village=village, place_path=resident.place_path
+        )
     row.programme = programme
     row.source = Enrolment.Source.ADDED
     row.created_at = clock.now()
     row.save()
-    audit.record(actor=actor, action=Action.TRAININGS_ENROLMENT_ADDED, obj=row, data={"programme": programme.pk})
+    audit.record(
+        actor=actor,
+        action=Action.TRAININGS_ENROLMENT_ADDED,
+        obj=row,
+        data={"programme": programme.pk},
+    )
     return row
 
 
@@ -224,11 +239,15 @@ def enrolment_excuse(*, actor: Actor, enrolment: Enrolment, reason: str) -> Enro
     if len(reason) > 200:
         raise ValidationError({"reason": [_("At most %(n)d characters.") % {"n": 200}]})
     if enrolment.status == E.EXCUSED:
-        raise ValidationError({"status": [_("%(name)s is excused already.") % {"name": enrolment.name}]})
+        raise ValidationError(
+            {"status": [_("%(name)s is excused already.") % {"name": enrolment.name}]}
+        )
     enrolment.status = E.EXCUSED
     enrolment.reason = reason
     enrolment.save(update_fields=["status", "reason"])
-    audit.record(actor=actor, action=Action.TRAININGS_ENROLMENT_EXCUSED, obj=enrolment, reason=reason)
+    audit.record(
+        actor=actor, action=Action.TRAININGS_ENROLMENT_EXCUSED, obj=enrolment, reason=reason
+    )
     return enrolment
 
 

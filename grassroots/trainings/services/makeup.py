@@ -42,7 +42,9 @@ def makeup_create(
     require(actor, Cap.CHECK_IN)
     require_visible(actor, session)
     if session.makeup_of_id:
-        raise ValidationError({"makeup_of": [_("A make-up session makes up for a regular session.")]})
+        raise ValidationError(
+            {"makeup_of": [_("A make-up session makes up for a regular session.")]}
+        )
     if session.cancelled:
         raise ValidationError(_("This session was cancelled."))
     return session_create(

@@ -34,8 +34,8 @@ from grassroots.grid.models import Place
 from grassroots.party.models import Organization
 from grassroots.trainings.models import (
     DEFAULT_MIN_SHARE,
-    Audience,
     Attendance,
+    Audience,
     HoursRequirement,
     Kind,
     Mode,
@@ -201,7 +201,10 @@ def _move(actor: Actor, programme: Programme, to: str) -> Programme:
     programme.status = to
     programme.save(update_fields=["status"])
     audit.record(
-        actor=actor, action=Action.TRAININGS_PROGRAMME_STATUS_CHANGED, obj=programme, data={"to": to}
+        actor=actor,
+        action=Action.TRAININGS_PROGRAMME_STATUS_CHANGED,
+        obj=programme,
+        data={"to": to},
     )
     return programme
 
@@ -297,9 +300,9 @@ def _check_session(s: Session, venues: Sequence[Venue]) -> None:
         errors["venues"] = [_("A venue of another programme was chosen.")]
     if s.mode in (Mode.OFFLINE, Mode.BOTH) and not venues and not s.makeup_of_id:
         errors["venues"] = [_("An offline session needs at least one venue.")]
-    if s.mode in (Mode.ONLINE, Mode.BOTH) and s.material_kind == Session.MaterialKind.TEXT:
-        if s.material_seconds <= 0:
-            errors["material_seconds"] = [_("Say how long the material takes, in seconds.")]
+    online = s.mode in (Mode.ONLINE, Mode.BOTH)
+    if online and s.material_kind == Session.MaterialKind.TEXT and s.material_seconds <= 0:
+        errors["material_seconds"] = [_("Say how long the material takes, in seconds.")]
     if not Decimal("0") < s.min_share <= Decimal("1"):
         errors["min_share"] = [_("The minimum share is more than 0 and at most 1.")]
     if s.makeup_of_id and s.makeup_of.makeup_of_id:
@@ -486,10 +489,14 @@ def lay_out(*, actor: Actor, programme: Programme, is_demo: bool = False) -> lis
                 ends_at=starts_at + dt.timedelta(minutes=int(line.get("minutes", minutes))),
                 hours=line.get("hours", 2),
                 mode=mode,
-                venues=[] if mode == Mode.ONLINE else _layout_venues(line.get("venues", "main"), venues)[0],
+                venues=[]
+                if mode == Mode.ONLINE
+                else _layout_venues(line.get("venues", "main"), venues)[0],
                 material_text=text,
                 material_seconds=int(line.get("seconds", 1800)) if text else 0,
-                online_until=day + dt.timedelta(days=int(line.get("open_days", 14))) if online else None,
+                online_until=day + dt.timedelta(days=int(line.get("open_days", 14)))
+                if online
+                else None,
                 is_demo=is_demo,
             )
         )

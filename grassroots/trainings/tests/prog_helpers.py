@@ -42,19 +42,42 @@ def training(town: Town, **kwargs: Any) -> dict[str, Any]:
         actor=town.alice, programme=p, main_name="镇党群服务中心", sub_suffix="分会场"
     )
     s1 = programmes.session_create(
-        actor=town.alice, programme=p, topic="开班第一课", starts_at=at(5), ends_at=at(5, hour=12),
-        hours=4, venues=venues,
+        actor=town.alice,
+        programme=p,
+        topic="开班第一课",
+        starts_at=at(5),
+        ends_at=at(5, hour=12),
+        hours=4,
+        venues=venues,
     )
     s2 = programmes.session_create(
-        actor=town.alice, programme=p, topic="网上学习", starts_at=at(12), ends_at=at(12, hour=11),
-        hours=2, mode=Mode.ONLINE, material_text="学习材料", material_seconds=600,
+        actor=town.alice,
+        programme=p,
+        topic="网上学习",
+        starts_at=at(12),
+        ends_at=at(12, hour=11),
+        hours=2,
+        mode=Mode.ONLINE,
+        material_text="学习材料",
+        material_seconds=600,
     )
     s3 = programmes.session_create(
-        actor=town.alice, programme=p, topic="结业课", starts_at=at(10, 4), ends_at=at(10, 4, 12),
-        hours=3, venues=venues,
+        actor=town.alice,
+        programme=p,
+        topic="结业课",
+        starts_at=at(10, 4),
+        ends_at=at(10, 4, 12),
+        hours=3,
+        venues=venues,
     )
     added = enrolment.enrol_audience(actor=town.alice, programme=p)
     return {
-        "programme": p, "venues": venues, "s1": s1, "s2": s2, "s3": s3, "added": added,
-        "extra_a": extra_a, "extra_b": extra_b,
+        "programme": p,
+        "venues": venues,
+        "s1": s1,
+        "s2": s2,
+        "s3": s3,
+        "added": added,
+        "extra_a": extra_a,
+        "extra_b": extra_b,
     }

@@ -23,7 +23,9 @@ def test_programme_created_audited_and_scoped(town):
     t = training(town)
     p = t["programme"]
     assert p.town == town.town and p.org_path == town.committee.path
-    assert AuditEvent.objects.filter(action=Action.TRAININGS_PROGRAMME_CREATED, object_id=str(p.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=Action.TRAININGS_PROGRAMME_CREATED, object_id=str(p.pk)
+    ).exists()
     # down from the committee, up from the audience; nobody else
     assert Programme.objects.visible_to(town.sam).filter(pk=p.pk).exists()
     assert not Programme.objects.visible_to(town.oscar).filter(pk=p.pk).exists()
@@ -34,8 +36,13 @@ def test_programme_created_audited_and_scoped(town):
 def test_only_managers_who_reach_the_committee(town):
     with pytest.raises(PermissionDenied):
         programmes.programme_create(
-            actor=town.sam, organization=town.committee, name="x", kind=Kind.MEMBER_TRAINING,
-            audience=Audience.MEMBERS, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 2, 1),
+            actor=town.sam,
+            organization=town.committee,
+            name="x",
+            kind=Kind.MEMBER_TRAINING,
+            audience=Audience.MEMBERS,
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2026, 2, 1),
         )
     t = training(town)
     with pytest.raises(PermissionDenied):
@@ -56,8 +63,13 @@ def test_status_moves_name_the_allowed_ones(town):
 def test_residents_only_for_skills_courses(town):
     with pytest.raises(ValidationError) as err:
         programmes.programme_create(
-            actor=town.alice, organization=town.committee, name="x", kind=Kind.MEMBER_TRAINING,
-            audience=Audience.RESIDENTS, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 2, 1),
+            actor=town.alice,
+            organization=town.committee,
+            name="x",
+            kind=Kind.MEMBER_TRAINING,
+            audience=Audience.RESIDENTS,
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2026, 2, 1),
         )
     assert "audience" in err.value.message_dict
 
@@ -68,14 +80,26 @@ def test_session_date_is_local_date_and_checks(town):
     assert s.on == dt.date(2026, 3, 5)
     with pytest.raises(ValidationError) as err:
         programmes.session_create(
-            actor=town.alice, programme=t["programme"], topic="", starts_at=at(6), ends_at=at(5), hours=0
+            actor=town.alice,
+            programme=t["programme"],
+            topic="",
+            starts_at=at(6),
+            ends_at=at(5),
+            hours=0,
         )
     assert {"topic", "ends_at", "hours"} & set(err.value.message_dict)
     with pytest.raises(ValidationError):
         programmes.session_create(
-            actor=town.alice, programme=t["programme"], topic="x", starts_at=at(6), ends_at=at(6, hour=10), hours=2
+            actor=town.alice,
+            programme=t["programme"],
+            topic="x",
+            starts_at=at(6),
+            ends_at=at(6, hour=10),
+            hours=2,
         )  # offline without a venue
-    programmes.session_update(actor=town.alice, session=s, starts_at=at(7, hour=20), ends_at=at(7, hour=22))
+    programmes.session_update(
+        actor=town.alice, session=s, starts_at=at(7, hour=20), ends_at=at(7, hour=22)
+    )
     s.refresh_from_db()
     assert s.on == dt.date(2026, 3, 7)
 
@@ -95,15 +119,25 @@ def test_a_session_with_attendance_keeps_its_hours_and_is_not_cancelled(town):
 def test_lay_out_from_configuration(town):
     t = training(town)
     p = programmes.programme_create(
-        actor=town.alice, organization=town.committee, name="“123”模式", kind=Kind.MEMBER_TRAINING,
-        audience=Audience.MEMBERS, starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2027, 3, 31),
-        layout={"name": "123", "sessions": [
-            {"mode": "offline", "venues": "main", "count": 1, "hours": 4, "topics": ["开班"]},
-            {"mode": "offline", "venues": "subs", "count": 2, "hours": 3},
-            {"mode": "online", "count": 3, "hours": 2, "material": "材料", "seconds": 900},
-        ]},
+        actor=town.alice,
+        organization=town.committee,
+        name="“123”模式",
+        kind=Kind.MEMBER_TRAINING,
+        audience=Audience.MEMBERS,
+        starts_on=dt.date(2026, 11, 1),
+        ends_on=dt.date(2027, 3, 31),
+        layout={
+            "name": "123",
+            "sessions": [
+                {"mode": "offline", "venues": "main", "count": 1, "hours": 4, "topics": ["开班"]},
+                {"mode": "offline", "venues": "subs", "count": 2, "hours": 3},
+                {"mode": "online", "count": 3, "hours": 2, "material": "材料", "seconds": 900},
+            ],
+        },
     )
-    programmes.venues_per_village(actor=town.alice, programme=p, main_name="主会场", sub_suffix="分会场")
+    programmes.venues_per_village(
+        actor=town.alice, programme=p, main_name="主会场", sub_suffix="分会场"
+    )
     made = programmes.lay_out(actor=town.alice, programme=p)
     assert [s.mode for s in made] == ["offline"] * 3 + ["online"] * 3
     assert [v.is_main for v in made[0].venues.all()] == [True]
@@ -129,8 +163,13 @@ def test_enrolment_from_the_audience_is_idempotent(town):
 
 def test_secretaries_audience(town):
     p = programmes.programme_create(
-        actor=town.alice, organization=town.committee, name="书记轮训", kind=Kind.SECRETARY_TRAINING,
-        audience=Audience.SECRETARIES, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31),
+        actor=town.alice,
+        organization=town.committee,
+        name="书记轮训",
+        kind=Kind.SECRETARY_TRAINING,
+        audience=Audience.SECRETARIES,
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
     )
     assert enrolment.enrol_audience(actor=town.alice, programme=p) == 1
     assert Enrolment.objects.get(programme=p).member == town.member_a
@@ -138,8 +177,13 @@ def test_secretaries_audience(town):
 
 def test_residents_enrol_without_a_member_record(town):
     p = programmes.programme_create(
-        actor=town.alice, organization=town.committee, name="果蔬种植", kind=Kind.VILLAGER_SKILLS,
-        audience=Audience.RESIDENTS, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 2, 1),
+        actor=town.alice,
+        organization=town.committee,
+        name="果蔬种植",
+        kind=Kind.VILLAGER_SKILLS,
+        audience=Audience.RESIDENTS,
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 2, 1),
         villages=[town.village_b],
     )
     assert enrolment.enrol_audience(actor=town.alice, programme=p) == 1
@@ -186,9 +230,15 @@ def test_makeup_and_home_lesson(town):
 
 
 def test_hours_requirement(town):
-    row = programmes.hours_requirement_set(actor=town.alice, town=town.town, year=2026, member_hours=40, secretary_hours=60)
+    row = programmes.hours_requirement_set(
+        actor=town.alice, town=town.town, year=2026, member_hours=40, secretary_hours=60
+    )
     assert row.member_hours == 40
     with pytest.raises(ValidationError):
-        programmes.hours_requirement_set(actor=town.alice, town=town.town, year=2026, member_hours=0, secretary_hours=60)
+        programmes.hours_requirement_set(
+            actor=town.alice, town=town.town, year=2026, member_hours=0, secretary_hours=60
+        )
     with pytest.raises(PermissionDenied):
-        programmes.hours_requirement_set(actor=town.sam, town=town.town, year=2026, member_hours=40, secretary_hours=60)
+        programmes.hours_requirement_set(
+            actor=town.sam, town=town.town, year=2026, member_hours=40, secretary_hours=60
+        )
