@@ -47,7 +47,10 @@ def test_demo_programmes_attendance_per_village_idempotent(town):
     # held sessions have attendance, later ones none
     held = Session.objects.filter(starts_at__lte=NOW)
     assert not Attendance.objects.filter(session__starts_at__gt=NOW).exists()
-    assert Attendance.objects.filter(session__in=held).count() == counts["attendance"] + counts["makeups"]
+    assert (
+        Attendance.objects.filter(session__in=held).count()
+        == counts["attendance"] + counts["makeups"]
+    )
     methods = set(Attendance.objects.values_list("method", flat=True))
     assert {"qr", "manual", "online", "makeup", "home"} <= methods
     previous = Programme.objects.get(name="2025—2026年度党员冬春训")
