@@ -22,7 +22,7 @@ from grassroots.core.api import (
 from grassroots.trainings import filters, measures
 from grassroots.trainings import serializers as s
 from grassroots.trainings.models import Attendance, Enrolment, Programme, Session, Venue
-from grassroots.trainings.services import enrolment, programmes
+from grassroots.trainings.services import enrolment, layout, programmes
 
 
 @documented(
@@ -71,7 +71,7 @@ class TrainingProgrammeViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceVi
     @extend_schema(request=None, responses={200: s.TrainingProgrammeSerializer})
     @action(detail=True, methods=["post"], url_path="lay-out", url_name="lay-out")
     def lay_out(self, request: Request, pk: str | None = None) -> Response:
-        return self._act(programmes.lay_out)
+        return self._act(layout.lay_out)
 
     @extend_schema(request=None, responses={200: s.TrainingProgrammeSerializer})
     @action(detail=True, methods=["post"])

@@ -36,7 +36,7 @@ from grassroots.trainings.models import (
     Programme,
     Session,
 )
-from grassroots.trainings.services import enrolment, makeup, programmes
+from grassroots.trainings.services import enrolment, layout, makeup, programmes
 
 M = Attendance.Method
 TARGET_ENROLLED = 1000
@@ -154,7 +154,8 @@ def _attendance(
         main = next((v for v in venues if v.is_main), None)
         by_village = {v.place_id: v for v in venues if not v.is_main}
         for e in people:
-            if rng.random() > diligence.get(e.branch_id or e.village_id, 0.8):
+            key = ("b", e.branch_id) if e.branch_id else ("v", e.village_id)
+            if rng.random() > diligence.get(key, 0.8):
                 continue
             if s.mode == Mode.ONLINE:
                 venue, method = None, M.ONLINE
@@ -257,7 +258,7 @@ def _winter_spring(
         main_name=f"{town.name}党群服务中心（主会场）",
         sub_suffix="党群服务中心（分会场）",
     )
-    programmes.lay_out(actor=actor, programme=p, is_demo=True)
+    layout.lay_out(actor=actor, programme=p, is_demo=True)
     enrolment.enrol_audience(actor=actor, programme=p, is_demo=True)
     return p
 
@@ -308,30 +309,9 @@ def _simple(
     return p
 
 
-def load_demo_trainings(*, actor: Any, town: Place, now: dt.datetime, seed: int) -> dict[str, int]:
-    """The demo's trainings; nothing when they are there already."""
-    if unscoped(Programme, why=Unscoped.SYSTEM).filter(town=town, is_demo=True).exists():
-        return {}
-    committee = (
-        unscoped(Organization, why=Unscoped.SYSTEM)
-        .filter(town=town, kind=Organization.Kind.COMMITTEE)
-        .order_by("path")
-        .first()
-    )
-    if committee is None:
-        return {}
-    rng = random.Random(seed * 104729 + 12)
-    today = timezone.localdate(now)
-    season = _season(today)
-    branches = _branches_for(town)
-    diligence = {
-        b.pk: (rng.uniform(0.55, 0.68) if rng.random() < 0.25 else rng.uniform(0.8, 0.97))
-        for b in unscoped(Organization, why=Unscoped.SYSTEM).filter(town=town)
-    }
-    made = [
-        _winter_spring(actor, rng, town, committee, y, now, branches) for y in (season - 1, season)
-    ]
-    year = today.year
+def _others(actor: Any, town: Place, committee: Organization, year: int) -> list[Programme]:
+    """The secretaries' monthly training, the lecture series and a villagers' skills course."""
+    made: list[Programme] = []
     made.append(
         _simple(
             actor,
@@ -380,10 +360,37 @@ def load_demo_trainings(*, actor: Any, town: Place, now: dt.datetime, seed: int)
             villages=villages,
         )
     )
+    return made
+
+
+def load_demo_trainings(*, actor: Any, town: Place, now: dt.datetime, seed: int) -> dict[str, int]:
+    """The demo's trainings; nothing when they are there already."""
+    if unscoped(Programme, why=Unscoped.SYSTEM).filter(town=town, is_demo=True).exists():
+        return {}
+    committee = (
+        unscoped(Organization, why=Unscoped.SYSTEM)
+        .filter(town=town, kind=Organization.Kind.COMMITTEE)
+        .order_by("path")
+        .first()
+    )
+    if committee is None:
+        return {}
+    rng = random.Random(seed * 104729 + 12)
+    today = timezone.localdate(now)
+    season = _season(today)
+    branches = _branches_for(town)
+    diligence = {
+        ("b", b.pk): (rng.uniform(0.55, 0.68) if rng.random() < 0.25 else rng.uniform(0.8, 0.97))
+        for b in unscoped(Organization, why=Unscoped.SYSTEM).filter(town=town)
+    }
+    made = [
+        _winter_spring(actor, rng, town, committee, y, now, branches) for y in (season - 1, season)
+    ]
+    made += _others(actor, town, committee, today.year)
     counts = {"programmes": len(made), "attendance": 0, "makeups": 0}
     for p in made:
         for v in p.villages.all():
-            diligence[v.pk] = rng.uniform(0.2, 0.45)
+            diligence[("v", v.pk)] = rng.uniform(0.2, 0.45)
         counts["attendance"] += _attendance(rng, p, now, diligence)
         if p.kind == Kind.MEMBER_TRAINING:
             counts["makeups"] += _makeups(actor, rng, p, now)

@@ -11,7 +11,7 @@ from django.http import Http404
 from grassroots.core.audit import Action, AuditEvent
 from grassroots.party import services as party
 from grassroots.trainings.models import Attendance, Audience, Enrolment, Kind, Programme, Session
-from grassroots.trainings.services import enrolment, makeup, programmes
+from grassroots.trainings.services import enrolment, layout, makeup, programmes
 from grassroots.trainings.services.attendance import attend
 from grassroots.trainings.tests.prog_helpers import at, training
 
@@ -138,13 +138,13 @@ def test_lay_out_from_configuration(town):
     programmes.venues_per_village(
         actor=town.alice, programme=p, main_name="主会场", sub_suffix="分会场"
     )
-    made = programmes.lay_out(actor=town.alice, programme=p)
+    made = layout.lay_out(actor=town.alice, programme=p)
     assert [s.mode for s in made] == ["offline"] * 3 + ["online"] * 3
     assert [v.is_main for v in made[0].venues.all()] == [True]
     assert made[1].venues.count() == 2 and made[3].material_seconds == 900
     assert made[0].on < made[-1].on <= p.ends_on
     with pytest.raises(ValidationError):
-        programmes.lay_out(actor=town.alice, programme=p)
+        layout.lay_out(actor=town.alice, programme=p)
     assert t["programme"].sessions.count() == 3
 
 

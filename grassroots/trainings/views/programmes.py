@@ -21,7 +21,7 @@ from grassroots.trainings import measures, rules, selectors
 from grassroots.trainings.filters import ProgrammeFilter
 from grassroots.trainings.forms import ProgrammeForm
 from grassroots.trainings.models import Enrolment, Programme
-from grassroots.trainings.services import enrolment, programmes
+from grassroots.trainings.services import enrolment, layout, programmes
 from grassroots.trainings.views.common import add_errors, require_manages, require_sees
 
 PER_PAGE = 20
@@ -37,7 +37,7 @@ ACTIONS = {
     "venues": _venues,
     "open": programmes.programme_open,
     "close": programmes.programme_close,
-    "lay_out": programmes.lay_out,
+    "lay_out": layout.lay_out,
     "enrol": enrolment.enrol_audience,
 }
 
