@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from grassroots.core.rows import BulkRows
 from grassroots.core.scoping import Unscoped, unscoped
-from grassroots.grid.models import Place
+from grassroots.grid.models import Place, Resident
 from grassroots.party.models import Member, Organization
 from grassroots.trainings.models import (
     Attendance,
@@ -40,6 +40,7 @@ from grassroots.trainings.services import enrolment, layout, makeup, programmes
 
 M = Attendance.Method
 TARGET_ENROLLED = 1000
+SIGNED_UP = 40  # residents per village in the skills course
 LAYOUT_123 = {
     "name": "123",
     "start": "09:00",
@@ -305,8 +306,26 @@ def _simple(
             is_demo=True,
         )
         day, i = day + dt.timedelta(days=every), i + 1
-    enrolment.enrol_audience(actor=actor, programme=p, is_demo=True)
+    if audience == Audience.RESIDENTS:
+        _sign_up(actor, p)
+    else:
+        enrolment.enrol_audience(actor=actor, programme=p, is_demo=True)
     return p
+
+
+def _sign_up(actor: Any, programme: Programme) -> None:
+    """Residents who signed up for a skills course: about 40 per village (not everyone)."""
+    for village in programme.villages.order_by("path"):
+        residents = list(
+            unscoped(Resident, why=Unscoped.SYSTEM)
+            .filter(place_path__startswith=village.path)
+            .order_by("pk")
+        )
+        step = max(1, len(residents) // SIGNED_UP)
+        for resident in residents[::step][:SIGNED_UP]:
+            enrolment.enrolment_add(
+                actor=actor, programme=programme, resident=resident, is_demo=True
+            )
 
 
 def _others(actor: Any, town: Place, committee: Organization, year: int) -> list[Programme]:

@@ -170,6 +170,7 @@ def enrolment_add(
     programme: Programme,
     member: Member | None = None,
     resident: Resident | None = None,
+    is_demo: bool = False,
 ) -> Enrolment:
     """Enrol one person by hand (a member from another branch, a resident who asked)."""
     require(actor, Cap.MANAGE_TRAINING)
@@ -217,6 +218,7 @@ def enrolment_add(
         )
     row.programme = programme
     row.source = Enrolment.Source.ADDED
+    row.is_demo = is_demo
     row.created_at = clock.now()
     row.save()
     audit.record(
