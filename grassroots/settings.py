@@ -289,6 +289,12 @@ SPECTACULAR_SETTINGS = {
         # rectify (issue #11)
         "RectificationStatusEnum": "grassroots.rectify.models.Status",
         "RectificationKindEnum": "grassroots.rectify.models.Kind",
+        # trainings: programmes part (issue #12)
+        "TrainingKindEnum": "grassroots.trainings.models.Kind",
+        "TrainingModeEnum": "grassroots.trainings.models.Mode",
+        "TrainingEnrolmentSourceEnum": "grassroots.trainings.models.Enrolment.Source",
+        "VisitModeEnum": "grassroots.grid.models.Visit.Mode",
+        "RectificationSourceEnum": "grassroots.rectify.models.Source",
     },
     # Schema honesty (issue #9, schemathesis' status-code check): document the error
     # answers every operation can give, beside the default enum post-processing.

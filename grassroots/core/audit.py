@@ -141,6 +141,19 @@ class Action(enum.StrEnum):
     # Trainings (issue #12): the shared check-in action, then each part's own members
     TRAININGS_ATTENDANCE_RECORDED = "trainings.attendance_recorded"
     # --- trainings (programmes, enrolment, measures): between here and its end marker
+    TRAININGS_PROGRAMME_CREATED = "trainings.programme_created"
+    TRAININGS_PROGRAMME_UPDATED = "trainings.programme_updated"
+    TRAININGS_PROGRAMME_STATUS_CHANGED = "trainings.programme_status_changed"
+    TRAININGS_VENUE_CREATED = "trainings.venue_created"
+    TRAININGS_SESSION_CREATED = "trainings.session_created"
+    TRAININGS_SESSION_UPDATED = "trainings.session_updated"
+    TRAININGS_SESSION_CANCELLED = "trainings.session_cancelled"
+    TRAININGS_ENROLMENT_GENERATED = "trainings.enrolment_generated"
+    TRAININGS_ENROLMENT_ADDED = "trainings.enrolment_added"
+    TRAININGS_ENROLMENT_EXCUSED = "trainings.enrolment_excused"
+    TRAININGS_ENROLMENT_REINSTATED = "trainings.enrolment_reinstated"
+    TRAININGS_HOURS_SET = "trainings.hours_set"
+    TRAININGS_EXPORTED = "trainings.exported"
     # --- end trainings
     # --- checkin (tokens, venue screen, online, make-up): between here and its end marker
     # --- end checkin

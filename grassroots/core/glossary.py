@@ -112,6 +112,20 @@ ACTIONS: dict[str, Promise] = {
     "print_pdf": pgettext_lazy("action", "Print"),
     # --- end cadence
     # --- trainings (issue #12): this app's actions go between here and its end marker
+    "new_programme": pgettext_lazy("action", "New programme"),
+    "open_programme": pgettext_lazy("action", "Open for enrolment"),
+    "close_programme": pgettext_lazy("action", "Close the programme"),
+    "lay_out": pgettext_lazy("action", "Lay out sessions"),
+    "add_venues": pgettext_lazy("action", "Add venues per village"),
+    "enrol_audience": pgettext_lazy("action", "Enrol the audience"),
+    "new_session": pgettext_lazy("action", "New session"),
+    "cancel_session": pgettext_lazy("action", "Cancel the session"),
+    "excuse": pgettext_lazy("action", "Excuse"),
+    "reinstate": pgettext_lazy("action", "Reinstate"),
+    "enrol": pgettext_lazy("action", "Enrol"),
+    "hold_makeup": pgettext_lazy("action", "Hold a make-up session"),
+    "record_makeup": pgettext_lazy("action", "Record make-up attendance"),
+    "lesson_home": pgettext_lazy("action", "Take the lesson home"),
     # --- end trainings
     # --- checkin (issue #12): this app's actions go between here and its end marker
     # --- end checkin
@@ -166,6 +180,9 @@ PLACES: dict[str, Promise] = {
     "guidance": pgettext_lazy("destination", "Instructors' guidance"),
     # --- end cadence
     # --- trainings (issue #12): this app's destinations go between here and its end marker
+    "trainings": pgettext_lazy("destination", "Trainings"),
+    "my_training": pgettext_lazy("destination", "My training"),
+    "training_measures": pgettext_lazy("destination", "Study hours"),
     # --- end trainings
     # --- checkin (issue #12): this app's destinations go between here and its end marker
     # --- end checkin

@@ -27,6 +27,30 @@ class TrainingsConfig(AppConfig):
             )
         )
         # --- programmes (nav etc.) go between here and the end marker
+        from grassroots.core.glossary import PLACES
+        from grassroots.core.nav import NavItem, everyone, register
+        from grassroots.trainings import rules
+
+        register(
+            NavItem(
+                "trainings",
+                PLACES["trainings"],
+                "trainings:list",
+                "notes",
+                "party",
+                30,
+                visible=rules.sees_trainings,
+            ),
+            NavItem(
+                "my_training",
+                PLACES["my_training"],
+                "trainings:mine",
+                "notes",
+                "party",
+                31,
+                visible=everyone,
+            ),
+        )
         # --- end programmes
         # --- checkin
         # --- end checkin

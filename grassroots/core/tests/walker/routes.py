@@ -308,6 +308,35 @@ ROUTES: dict[str, Rule] = {
     "cadence:instructors_xlsx": Rule(Kind.PAGE),  # its rows: cadence/tests check their reach
     # --- end cadence
     # --- trainings (issue #12): programmes, sessions, enrolment, measures
+    **_api(
+        "trainings.Programme",
+        ("open", "close", "lay-out", "enrol"),
+        basename="training-programme",
+    ),
+    "training-programme-measures": Rule(Kind.DETAIL, "trainings.Programme"),
+    **_api("trainings.Venue", basename="training-venue"),
+    **_api("trainings.Session", ("cancel",), basename="training-session"),
+    **_api("trainings.Enrolment", ("excuse", "reinstate"), basename="training-enrolment"),
+    **_api("trainings.Attendance", basename="training-attendance"),
+    "trainings:list": Rule(Kind.PAGE),  # scoped list: trainings/tests/test_prog_pages.py
+    "trainings:programme_new": Rule(Kind.WRITE),
+    "trainings:mine": Rule(Kind.PAGE),
+    "trainings:hours": Rule(Kind.PAGE),
+    "trainings:hours_export": Rule(Kind.PAGE),  # rows: trainings/tests/test_prog_pages.py
+    "trainings:hours_requirement": Rule(Kind.WRITE),
+    "trainings:programme": Rule(Kind.DETAIL, "trainings.Programme"),
+    "trainings:programme_edit": Rule(Kind.DETAIL, "trainings.Programme"),
+    "trainings:programme_act": Rule(Kind.ACTION, "trainings.Programme", kwargs={"action": "open"}),
+    "trainings:session_new": Rule(Kind.DETAIL, "trainings.Programme"),
+    "trainings:enrolments": Rule(Kind.DETAIL, "trainings.Programme"),
+    "trainings:enrolments_export": Rule(Kind.DETAIL, "trainings.Programme"),
+    "trainings:enrolment_act": Rule(
+        Kind.ACTION, "trainings.Enrolment", kwargs={"action": "excuse"}
+    ),
+    "trainings:session": Rule(Kind.DETAIL, "trainings.Session"),
+    "trainings:session_cancel": Rule(Kind.ACTION, "trainings.Session"),
+    "trainings:makeup": Rule(Kind.DETAIL, "trainings.Session"),
+    "trainings:home_lesson": Rule(Kind.DETAIL, "trainings.Session"),
     # --- end trainings
     # --- checkin (issue #12): the venue screen, the phone check-in, online study, make-up
     # --- end checkin
