@@ -143,6 +143,7 @@ class Action(enum.StrEnum):
     # --- trainings (programmes, enrolment, measures): between here and its end marker
     # --- end trainings
     # --- checkin (tokens, venue screen, online, make-up): between here and its end marker
+    TRAININGS_MATERIAL_UPLOADED = "trainings.material_uploaded"
     # --- end checkin
 
     # Branch sites (issue #12)
