@@ -26,7 +26,7 @@ from grassroots.core import clock
 WINDOW = 30  # seconds: one token per window
 TOKEN_MAX_AGE = 45  # seconds after the window began
 TICKET_MAX_AGE = 180  # seconds to read the confirmation page and tap
-TOKEN_SALT = "grassroots.trainings.checkin.token"
+TOKEN_SALT = "grassroots.trainings.checkin.token"  # noqa: S105 - a salt, not a secret
 TICKET_SALT = "grassroots.trainings.checkin.ticket"
 SEP = "~"  # not in the URL-safe base64 alphabet of the signature, nor a path separator
 

@@ -9,9 +9,7 @@ from grassroots.trainings.views import checkin, checkin_online, checkin_screen
 urlpatterns: list[URLPattern] = [
     # The link in the venue's QR code: short, so the code stays coarse enough for any camera.
     path("c/<id:session>/<id:venue>/<str:token>/", checkin.check_in, name="checkin"),
-    path(
-        "sessions/<id:pk>/screen/<id:venue>/", checkin_screen.venue_screen, name="venue_screen"
-    ),
+    path("sessions/<id:pk>/screen/<id:venue>/", checkin_screen.venue_screen, name="venue_screen"),
     path(
         "sessions/<id:pk>/screen/<id:venue>/live/",
         checkin_screen.venue_screen_live,

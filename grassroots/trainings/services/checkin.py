@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,9 +134,7 @@ def _session_and_venue(session_id: int, venue_id: int) -> tuple[Session, Venue]:
         .filter(pk=session_id)
         .first()
     )
-    venue = (
-        unscoped(Venue, why=Unscoped.SYSTEM).filter(pk=venue_id).first() if session else None
-    )
+    venue = unscoped(Venue, why=Unscoped.SYSTEM).filter(pk=venue_id).first() if session else None
     if session is None or venue is None or not session.venues.filter(pk=venue.pk).exists():
         raise Refused("unknown")
     return session, venue
@@ -207,9 +206,7 @@ def check_in_by_token(*, actor: Actor, session_id: int, venue_id: int, token: st
 
 
 @transaction.atomic
-def check_in_by_ticket(
-    *, actor: Actor, session_id: int, venue_id: int, ticket: str
-) -> Attendance:
+def check_in_by_ticket(*, actor: Actor, session_id: int, venue_id: int, ticket: str) -> Attendance:
     """The tap on the confirmation page: its ticket (bound to the user) instead of the token."""
     user = acting_user(actor)
     try:
@@ -242,3 +239,21 @@ def check_in_by_hand(
         )
     except AlreadyCheckedIn as exc:
         raise Refused("already", exc.messages[0]) from None
+
+
+def studied_session(user: Any, session_id: int | None) -> Session:
+    """The session, if `user` is enrolled in its programme (a participant has no reach of
+    their own: their enrolment is the key); 404 otherwise, as for a missing id."""
+    session = (
+        unscoped(Session, why=Unscoped.SYSTEM)
+        .select_related("programme", "makeup_of")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    try:
+        own_enrolment(user, session)
+    except Refused as exc:
+        raise Http404 from exc
+    return session

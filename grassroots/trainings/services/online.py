@@ -14,6 +14,7 @@ at most `MAX_VIDEO_BYTES`) under a random name and sets the material's length.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import secrets
 from typing import IO, Any
@@ -96,12 +97,10 @@ def beat(*, actor: Actor, session: Session) -> tuple[OnlineProgress, Attendance 
     row.save(update_fields=["seconds", "last_beat_at"])
     attendance = None
     if row.seconds >= required_seconds(session) and credited:
-        try:
+        with contextlib.suppress(AlreadyCheckedIn):  # present already (at a venue, say)
             attendance = attend(
                 actor=actor, session=session, enrolment=enrolment, method=Attendance.Method.ONLINE
             )
-        except AlreadyCheckedIn:
-            pass  # present already (at a venue, or an earlier beat)
     return row, attendance
 
 

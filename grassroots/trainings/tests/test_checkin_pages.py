@@ -35,9 +35,7 @@ def t(town: Town) -> Training:
 
 
 def screen_url(t: Training, venue: int = 0, session: int = 0) -> str:
-    return reverse(
-        "trainings:venue_screen", args=[session or t.session.pk, venue or t.main.pk]
-    )
+    return reverse("trainings:venue_screen", args=[session or t.session.pk, venue or t.main.pk])
 
 
 def test_the_phone_flow_checks_in_with_one_tap(t: Training, client) -> None:
@@ -96,12 +94,16 @@ def test_venue_staff_who_reach_the_session_open_the_screen(t: Training, client_f
 @pytest.mark.parametrize("who", ["oscar", "rita", "irene", "mia"])
 def test_the_screen_is_404_without_check_in_rights_or_reach(t: Training, client_for, who) -> None:
     assert client_for(who).get(screen_url(t)).status_code == 404
-    assert client_for(who).get(
-        reverse("trainings:venue_screen_live", args=[t.session.pk, t.main.pk])
-    ).status_code == 404
-    assert client_for(who).get(
-        reverse("trainings:hand", args=[t.session.pk, t.main.pk])
-    ).status_code == 404
+    assert (
+        client_for(who)
+        .get(reverse("trainings:venue_screen_live", args=[t.session.pk, t.main.pk]))
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(who).get(reverse("trainings:hand", args=[t.session.pk, t.main.pk])).status_code
+        == 404
+    )
 
 
 def test_a_venue_of_another_session_or_a_missing_one_is_404(t: Training, client_for) -> None:
@@ -124,7 +126,11 @@ def test_check_in_by_hand_is_marked_as_such(t: Training, client_for) -> None:
     response = sam.post(url, {"enrolment": t.enrol_mia.pk}, follow=True)
     assert response.status_code == 200
     row = Attendance.objects.get()
-    assert (row.method, row.venue, row.enrolment) == (Attendance.Method.MANUAL, t.sub_a, t.enrol_mia)
+    assert (row.method, row.venue, row.enrolment) == (
+        Attendance.Method.MANUAL,
+        t.sub_a,
+        t.enrol_mia,
+    )
     assert row.recorded_by.username == "sam"
     event = AuditEvent.objects.get(action=Action.TRAININGS_ATTENDANCE_RECORDED)
     assert event.data["method"] == "manual"

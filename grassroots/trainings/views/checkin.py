@@ -52,9 +52,7 @@ def check_in(request: HttpRequest, session: int, venue: int, token: str) -> Http
                     actor=request.user, session_id=session, venue_id=venue, token=token
                 )
             return done(request, row)
-        found = checkin.resolve(
-            user=request.user, session_id=session, venue_id=venue, token=token
-        )
+        found = checkin.resolve(user=request.user, session_id=session, venue_id=venue, token=token)
     except checkin.Refused as exc:
         return refused(request, exc)
     return render(

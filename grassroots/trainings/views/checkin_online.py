@@ -22,27 +22,11 @@ from django.http import (
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.trainings.models import Session
 from grassroots.trainings.services import checkin, online
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 256 * 1024
-
-
-def _own_session(request: HttpRequest, pk: int) -> Session:
-    """The session, if the user is enrolled in its programme; 404 otherwise."""
-    # Checked against the user's own enrolment below: a participant has no reach of their own.
-    session = (
-        unscoped(Session, why=Unscoped.SYSTEM).select_related("programme").filter(pk=pk).first()
-    )
-    if session is None:
-        raise Http404
-    try:
-        checkin.own_enrolment(request.user, session)
-    except checkin.Refused as exc:
-        raise Http404 from exc
-    return session
 
 
 def progress_data(session: Session, seconds: int, done: bool) -> dict[str, object]:
@@ -57,7 +41,7 @@ def progress_data(session: Session, seconds: int, done: bool) -> dict[str, objec
 @login_required
 @require_GET
 def study(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _own_session(request, pk)
+    session = checkin.studied_session(request.user, pk)
     row = online.progress_of(request.user, session)
     try:
         online.require_online(session)
@@ -82,7 +66,7 @@ def study(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def beat(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _own_session(request, pk)
+    session = checkin.studied_session(request.user, pk)
     try:
         row, attendance = online.beat(actor=request.user, session=session)
     except checkin.Refused as exc:
@@ -133,7 +117,7 @@ def _ranged(request: HttpRequest, session: Session) -> HttpResponse:
 @login_required
 @require_GET
 def video(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _own_session(request, pk)
+    session = checkin.studied_session(request.user, pk)
     if session.material_kind != Session.MaterialKind.VIDEO or not session.material_file:
         raise Http404
     if session.cancelled:

@@ -27,9 +27,7 @@ def staff_session_venue(request: HttpRequest, pk: int, venue: int) -> tuple[Sess
     """The session and venue, for venue staff who reach them; 404 otherwise."""
     if not scope_for(request.user).can(Cap.CHECK_IN):
         raise Http404
-    session = get_visible_or_404(
-        Session.objects.select_related("programme"), request.user, pk=pk
-    )
+    session = get_visible_or_404(Session.objects.select_related("programme"), request.user, pk=pk)
     place = session.venues.filter(pk=venue).first()
     if place is None:
         raise Http404
