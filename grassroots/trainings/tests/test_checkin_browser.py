@@ -9,17 +9,17 @@ from typing import Any
 
 import pytest
 
-from grassroots.browser_testing import (  # noqa: F401 - fixtures
-    assert_rules,
-    browser,
-    persona_context,
-)
+from grassroots import browser_testing
+from grassroots.browser_testing import assert_rules
 from grassroots.core import clock
 from grassroots.testing import Town
 from grassroots.trainings.models import Attendance
 from grassroots.trainings.tests.checkin_fixtures import AT, make_training
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The shared fixtures (the trainings tests have no conftest of their own for them).
+browser = browser_testing.browser
+persona_context = browser_testing.persona_context
 COUNT = "#vscreen-live [data-count-venue]"
 
 
