@@ -59,12 +59,12 @@ def test_the_phone_flow_checks_in_with_one_tap(t: Training, client) -> None:
     assert Attendance.objects.count() == 0  # reading the page records nothing
     done = client.post(url, {"ticket": ticket})
     assert done.status_code == 200
-    assert "You are checked in" in done.content.decode()
+    assert "您已签到成功" in done.content.decode()
     row = Attendance.objects.get()
     assert (row.enrolment, row.venue, row.method) == (t.enrol_mia, t.main, Attendance.Method.QR)
     again = client.post(url, {"ticket": ticket})
     assert again.status_code == 409
-    assert "already checked in" in again.content.decode()
+    assert "已签到过本场培训" in again.content.decode()
     assert Attendance.objects.count() == 1
 
 
@@ -135,10 +135,10 @@ def test_check_in_by_hand_is_marked_as_such(t: Training, client_for) -> None:
     event = AuditEvent.objects.get(action=Action.TRAININGS_ATTENDANCE_RECORDED)
     assert event.data["method"] == "manual"
     after = sam.get(url).content.decode()
-    assert "Checked in by hand here" in after and "checked in by venue staff" in after
+    assert "本会场代签记录" in after and "代签" in after
     # Twice: refused with the reason, nothing more.
     again = sam.post(url, {"enrolment": t.enrol_mia.pk}, follow=True)
-    assert "already checked in" in again.content.decode()
+    assert "已签到过本场培训" in again.content.decode()
     assert Attendance.objects.count() == 1
 
 

@@ -196,9 +196,9 @@ def link(t: Training, token: str, session: int = 0, venue: int = 0) -> str:
 @pytest.mark.parametrize(
     ("make", "status", "words"),
     [
-        (lambda t: link(t, "nonsense"), 400, "not valid"),
-        (lambda t: link(t, tokens.issue(t.other.pk, t.main.pk)), 400, "another session"),
-        (lambda t: link(t, tokens.issue(t.session.pk, t.sub_a.pk)), 400, "another venue"),
+        (lambda t: link(t, "nonsense"), 400, "签到码无效"),
+        (lambda t: link(t, tokens.issue(t.other.pk, t.main.pk)), 400, "属于其他场次"),
+        (lambda t: link(t, tokens.issue(t.session.pk, t.sub_a.pk)), 400, "属于其他会场"),
     ],
     ids=["forged", "other-session", "other-venue"],
 )
@@ -214,6 +214,6 @@ def test_the_page_refuses_an_expired_link_with_410(t: Training, client_for) -> N
     clock.set_now(AT + dt.timedelta(seconds=60))
     response = client_for("mia").get(url)
     assert response.status_code == 410
-    assert "expired" in response.content.decode()
+    assert "签到码已过期" in response.content.decode()
     assert client_for("mia").post(url).status_code == 410
     nothing_recorded()
