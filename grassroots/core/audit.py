@@ -156,6 +156,7 @@ class Action(enum.StrEnum):
     TRAININGS_EXPORTED = "trainings.exported"
     # --- end trainings
     # --- checkin (tokens, venue screen, online, make-up): between here and its end marker
+    TRAININGS_MATERIAL_UPLOADED = "trainings.material_uploaded"
     # --- end checkin
 
     # Branch sites (issue #12)

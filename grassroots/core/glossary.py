@@ -128,6 +128,11 @@ ACTIONS: dict[str, Promise] = {
     "lesson_home": pgettext_lazy("action", "Take the lesson home"),
     # --- end trainings
     # --- checkin (issue #12): this app's actions go between here and its end marker
+    "check_in": pgettext_lazy("action", "Check in"),
+    "check_in_for": pgettext_lazy("action", "Check in for them"),
+    "venue_screen": pgettext_lazy("action", "Venue screen"),
+    "hand_check_in": pgettext_lazy("action", "Check in by hand"),
+    "study_online": pgettext_lazy("action", "Study online"),
     # --- end checkin
     # --- sites (issue #12): this app's actions go between here and its end marker
     # --- end sites

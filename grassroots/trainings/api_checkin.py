@@ -1,7 +1,135 @@
+"""The check-in API: a scan's token, venue staff's check-in by hand, the online heartbeat,
+the session's video — through the same services as the pages (issue #12)."""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
+
+from grassroots.core.api import service_errors
+from grassroots.core.scoping import get_visible_or_404
+from grassroots.trainings import serializers_checkin as s
+from grassroots.trainings.models import Enrolment, Session
+from grassroots.trainings.services import checkin, online
+
+REFUSALS = dict.fromkeys((400, 403, 404, 409, 410), s.CheckinRefusalSerializer)
+
+
+def _refusal(exc: checkin.Refused) -> Response:
+    return Response({"detail": exc.messages[0], "code": exc.code}, status=exc.status)
+
+
+class CheckinViewSet(viewsets.GenericViewSet):
+    """Check-in at a training session. POST with a venue's QR token checks the caller in
+    (once; a forged, expired or replayed token, or a second check-in, is refused with a
+    `code` and nothing is recorded); `hand/` is venue staff checking in a person without a
+    phone; `beat/` is one heartbeat of online study; `material/` uploads a session's video."""
+
+    serializer_class = s.CheckinAttendanceSerializer
+    queryset = Session.objects.none()
+
+    @extend_schema(
+        request=s.CheckinTokenSerializer, responses={201: s.CheckinAttendanceSerializer, **REFUSALS}
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = s.CheckinTokenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            row = checkin.check_in_by_token(
+                actor=request.user,
+                session_id=body.validated_data["session"],
+                venue_id=body.validated_data["venue"],
+                token=body.validated_data["token"],
+            )
+        except checkin.Refused as exc:
+            return _refusal(exc)
+        return Response(s.CheckinAttendanceSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.CheckinHandSerializer, responses={201: s.CheckinAttendanceSerializer, **REFUSALS}
+    )
+    @action(detail=False, methods=["post"])
+    def hand(self, request: Request) -> Response:
+        body = s.CheckinHandSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        session = get_visible_or_404(Session, request.user, pk=data["session"])
+        venue = session.venues.filter(pk=data["venue"]).first()
+        if venue is None:
+            raise Http404
+        enrolment = get_visible_or_404(
+            Enrolment.objects.filter(programme_id=(session.makeup_of or session).programme_id),
+            request.user,
+            pk=data["enrolment"],
+        )
+        with service_errors():  # a Refused answers with its code, other errors as 400
+            try:
+                row = checkin.check_in_by_hand(
+                    actor=request.user,
+                    session=session,
+                    venue=venue,
+                    enrolment=enrolment,
+                    note=data["note"],
+                )
+            except checkin.Refused as exc:
+                return _refusal(exc)
+        return Response(s.CheckinAttendanceSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.CheckinBeatSerializer, responses={200: s.CheckinProgressSerializer, **REFUSALS}
+    )
+    @action(detail=False, methods=["post"])
+    def beat(self, request: Request) -> Response:
+        body = s.CheckinBeatSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        session = checkin.studied_session(request.user, body.validated_data["session"])
+        try:
+            row, attendance = online.beat(actor=request.user, session=session)
+        except checkin.Refused as exc:
+            return _refusal(exc)
+        done = (
+            attendance is not None or session.attendances.filter(enrolment=row.enrolment).exists()
+        )
+        return Response(
+            {
+                "session": session.pk,
+                "seconds": row.seconds,
+                "required": online.required_seconds(session),
+                "material_seconds": session.material_seconds,
+                "done": done,
+            }
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": s.CheckinMaterialSerializer},
+        responses={200: s.CheckinMaterialResultSerializer},
+    )
+    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])
+    def material(self, request: Request) -> Response:
+        body = s.CheckinMaterialSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        session = get_visible_or_404(Session, request.user, pk=data["session"])
+        with service_errors():
+            session = online.material_upload(
+                actor=request.user, session=session, file=data["file"], seconds=data["seconds"]
+            )
+        return Response(
+            {
+                "session": session.pk,
+                "material_kind": session.material_kind,
+                "material_seconds": session.material_seconds,
+            }
+        )
 
 
 def register(router: BaseRouter) -> None:
-    pass
+    router.register("training-checkins", CheckinViewSet, basename="training-checkin")

@@ -107,14 +107,10 @@ def attend(
         is_demo=is_demo,
     )
     already = _("%(name)s is already checked in to this session.") % {"name": enrolment.name}
-    if (
-        unscoped(Attendance, why=Unscoped.SYSTEM)
-        .filter(session=target, enrolment=enrolment)
-        .exists()
-    ):
-        raise AlreadyCheckedIn(already, code="already")
     try:
-        with transaction.atomic():  # a racing scan of the same person loses here
+        # The unique constraint refuses a second attendance (a racing scan loses here too);
+        # no query before it: the main venue's rush pays one round trip less per scan.
+        with transaction.atomic():
             row.save(force_insert=True)
     except IntegrityError:
         raise AlreadyCheckedIn(already, code="already") from None

@@ -339,6 +339,25 @@ ROUTES: dict[str, Rule] = {
     "trainings:home_lesson": Rule(Kind.DETAIL, "trainings.Session"),
     # --- end trainings
     # --- checkin (issue #12): the venue screen, the phone check-in, online study, make-up
+    # The check-in API: POSTs without an object in the path (the token, the ids in the body
+    # are checked by the services: trainings/tests/test_checkin_api.py).
+    "training-checkin-list": Rule(Kind.WRITE),
+    "training-checkin-hand": Rule(Kind.WRITE),
+    "training-checkin-beat": Rule(Kind.WRITE),
+    "training-checkin-material": Rule(Kind.WRITE),
+    # The QR link: its token is the key, not the path's ids; a forged one is refused (4xx).
+    "trainings:checkin": Rule(
+        Kind.PAGE, kwargs={"session": 987_654_321, "venue": 987_654_321, "token": "forged"}
+    ),
+    # Venue staff's pages: the session by id, the venue fixed (a venue the session does
+    # not hold answers 404 too; trainings/tests/test_checkin_pages.py opens real ones).
+    "trainings:venue_screen": Rule(Kind.DETAIL, "trainings.Session", kwargs={"venue": 1}),
+    "trainings:venue_screen_live": Rule(Kind.DETAIL, "trainings.Session", kwargs={"venue": 1}),
+    "trainings:hand": Rule(Kind.DETAIL, "trainings.Session", kwargs={"venue": 1}),
+    # Online study: only the enrolled person; anyone else gets 404, as for a missing id.
+    "trainings:study": Rule(Kind.DETAIL, "trainings.Session"),
+    "trainings:study_beat": Rule(Kind.ACTION, "trainings.Session"),
+    "trainings:video": Rule(Kind.DETAIL, "trainings.Session"),
     # --- end checkin
     # --- sites (issue #12)
     # --- end sites
