@@ -64,7 +64,7 @@ def test_the_phone_flow_checks_in_with_one_tap(t: Training, client) -> None:
     assert (row.enrolment, row.venue, row.method) == (t.enrol_mia, t.main, Attendance.Method.QR)
     again = client.post(url, {"ticket": ticket})
     assert again.status_code == 409
-    assert "已签到过本场培训" in again.content.decode()
+    assert "已签到过本课次" in again.content.decode()
     assert Attendance.objects.count() == 1
 
 
@@ -138,7 +138,7 @@ def test_check_in_by_hand_is_marked_as_such(t: Training, client_for) -> None:
     assert "本会场代签记录" in after and "代签" in after
     # Twice: refused with the reason, nothing more.
     again = sam.post(url, {"enrolment": t.enrol_mia.pk}, follow=True)
-    assert "已签到过本场培训" in again.content.decode()
+    assert "已签到过本课次" in again.content.decode()
     assert Attendance.objects.count() == 1
 
 

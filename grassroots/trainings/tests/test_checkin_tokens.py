@@ -197,7 +197,7 @@ def link(t: Training, token: str, session: int = 0, venue: int = 0) -> str:
     ("make", "status", "words"),
     [
         (lambda t: link(t, "nonsense"), 400, "签到码无效"),
-        (lambda t: link(t, tokens.issue(t.other.pk, t.main.pk)), 400, "属于其他场次"),
+        (lambda t: link(t, tokens.issue(t.other.pk, t.main.pk)), 400, "属于其他课次"),
         (lambda t: link(t, tokens.issue(t.session.pk, t.sub_a.pk)), 400, "属于其他会场"),
     ],
     ids=["forged", "other-session", "other-venue"],
