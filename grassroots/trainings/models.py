@@ -201,7 +201,7 @@ class Session(models.Model):
     online_until = models.DateField(_("online until"), null=True, blank=True)
     makeup_of = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="makeups",
@@ -347,7 +347,7 @@ class Attendance(models.Model):
     )
     venue = models.ForeignKey(
         Venue,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="attendances",
@@ -356,7 +356,7 @@ class Attendance(models.Model):
     # A make-up attendance: the make-up session it was taken at.
     makeup_session = models.ForeignKey(
         Session,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
