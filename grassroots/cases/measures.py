@@ -38,6 +38,7 @@ from grassroots.cases import deadlines
 from grassroots.cases.models import Case, CaseEvent, Closure
 from grassroots.cases.selectors import children_of
 from grassroots.core import clock
+from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.grid.models import Place
 
 KINDS = ("accept", "reject", "withdraw", "assign", "return", "reply", "close", "rework", "reopen")
@@ -195,7 +196,8 @@ def _collect(
     )
     events: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for e in (
-        CaseEvent.objects.filter(case__in=cases, kind__in=KINDS, at__lte=as_of)
+        unscoped(CaseEvent, why=Unscoped.SYSTEM)  # the events of the cases given
+        .filter(case__in=cases, kind__in=KINDS, at__lte=as_of)
         .order_by("at", "pk")
         .values("case_id", "kind", "at", "data")
     ):
@@ -208,7 +210,8 @@ def measures_for(
 ) -> Measures:
     as_of = as_of or clock.now()
     start, end = month_bounds(year, month)
-    cases = Case.objects.filter(
+    # A node's figures: the caller shows them only for a node it reaches (`towns_for`).
+    cases = unscoped(Case, why=Unscoped.SYSTEM).filter(
         place_path__startswith=node.path, submitted_at__gte=start, submitted_at__lt=end
     )
     rows, events = _collect(cases, as_of)
@@ -225,7 +228,7 @@ def village_ranking(
     as_of = as_of or clock.now()
     start, end = month_bounds(year, month)
     villages = children_of(town)
-    cases = Case.objects.filter(
+    cases = unscoped(Case, why=Unscoped.SYSTEM).filter(  # as in measures_for
         place_path__startswith=town.path, submitted_at__gte=start, submitted_at__lt=end
     )
     rows, events = _collect(cases, as_of)

@@ -21,6 +21,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 
 from grassroots.core import clock
+from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.grid.models import Place
 from grassroots.party.models import Organization
 from grassroots.trainings.models import (
@@ -62,7 +63,8 @@ def _labels(model: type, ids: set[int]) -> dict[int, str]:
     ids.discard(None)  # type: ignore[arg-type]
     if not ids:
         return {}
-    return dict(model._default_manager.filter(pk__in=ids).values_list("pk", "name"))
+    # The names of branches and villages that key rows already read through the scope.
+    return dict(unscoped(model, why=Unscoped.SYSTEM).filter(pk__in=ids).values_list("pk", "name"))
 
 
 def held_sessions(user: Any, programme: Programme) -> int:

@@ -27,9 +27,10 @@ from grassroots.core.scoping import ScopedQuerySet
 ROOT = Path(__file__).resolve().parents[2]
 
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
-# Module roles the gate reads (by file name, or by the name of a package on the path).
+# Module roles the gate reads (by file name — `api.py` or a part of it such as
+# `api_checkin.py` —, or by the name of a package on the path).
 ROLES = frozenset(
-    {"views", "api", "serializers", "forms", "filters", "selectors", "admin", "tasks"}
+    {"views", "api", "serializers", "forms", "filters", "selectors", "measures", "admin", "tasks"}
 )
 # Apps every module of which is read, whatever its role (an outward-facing app).
 WHOLE_APPS = frozenset({"open311"})
@@ -74,7 +75,8 @@ def gated(rel: Path) -> bool:
         return False
     if parts[0] in WHOLE_APPS:
         return True
-    return rel.stem in ROLES or any(part in ROLES for part in parts[1:-1])
+    role = rel.stem.split("_", 1)[0]
+    return role in ROLES or any(part in ROLES for part in parts[1:-1])
 
 
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
