@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
         # rectify (issue #11)
         "RectificationStatusEnum": "grassroots.rectify.models.Status",
         "RectificationKindEnum": "grassroots.rectify.models.Kind",
+        # sites (issue #12)
+        "SiteStageEnum": "grassroots.sites.models.Stage",
     },
     # Schema honesty (issue #9, schemathesis' status-code check): document the error
     # answers every operation can give, beside the default enum post-processing.

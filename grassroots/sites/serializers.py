@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from grassroots.core.api import ScopedPrimaryKeyRelatedField
 from grassroots.party.models import Organization
-from grassroots.sites.models import STAGES, CheckItem, Photo, Project, ProjectVisit, StageStep
+from grassroots.sites.models import CheckItem, Photo, Project, ProjectVisit, Stage, StageStep
 
 
 class SiteStageStepSerializer(serializers.ModelSerializer):
@@ -121,13 +121,13 @@ class SiteProjectCreateSerializer(SiteProjectUpdateSerializer):
 
 
 class SiteReachSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=STAGES)
+    stage = serializers.ChoiceField(choices=Stage.choices)
     on = serializers.DateField(required=False, help_text=_("Today when left out."))
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class SiteCorrectSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=STAGES)
+    stage = serializers.ChoiceField(choices=Stage.choices)
     on = serializers.DateField()
 
 
@@ -143,7 +143,7 @@ class SiteCheckSetSerializer(serializers.Serializer):
 class SitePhotoUploadSerializer(serializers.Serializer):
     image = serializers.FileField()
     caption = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    stage = serializers.ChoiceField(choices=STAGES, required=False, default="")
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False, default="")
 
 
 class SiteVisitLogSerializer(serializers.Serializer):

@@ -54,6 +54,6 @@ def test_the_demo_sites_and_the_board(demo: loader.DemoResult, db: None) -> None
     client = Client()
     client.force_login(actor)
     page = client.get(reverse("sites:board"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    for stage, n in by_stage.items():
+    for stage in by_stage:
         assert f'data-stage="{stage}"' in page
     assert "56" in page

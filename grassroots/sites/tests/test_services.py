@@ -33,7 +33,10 @@ def make(town: Town, actor: Any = None, **over: Any) -> Project:
     return services.project_create(actor=actor or town.alice, **fields)
 
 
-def walk(project: Project, actor: Any, upto: str, start: dt.date = D(2026, 1, 5)) -> Project:
+START = D(2026, 1, 5)
+
+
+def walk(project: Project, actor: Any, upto: str, start: dt.date = START) -> Project:
     for n, stage in enumerate(STAGES[: STAGES.index(upto) + 1]):
         services.stage_reach(actor=actor, project=project, stage=stage, on=start + dt.timedelta(n))
     project.refresh_from_db()
