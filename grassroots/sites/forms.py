@@ -83,7 +83,7 @@ class CheckForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    image = forms.FileField(label=_("Photo (JPEG, PNG, WebP or GIF, at most 5 MB)"))
+    image = forms.FileField(label=_("Photo (an image of at most 5 MB)"))
     caption = forms.CharField(label=_("Caption"), max_length=100, required=False)
 
 
