@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.utils import timezone, translation
 
+from grassroots.browser_testing import browser, persona_context  # noqa: F401
 from grassroots.core import clock
 from grassroots.core.events import Event, Phase, subscribe
 
