@@ -69,7 +69,10 @@ def test_secretary_and_officer_on_a_phone(
         sam.locator(f'form[action="/sites/checks/{item.pk}/"] button[type="submit"]').click()
     item.refresh_from_db()
     assert item.done
-    assert sam.locator(f'form[action="/sites/checks/{item.pk}/"] input[name="done"]').input_value() == "0"
+    assert (
+        sam.locator(f'form[action="/sites/checks/{item.pk}/"] input[name="done"]').input_value()
+        == "0"
+    )
     assert_rules(sam, "sam")
 
     olga = persona_context("olga", viewport=PHONE).new_page()
