@@ -295,6 +295,8 @@ SPECTACULAR_SETTINGS = {
         "TrainingEnrolmentSourceEnum": "grassroots.trainings.models.Enrolment.Source",
         "VisitModeEnum": "grassroots.grid.models.Visit.Mode",
         "RectificationSourceEnum": "grassroots.rectify.models.Source",
+        # sites (issue #12)
+        "SiteStageEnum": "grassroots.sites.models.Stage",
     },
     # Schema honesty (issue #9, schemathesis' status-code check): document the error
     # answers every operation can give, beside the default enum post-processing.

@@ -52,6 +52,7 @@ ORDER = [
     "notify",
     "duties",
     "cadence",
+    "sites",
     "demo",
 ]
 BENCH_PASSWORD = "bench-only-password-7Qx"  # noqa: S105 - synthetic bench users on a bench database

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from grassroots.core.images import content_type as image_content_type
+from grassroots.core.images import random_name
 
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -17,8 +18,7 @@ def photo_name(instance: CasePhoto, filename: str) -> str:
     Photos are served only by `cases.views.photo`, to who reaches the case; the
     name keeps only the extension the re-encoding chose (.jpg or .png).
     """
-    extension = ".png" if filename.lower().endswith(".png") else ".jpg"
-    return f"cases/photos/{secrets.token_urlsafe(24)}{extension}"
+    return random_name("cases/photos", filename)
 
 
 class CasePhoto(models.Model):
@@ -35,4 +35,4 @@ class CasePhoto(models.Model):
 
     @property
     def content_type(self) -> str:
-        return "image/png" if (self.file.name or "").endswith(".png") else "image/jpeg"
+        return image_content_type(self.file.name or "")

@@ -161,6 +161,16 @@ class Action(enum.StrEnum):
 
     # Branch sites (issue #12)
     # --- sites: between here and its end marker
+    SITES_PROJECT_CREATED = "sites.project_created"
+    SITES_PROJECT_UPDATED = "sites.project_updated"
+    SITES_PLAN_SET = "sites.plan_set"
+    SITES_STAGE_REACHED = "sites.stage_reached"
+    SITES_STAGE_CORRECTED = "sites.stage_corrected"
+    SITES_CHECK_ADDED = "sites.check_added"
+    SITES_CHECK_SET = "sites.check_set"
+    SITES_PHOTO_ADDED = "sites.photo_added"
+    SITES_VISIT_LINKED = "sites.visit_linked"
+    SITES_EXPORTED = "sites.exported"
     # --- end sites
 
     # Case timeline: one member per CaseEvent kind (cases.workflow.audit_action maps

@@ -135,6 +135,12 @@ ACTIONS: dict[str, Promise] = {
     "study_online": pgettext_lazy("action", "Study online"),
     # --- end checkin
     # --- sites (issue #12): this app's actions go between here and its end marker
+    "new_site_project": pgettext_lazy("action", "New site project"),
+    "reach_stage": pgettext_lazy("action", "Mark the next stage reached"),
+    "add_check": pgettext_lazy("action", "Add an item"),
+    "tick": pgettext_lazy("action", "Mark as met"),
+    "untick": pgettext_lazy("action", "Mark as not met"),
+    "add_photo": pgettext_lazy("action", "Add a photo"),
     # --- end sites
 }
 
@@ -192,6 +198,7 @@ PLACES: dict[str, Promise] = {
     # --- checkin (issue #12): this app's destinations go between here and its end marker
     # --- end checkin
     # --- sites (issue #12): this app's destinations go between here and its end marker
+    "sites": pgettext_lazy("destination", "Site construction"),
     # --- end sites
 }
 

@@ -19,6 +19,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from grassroots.core.images import content_type as image_content_type
+from grassroots.core.images import random_name
 from grassroots.core.scoping import Scope, ScopedQuerySet
 from grassroots.grid.models import Place
 from grassroots.party.models import GuidanceVisit, Organization
@@ -145,6 +147,14 @@ class CheckItem(models.Model):
         ordering = ["project", "position", "pk"]
 
 
+MAX_PHOTOS = 30  # per project
+
+
+def photo_name(instance: Photo, filename: str) -> str:
+    """A random name: photos are served only by `sites:photo`, to who reaches the branch."""
+    return random_name("sites/photos", filename)
+
+
 class PhotoQuerySet(ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> models.QuerySet:
         return self.filter(scope.orgs("project__org_path"))
@@ -155,7 +165,7 @@ class Photo(models.Model):
         Project, on_delete=models.CASCADE, related_name="photos", verbose_name=_("project")
     )
     stage = models.CharField(_("stage"), max_length=10, choices=Stage, blank=True)
-    image = models.ImageField(_("photo"), upload_to="sites/")
+    image = models.FileField(_("photo"), upload_to=photo_name)
     caption = models.CharField(_("caption"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -167,7 +177,11 @@ class Photo(models.Model):
     class Meta:
         verbose_name = _("site photo")
         verbose_name_plural = _("site photos")
-        ordering = ["-uploaded_at"]
+        ordering = ["-uploaded_at", "-pk"]
+
+    @property
+    def content_type(self) -> str:
+        return image_content_type(self.image.name or "")
 
 
 class ProjectVisitQuerySet(ScopedQuerySet):

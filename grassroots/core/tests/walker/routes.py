@@ -360,6 +360,25 @@ ROUTES: dict[str, Rule] = {
     "trainings:video": Rule(Kind.DETAIL, "trainings.Session"),
     # --- end checkin
     # --- sites (issue #12)
+    **_api(
+        "sites.Project",
+        ("reach", "correct", "plan", "checks", "photos", "visits"),
+        basename="site-project",
+    ),
+    "site-project-stage-counts": Rule(Kind.PAGE),  # counts over the caller's projects
+    **_api("sites.CheckItem", ("tick",), basename="site-check"),
+    **_api("sites.Photo", basename="site-photo"),
+    "sites:board": Rule(Kind.PAGE),  # its rows: sites/tests/test_pages_api.py checks their reach
+    "sites:export": Rule(Kind.PAGE),  # a spreadsheet; sites/tests/test_pages.py checks its rows
+    "sites:new": Rule(Kind.PAGE),
+    "sites:project": Rule(Kind.DETAIL, "sites.Project"),
+    "sites:edit": Rule(Kind.DETAIL, "sites.Project"),
+    "sites:reach": Rule(Kind.ACTION, "sites.Project"),
+    "sites:check_add": Rule(Kind.ACTION, "sites.Project"),
+    "sites:photo_add": Rule(Kind.ACTION, "sites.Project"),
+    "sites:visit": Rule(Kind.ACTION, "sites.Project"),
+    "sites:check": Rule(Kind.ACTION, "sites.CheckItem"),
+    "sites:photo": Rule(Kind.DETAIL, "sites.Photo"),
     # --- end sites
 }
 

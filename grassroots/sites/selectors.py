@@ -1,0 +1,100 @@
+"""Reads of site projects: the scoped board with its overdue flag, stage counts, the finder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.utils.translation import pgettext_lazy
+
+from grassroots.core import clock
+from grassroots.core.scoping import Unscoped, unscoped
+from grassroots.sites.models import STAGES, Project, Stage, StageStep
+
+NOT_STARTED = pgettext_lazy("site stage", "Not started")
+
+
+def overdue_q(today: dt.date) -> Q:
+    """Past the deadline and not in use, or a stage's planned date passed without its actual one."""
+    # A subquery tied to rows already scoped: it reads no row the caller does not reach.
+    late_step = unscoped(StageStep, why=Unscoped.SYSTEM).filter(
+        project=OuterRef("pk"), planned_on__lt=today, done_on__isnull=True
+    )
+    return (Q(deadline__lt=today) & ~Q(stage=Stage.IN_USE)) | Q(Exists(late_step))
+
+
+def with_overdue(rows: QuerySet, today: dt.date | None = None) -> QuerySet:
+    today = today or clock.today()
+    return rows.annotate(overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()))
+
+
+def projects(user: Any) -> QuerySet:
+    """The projects the user reaches, with what the board shows (steps prefetched, overdue)."""
+    # The steps of projects already scoped.
+    steps = Prefetch("steps", queryset=unscoped(StageStep, why=Unscoped.SYSTEM).order_by("pk"))
+    rows = (
+        Project.objects.visible_to(user)
+        .select_related("branch")
+        .prefetch_related(steps)
+        .order_by("org_path", "pk")
+    )
+    return with_overdue(rows)
+
+
+def stage_counts(rows: QuerySet) -> list[tuple[str, str, int]]:
+    """(stage, label, number of projects whose last reached stage it is), every stage present;
+    a first ("", "Not started") row only when some project has reached none."""
+    found = dict(rows.order_by().values_list("stage").annotate(n=Count("pk")))
+    counts = [(stage, str(Stage(stage).label), found.get(stage, 0)) for stage in STAGES]
+    if found.get(""):
+        counts.insert(0, ("none", str(NOT_STARTED), found[""]))
+    return counts
+
+
+def overdue_count(rows: QuerySet, today: dt.date | None = None) -> int:
+    return rows.order_by().filter(overdue_q(today or clock.today())).count()
+
+
+def steps_of(project: Project) -> list[StageStep]:
+    """The project's six steps in stage order (prefetched by `projects`)."""
+    by_stage = {step.stage: step for step in project.steps.all()}
+    return [by_stage[s] for s in STAGES if s in by_stage]
+
+
+Finder = Callable[[Sequence[int], dt.date, dt.date], dict[int, tuple[int, dt.date]]]
+
+
+def finder(stage: str) -> Finder:
+    """The `core.records` finder of one stage: per branch, the earliest project reaching it."""
+
+    def find(
+        org_ids: Sequence[int], start: dt.date, end: dt.date
+    ) -> dict[int, tuple[int, dt.date]]:
+        result: dict[int, tuple[int, dt.date]] = {}
+        rows = (
+            unscoped(StageStep, why=Unscoped.SYSTEM)
+            .filter(
+                stage=stage,
+                project__branch_id__in=list(org_ids),
+                done_on__gte=start,
+                done_on__lte=end,
+            )
+            .order_by("project__branch_id", "done_on", "project_id")
+            .values_list("project__branch_id", "project_id", "done_on")
+        )
+        for branch_id, pk, done_on in rows:
+            result.setdefault(branch_id, (pk, done_on))
+        return result
+
+    return find
