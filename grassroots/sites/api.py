@@ -148,7 +148,7 @@ class SiteProjectViewSet(ServiceUpdateMixin, ServiceViewSet):
         )
 
     @extend_schema(responses={200: s.SiteStageCountSerializer(many=True)}, filters=True)
-    @action(detail=False, methods=["get"], url_path="stage-counts")
+    @action(detail=False, methods=["get"], url_path="stage-counts", pagination_class=None)
     def stage_counts(self, request: Request) -> Response:
         """Projects per stage reached (the board's tiles), over the filtered projects."""
         rows = self.filter_queryset(self.get_queryset())

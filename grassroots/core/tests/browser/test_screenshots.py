@@ -22,8 +22,10 @@ from PIL import Image
 
 from grassroots.browser_testing import DESKTOP, PHONE, VIEWPORTS, new_context
 from grassroots.cases.models import OPEN_STATUSES, Case, Status
+from grassroots.core import clock
 from grassroots.core.tests.browser.conftest import UiTown
 from grassroots.grid import selectors as grid_selectors
+from grassroots.trainings.models import Kind, Programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,6 +48,20 @@ def _case_for(town: UiTown, persona: str, *statuses: str) -> Case:
 
 def _rep_household(town: UiTown) -> int:
     return grid_selectors.my_households(town.persona("representative").user)[0].pk
+
+
+def _winter_spring() -> Programme:
+    """The demo's current winter–spring training (the newest members' training)."""
+    return Programme.objects.filter(kind=Kind.MEMBER_TRAINING).order_by("-starts_on").first()
+
+
+def _venue_screen() -> str:
+    """The main venue's screen for the training's next (or latest) offline session."""
+    programme = _winter_spring()
+    main = programme.venues.get(is_main=True)
+    sessions = main.sessions.order_by("starts_at")
+    session = sessions.filter(starts_at__gte=clock.now()).first() or sessions.last()
+    return reverse("trainings:venue_screen", args=[session.pk, main.pk])
 
 
 SHOTS: tuple[Shot, ...] = (
@@ -96,10 +112,22 @@ SHOTS: tuple[Shot, ...] = (
     Shot("duty-board", "organisation officer", lambda t: reverse("duties:board")),
     Shot("rectification-ledger", "inspector", lambda t: reverse("rectify:ledger")),
     Shot("meetings", "secretary", lambda t: reverse("orglife:list")),
+    Shot("site-board", "organisation officer", lambda t: reverse("sites:board")),
+    Shot(
+        "training",
+        "organisation officer",
+        lambda t: reverse("trainings:programme", args=[_winter_spring().pk]),
+    ),
+    Shot("training-hours", "secretary", lambda t: reverse("trainings:hours")),
+    Shot("venue-screen", "town administrator", lambda t: _venue_screen()),
 )
 
 
 TITLES = {
+    "site-board": "Branch sites by stage (organisation officer)",
+    "training": "The winter–spring training, attendance by village (organisation officer)",
+    "training-hours": "Study hours and who is behind (secretary)",
+    "venue-screen": "A venue's check-in screen (the code changes every 30 s)",
     "duties-week": "This week's duties (secretary)",
     "duty-board": "Duty board (organisation officer)",
     "rectification-ledger": "Rectification ledger (inspector)",
