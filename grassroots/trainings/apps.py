@@ -29,4 +29,7 @@ class TrainingsConfig(AppConfig):
         # --- programmes (nav etc.) go between here and the end marker
         # --- end programmes
         # --- checkin
+        from grassroots.trainings.services import checkin_fast
+
+        checkin_fast.watch()
         # --- end checkin
