@@ -21,6 +21,7 @@ from grassroots.party import api as party_api
 from grassroots.rectify import api as rectify_api
 from grassroots.sites import api as sites_api
 from grassroots.trainings import api as trainings_api
+from grassroots.trainings import api_checkin as trainings_checkin_api
 
 router = DefaultRouter()
 # Cases first: filing is the busiest route, so it is the first the resolver tries.
@@ -45,6 +46,8 @@ for module in (
 urlpatterns = [
     # The queued filing's fast path, in front of the router's documented route (decision 0007).
     path("api/case-intake/", cases_api.intake_fast),
+    # The token scan's fast path, in front of the router's documented route (decision 0011).
+    path("api/training-checkins/", trainings_checkin_api.checkin_fast_view),
     path("api/", include(router.urls)),
     path("", include("grassroots.home.urls")),
     path("", include("grassroots.core.urls")),

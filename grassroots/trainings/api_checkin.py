@@ -5,20 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException as ApiException
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from grassroots.accounts.authentication import CachedTokenAuthentication
 from grassroots.core.api import service_errors
+from grassroots.core.ids import MAX_ID
+from grassroots.core.parsers import load_json
 from grassroots.core.scoping import get_visible_or_404
 from grassroots.trainings import serializers_checkin as s
-from grassroots.trainings.models import Enrolment, Session
-from grassroots.trainings.services import checkin, online
+from grassroots.trainings.models import Attendance, Enrolment, Session
+from grassroots.trainings.services import checkin, checkin_fast, online
 
 REFUSALS = dict.fromkeys((400, 403, 404, 409, 410), s.CheckinRefusalSerializer)
 
@@ -133,3 +139,71 @@ class CheckinViewSet(viewsets.GenericViewSet):
 
 def register(router: BaseRouter) -> None:
     router.register("training-checkins", CheckinViewSet, basename="training-checkin")
+
+
+# --- the token scan's fast path (decision 0011) -------------------------------------
+
+_CHECKIN_VIEW = CheckinViewSet.as_view({"post": "create"})
+_TOKEN_AUTH = CachedTokenAuthentication()
+# The answer's fields rendered as CheckinAttendanceSerializer renders them.
+_AT = serializers.DateTimeField()
+_HOURS = serializers.DecimalField(max_digits=4, decimal_places=1)
+_JSON = {"ensure_ascii": False}  # as DRF's renderer
+
+
+def _scan_body(data: Any) -> dict[str, Any] | None:
+    """The body if CheckinTokenSerializer accepts it as it stands (ids as JSON numbers);
+    None for anything else, which the DRF view validates and answers."""
+    if not isinstance(data, dict) or set(data) != {"session", "venue", "token"}:
+        return None
+    session, venue, token = data["session"], data["venue"], data["token"]
+    ids_ok = all(type(i) is int and 1 <= i <= MAX_ID for i in (session, venue))
+    if not ids_ok or type(token) is not str or not 0 < len(token.strip()) <= 200:
+        return None
+    return {"session_id": session, "venue_id": venue, "token": token.strip()}
+
+
+def fast_answer(request: HttpRequest) -> HttpResponse | None:
+    """The answer to a token-authenticated JSON scan, or None to hand it to the DRF view.
+
+    Everything the DRF view would refuse in its own format (no or a bad token, a session
+    login, an invalid body) is handed on before anything is read or written; a check-in
+    refusal is answered as `CheckinViewSet.create` answers it (same body and status).
+    """
+    if not (
+        request.method == "POST"
+        and request.content_type == "application/json"
+        and request.headers.get("Authorization", "").startswith("Token ")
+    ):
+        return None
+    try:
+        found = _TOKEN_AUTH.authenticate(request)
+        body = _scan_body(load_json(request.body)) if found is not None else None
+    except (ValueError, ApiException, RequestDataTooBig):
+        return None
+    if found is None or body is None:
+        return None
+    try:
+        row = checkin_fast.check_in(user=found[0], **body)
+    except checkin.Refused as exc:
+        data = {"detail": exc.messages[0], "code": exc.code}
+        return JsonResponse(data, status=exc.status, json_dumps_params=_JSON)
+    answer = {
+        "id": row.id,
+        "session": row.session,
+        "venue": row.venue,
+        "enrolment": row.enrolment,
+        "name": row.name,
+        "method": Attendance.Method.QR.value,
+        "at": _AT.to_representation(row.at),
+        "hours": _HOURS.to_representation(row.hours),
+    }
+    return JsonResponse(answer, status=201, json_dumps_params=_JSON)
+
+
+@csrf_exempt
+def checkin_fast_view(request: HttpRequest) -> HttpResponse:
+    """`POST /api/training-checkins/` without DRF's request machinery when it can
+    (decision 0011); the DRF view (which the OpenAPI schema documents) otherwise."""
+    answer = fast_answer(request)
+    return answer if answer is not None else _CHECKIN_VIEW(request)

@@ -53,4 +53,7 @@ class TrainingsConfig(AppConfig):
         )
         # --- end programmes
         # --- checkin
+        from grassroots.trainings.services import checkin_fast
+
+        checkin_fast.watch()
         # --- end checkin

@@ -126,11 +126,17 @@ def attend(
         .exclude(pk=row.pk)
         .exists()
     ):
-        emit(
-            Event.BRANCH_RECORD,
-            kind=record_key(target.programme.kind),
-            organization_id=enrolment.branch_id,
-            on=timezone.localdate(target.starts_at),
-            record_id=target.pk,
-        )
+        emit_branch_record(target, enrolment.branch_id)
     return row
+
+
+def emit_branch_record(target: Session, branch_id: int) -> None:
+    """`Event.BRANCH_RECORD` for a branch's first attendance at `target` (inside the
+    transaction that checked it was the first: duties completes items in it)."""
+    emit(
+        Event.BRANCH_RECORD,
+        kind=record_key(target.programme.kind),
+        organization_id=branch_id,
+        on=timezone.localdate(target.starts_at),
+        record_id=target.pk,
+    )

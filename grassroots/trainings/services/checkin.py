@@ -17,6 +17,7 @@ venue staff checking people in by hand (`check_in_by_hand`, method MANUAL, shown
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,24 +178,40 @@ class Resolved:
     enrolment: Enrolment
 
 
+Lookup = Callable[[int, int], tuple[Session, Venue]]
+
+
+def scanned(
+    *, session_id: int, venue_id: int, token: str, lookup: Lookup | None = None
+) -> tuple[Session, Venue]:
+    """The checks of a scan before the person: the token, the session and venue, the window.
+
+    `lookup` finds the session and the venue (Refused "unknown" when either is missing or
+    the venue does not hold the session): a query by default; the API's fast path passes
+    its per-process memo (`checkin_fast.held`).
+    """
+    try:
+        tokens.read(token, session_id, venue_id)
+    except tokens.TokenError as exc:
+        raise Refused(exc.code) from None
+    session, venue = (lookup or _session_and_venue)(session_id, venue_id)
+    require_open(session)
+    return session, venue
+
+
 def resolve(
     *, user: Any, session_id: int, venue_id: int, token: str, already: bool = True
 ) -> Resolved:
     """Everything a scan must pass, in the order a person understands; writes nothing.
     `already=False` leaves the "already checked in" check to `attend` (one query less)."""
-    try:
-        tokens.read(token, session_id, venue_id)
-    except tokens.TokenError as exc:
-        raise Refused(exc.code) from None
-    session, venue = _session_and_venue(session_id, venue_id)
-    require_open(session)
+    session, venue = scanned(session_id=session_id, venue_id=venue_id, token=token)
     enrolment = own_enrolment(user, session)
     if already:
         _not_yet(session, enrolment)
     return Resolved(session=session, venue=venue, enrolment=enrolment)
 
 
-def _record(actor: Actor, found: Resolved, method: str) -> Attendance:
+def record_scan(actor: Actor, found: Resolved, method: str) -> Attendance:
     try:
         return attend(
             actor=actor,
@@ -217,7 +234,7 @@ def check_in_by_token(*, actor: Actor, session_id: int, venue_id: int, token: st
         token=token,
         already=False,
     )
-    return _record(actor, found, Attendance.Method.QR)
+    return record_scan(actor, found, Attendance.Method.QR)
 
 
 @transaction.atomic
@@ -232,7 +249,7 @@ def check_in_by_ticket(*, actor: Actor, session_id: int, venue_id: int, ticket: 
     require_open(session)
     enrolment = own_enrolment(user, session)
     # A second check-in is refused by `attend` itself (the "already" refusal below).
-    return _record(actor, Resolved(session, venue, enrolment), Attendance.Method.QR)
+    return record_scan(actor, Resolved(session, venue, enrolment), Attendance.Method.QR)
 
 
 @transaction.atomic

@@ -342,6 +342,8 @@ ROUTES: dict[str, Rule] = {
     # The check-in API: POSTs without an object in the path (the token, the ids in the body
     # are checked by the services: trainings/tests/test_checkin_api.py).
     "training-checkin-list": Rule(Kind.WRITE),
+    # checkin_fast_view, the unnamed fast path in front of it (decision 0011)
+    "api/training-checkins/": Rule(Kind.WRITE),
     "training-checkin-hand": Rule(Kind.WRITE),
     "training-checkin-beat": Rule(Kind.WRITE),
     "training-checkin-material": Rule(Kind.WRITE),
