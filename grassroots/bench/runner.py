@@ -52,6 +52,7 @@ ORDER = [
     "notify",
     "duties",
     "cadence",
+    "trainings",
     "sites",
     "demo",
 ]
