@@ -46,6 +46,7 @@ from grassroots.demo.people import (
     demo_users,
     handler_logins,
     instructor_logins,
+    link_secretaries_to_members,
     login_rows,
     name_logins_after_people,
     representative_logins,
@@ -156,6 +157,7 @@ def load_demo(
     )
     _grant_roles(actor=actor, logins=logins, town=town, villages=villages, committee=committee)
     name_logins_after_people(town)
+    link_secretaries_to_members(logins, villages)
     result = DemoResult(town=town, created=True)
     result.counts = {
         "households": summary.households,

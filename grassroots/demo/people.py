@@ -31,7 +31,7 @@ from grassroots.demo.spec import (
     demo_town,
 )
 from grassroots.grid.models import Place, Representative
-from grassroots.party.models import Instructor
+from grassroots.party.models import Instructor, Member
 
 PASSWORD = "grassroots-demo"  # noqa: S105 - the published demo password
 DEMO_EMAIL_DOMAIN = "demo.grassroots.invalid"
@@ -174,6 +174,24 @@ def name_logins_after_people(town: Place) -> None:
     ]
     users = [User(pk=pk, display_name=name) for pk, name in people]
     User.objects.bulk_update(users, ["display_name"], batch_size=500)
+
+
+def link_secretaries_to_members(logins: dict[str, User], villages: Sequence[Place]) -> int:
+    """Each village secretary's login is the member record of the secretary of the village's
+    first branch, so that the secretary can check in to trainings on a phone and see their
+    own study hours."""
+    linked: list[Member] = []
+    for village in villages:
+        member = (
+            Member.objects.filter(post=Member.Post.SECRETARY, organization__place=village)
+            .order_by("org_path", "pk")
+            .first()
+        )
+        if member is not None:
+            member.user = logins[secretary_login(village.name)]
+            linked.append(member)
+    Member.objects.bulk_update(linked, ["user"], batch_size=500)
+    return len(linked)
 
 
 def demo_accounts(rows: Sequence[tuple[str, str]]) -> dict[str, User]:

@@ -50,3 +50,6 @@ def test_winter_spring_training_of_about_1000_with_attendance_per_village(
     assert Attendance.objects.filter(method="manual").exists()
     assert Attendance.objects.filter(method="home").exists()
     assert load_demo_trainings(actor=actor, town=town, now=clock.now(), seed=1) == {}
+    # The village secretaries' logins are their member records: they check in on a phone.
+    mingyue = current.enrolments.get(user__username="secretary.mingyue")
+    assert mingyue.is_secretary and mingyue.branch.name.startswith("明月村")
