@@ -8,13 +8,24 @@ not excused, not yet checked in) — and records the same attendance and audit r
   `SESSION_TTL` seconds), cleared in this process by any save or delete of a session,
   venue or programme and by a change of a session's venues; other processes follow within
   the TTL (a session cancelled or moved elsewhere is seen there up to 30 s late);
-- **on PostgreSQL the person's enrolment, the attendance and its audit row are one
-  statement** outside any transaction (one round trip with its commit): a CTE finds the
-  enrolment as `checkin.own_enrolment` does, inserts the attendance unless the person is
-  excused (`ON CONFLICT DO NOTHING` on the once-per-session constraint) and the audit row
-  only if the attendance went in. When nothing went in, `checkin.own_enrolment` says why
-  (not enrolled, excused) or it is the "already" refusal: the same answers, nothing
-  written. SQLite records through `attendance.attend`, as the other methods do;
+- **on PostgreSQL the caller, the person's enrolment, the attendance and its audit row
+  are one statement** outside any transaction (one round trip with its commit): a CTE
+  finds the caller's user — by the API key's token joined to an active user, as DRF's
+  `TokenAuthentication` does, unless the token memo of `CachedTokenAuthentication`
+  already holds the key (then its user's id) — then the enrolment as
+  `checkin.own_enrolment` does (same filter and order), inserts the attendance unless
+  the person is excused (`ON CONFLICT DO NOTHING` on the once-per-session constraint)
+  and the audit row only if the attendance went in. It answers the enrolment it found
+  even when nothing went in, which names the refusal (not enrolled, excused, else
+  "already"); no user means the key is no active user's token (`NotAuthenticated`:
+  the DRF view answers its 401). The statement's text is constant per process and
+  shape, its values built once per (session, venue) (`Prepared`, on the `HELD` entry),
+  and it runs on a server-binding cursor, so psycopg prepares it (`core.pgfast`);
+  Django's connection health check is done without its `SELECT 1` round trip when the
+  socket shows an idle, open connection. A refusal before the statement (the code, the
+  session, the window) first authenticates the key as the API does (401 comes first).
+  SQLite authenticates in Python and records through `attendance.attend`, as the other
+  methods do;
 - **the branch's first attendance at a session** still emits `Event.BRANCH_RECORD`
   (duties completes its items in that transaction): the first time this process sees a
   (session, branch), it checks in a transaction whether an earlier attendance of the
