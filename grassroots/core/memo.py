@@ -49,6 +49,11 @@ class Memo(Generic[K, V]):
                 self._data[key] = (now + self.ttl, value)
         return value
 
+    def peek(self, key: K) -> V | None:
+        """The remembered value if it is still fresh, else None (nothing is loaded)."""
+        hit = self._data.get(key)
+        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()

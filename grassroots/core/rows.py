@@ -62,7 +62,9 @@ _LITERALS: dict[tuple[type, Any], str] = {
 }
 
 
-def _literal(value: Any) -> str | None:
+def literal(value: Any) -> str | None:
+    """The SQL literal written for a common constant (NULL, empty text, 0, a boolean), else
+    None: the value is passed as a parameter."""
     try:
         return _LITERALS.get((type(value), value))
     except TypeError:  # unhashable (a JSON adapter, say): a parameter
@@ -154,7 +156,7 @@ def insert_family(
     values = _values(parent, _fields(type(parent)), None)
     for child, attname, _how in children:
         values += _values(child, _fields(type(child)), attname)
-    shape = tuple(_literal(v) for v in values)
+    shape = tuple(literal(v) for v in values)
     sql = _sql(type(parent), [(type(c), attname, how) for c, attname, how in children], shape)
     params = [v for v, literal in zip(values, shape, strict=True) if literal is None]
     with connection.cursor() as cursor:

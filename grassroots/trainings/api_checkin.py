@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.authentication import get_authorization_header
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException as ApiException
 from rest_framework.parsers import MultiPartParser
@@ -17,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from grassroots.accounts.authentication import CachedTokenAuthentication
+from grassroots.accounts.authentication import TOKENS, CachedTokenAuthentication
 from grassroots.core.api import service_errors
 from grassroots.core.ids import MAX_ID
 from grassroots.core.parsers import load_json
@@ -163,12 +164,35 @@ def _scan_body(data: Any) -> dict[str, Any] | None:
     return {"session_id": session, "venue_id": venue, "token": token.strip()}
 
 
+def _api_key(request: HttpRequest) -> str | None:
+    """The key DRF's TokenAuthentication would look up; None where it would answer
+    without a lookup (a malformed header), which the DRF view then does."""
+    auth = get_authorization_header(request).split()
+    if len(auth) != 2 or auth[0].lower() != _TOKEN_AUTH.keyword.lower().encode():
+        return None
+    try:
+        key = auth[1].decode()
+    except UnicodeError:
+        return None
+    return key if "\x00" not in key else None
+
+
+def _token_user(key: str) -> Any | None:
+    """The key's user as the API's token authentication finds it (and remembers it)."""
+    try:
+        return _TOKEN_AUTH.authenticate_credentials(key)[0]
+    except ApiException:
+        return None
+
+
 def fast_answer(request: HttpRequest) -> HttpResponse | None:
     """The answer to a token-authenticated JSON scan, or None to hand it to the DRF view.
 
-    Everything the DRF view would refuse in its own format (no or a bad token, a session
-    login, an invalid body) is handed on before anything is read or written; a check-in
-    refusal is answered as `CheckinViewSet.create` answers it (same body and status).
+    Everything the DRF view would refuse in its own format (no or a bad token, an
+    inactive user, a session login, an invalid body) is handed on with nothing written;
+    a check-in refusal is answered as `CheckinViewSet.create` answers it (same body and
+    status). The token's user comes from the token memo if it holds the key, else from
+    the check-in's own statement (`checkin_fast.Caller`).
     """
     if not (
         request.method == "POST"
@@ -176,15 +200,21 @@ def fast_answer(request: HttpRequest) -> HttpResponse | None:
         and request.headers.get("Authorization", "").startswith("Token ")
     ):
         return None
+    key = _api_key(request)
     try:
-        found = _TOKEN_AUTH.authenticate(request)
-        body = _scan_body(load_json(request.body)) if found is not None else None
+        body = _scan_body(load_json(request.body)) if key is not None else None
     except (ValueError, ApiException, RequestDataTooBig):
         return None
-    if found is None or body is None:
+    if key is None or body is None:
         return None
+    remembered = TOKENS.peek(key)
+    caller = checkin_fast.Caller(
+        key=key, user=remembered[0] if remembered else None, load=_token_user
+    )
     try:
-        row = checkin_fast.check_in(user=found[0], **body)
+        row = checkin_fast.check_in(caller=caller, **body)
+    except checkin_fast.NotAuthenticated:
+        return None
     except checkin.Refused as exc:
         data = {"detail": exc.messages[0], "code": exc.code}
         return JsonResponse(data, status=exc.status, json_dumps_params=_JSON)

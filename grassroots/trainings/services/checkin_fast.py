@@ -8,13 +8,24 @@ not excused, not yet checked in) — and records the same attendance and audit r
   `SESSION_TTL` seconds), cleared in this process by any save or delete of a session,
   venue or programme and by a change of a session's venues; other processes follow within
   the TTL (a session cancelled or moved elsewhere is seen there up to 30 s late);
-- **on PostgreSQL the person's enrolment, the attendance and its audit row are one
-  statement** outside any transaction (one round trip with its commit): a CTE finds the
-  enrolment as `checkin.own_enrolment` does, inserts the attendance unless the person is
-  excused (`ON CONFLICT DO NOTHING` on the once-per-session constraint) and the audit row
-  only if the attendance went in. When nothing went in, `checkin.own_enrolment` says why
-  (not enrolled, excused) or it is the "already" refusal: the same answers, nothing
-  written. SQLite records through `attendance.attend`, as the other methods do;
+- **on PostgreSQL the caller, the person's enrolment, the attendance and its audit row
+  are one statement** outside any transaction (one round trip with its commit): a CTE
+  finds the caller's user — by the API key's token joined to an active user, as DRF's
+  `TokenAuthentication` does, unless the token memo of `CachedTokenAuthentication`
+  already holds the key (then its user's id) — then the enrolment as
+  `checkin.own_enrolment` does (same filter and order), inserts the attendance unless
+  the person is excused (`ON CONFLICT DO NOTHING` on the once-per-session constraint)
+  and the audit row only if the attendance went in. It answers the enrolment it found
+  even when nothing went in, which names the refusal (not enrolled, excused, else
+  "already"); no user means the key is no active user's token (`NotAuthenticated`:
+  the DRF view answers its 401). The statement's text is constant per process and
+  shape, its values built once per (session, venue) (`Prepared`, on the `HELD` entry),
+  and it runs on a server-binding cursor, so psycopg prepares it (`core.pgfast`);
+  Django's connection health check is done without its `SELECT 1` round trip when the
+  socket shows an idle, open connection. A refusal before the statement (the code, the
+  session, the window) first authenticates the key as the API does (401 comes first).
+  SQLite authenticates in Python and records through `attendance.attend`, as the other
+  methods do;
 - **the branch's first attendance at a session** still emits `Event.BRANCH_RECORD`
   (duties completes its items in that transaction): the first time this process sees a
   (session, branch), it checks in a transaction whether an earlier attendance of the
@@ -28,14 +39,17 @@ not excused, not yet checked in) — and records the same attendance and audit r
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed
+from rest_framework.authtoken.models import Token
 
-from grassroots.core import audit, clock
+from grassroots.core import audit, clock, pgfast, rows
 from grassroots.core.audit import Action, AuditEvent
 from grassroots.core.memo import Memo
 from grassroots.core.scoping import Unscoped, unscoped
@@ -54,6 +68,8 @@ class Held:
 
     session: Session
     venues: dict[int, Venue]
+    # The statement's values by venue (`_prepared`), filled by the first scan there.
+    values: dict[int, Prepared] = field(default_factory=dict)
 
 
 HELD: Memo[int, Held] = Memo("training sessions", ttl=SESSION_TTL)
@@ -108,13 +124,45 @@ class Checked:
     hours: Decimal
 
 
-def check_in(*, user: Any, session_id: int, venue_id: int, token: str) -> Checked:
-    """Check `user` in by a venue's token; Refused (nothing written) as the service would."""
-    session, venue = checkin.scanned(
-        session_id=session_id, venue_id=venue_id, token=token, lookup=held
-    )
+class NotAuthenticated(Exception):
+    """The API key names no token of an active user: the DRF view answers (401)."""
+
+
+@dataclass
+class Caller:
+    """Who scans: an API key, with its user if the token memo already holds it.
+
+    `load` is the API's token authentication (the key's user, or None where it refuses);
+    it runs only when the user is needed in Python (a refusal before the statement, or
+    SQLite). On PostgreSQL a caller without a user is resolved by the statement itself:
+    the token by its key, joined to an active user — what DRF's TokenAuthentication
+    looks up — and nothing is written when there is none."""
+
+    key: str
+    user: Any | None
+    load: Callable[[str], Any | None]
+
+    def resolved(self) -> Any:
+        if self.user is None:
+            self.user = self.load(self.key)
+            if self.user is None:
+                raise NotAuthenticated
+        return self.user
+
+
+def check_in(*, caller: Caller, session_id: int, venue_id: int, token: str) -> Checked:
+    """Check `caller` in by a venue's token; Refused (nothing written) as the service would,
+    NotAuthenticated (nothing written) where the API's token authentication would refuse."""
+    try:
+        session, venue = checkin.scanned(
+            session_id=session_id, venue_id=venue_id, token=token, lookup=held
+        )
+    except checkin.Refused:
+        caller.resolved()  # DRF authenticates before anything else: 401 comes first
+        raise
     target = session.makeup_of or session
     if connection.vendor != "postgresql":
+        user = caller.resolved()
         with transaction.atomic():
             found = checkin.Resolved(session, venue, checkin.own_enrolment(user, session))
             row = checkin.record_scan(user, found, Attendance.Method.QR)
@@ -122,11 +170,14 @@ def check_in(*, user: Any, session_id: int, venue_id: int, token: str) -> Checke
             row.pk, target.pk, venue.pk, found.enrolment.pk, found.enrolment.name, row.at, row.hours
         )
     at = clock.now()
-    written = _write(user, session, target, venue, at)
+    written = _write(caller, session, target, venue, at)
     if written is None:
-        checkin.own_enrolment(user, session)  # Refused: not enrolled, or excused
-        raise checkin.Refused("already")
-    pk, enrolment_id, branch_id, name = written
+        raise NotAuthenticated
+    pk, enrolment_id, status, name, branch_id = written
+    if pk is None:  # nothing went in: why, from the enrolment the statement found
+        if enrolment_id is None:
+            raise checkin.Refused("not_enrolled")
+        raise checkin.Refused("excused" if status == Enrolment.Status.EXCUSED else "already")
     if branch_id:
         SEEN.get((target.pk, branch_id), lambda key: _branch_record(target, branch_id, pk))
     return Checked(pk, target.pk, venue.pk, enrolment_id, name, at, target.hours)
@@ -154,25 +205,47 @@ _FROM_ENROLMENT = {
     "org_path": "org_path",
     "place_path": "place_path",
 }
-_SQL: list[str] = []
+# Columns taken from the caller (the `u` CTE).
+_BY_CALLER = {"recorded_by_id", "actor_id"}
+_SQL: dict[tuple[Any, ...], str] = {}
+# Columns whose values are not parameters or literals: the statement fills them.
+_NOT_VALUES = set(_FROM_ENROLMENT) | _BY_CALLER | {"object_id"}
+_AT_FIELD = Attendance._meta.get_field("at")
 
 
 def _fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
-def _values(obj: models.Model, skip: set[str]) -> list[Any]:
-    return [
-        f.get_db_prep_save(f.pre_save(obj, add=True), connection)
-        for f in _fields(type(obj))
-        if f.attname not in skip
-    ]
+def _caller_cte(by_key: bool) -> str:
+    """`u`: the caller's user id — by the token's key joined to an active user, as DRF's
+    TokenAuthentication finds it, or the id the token memo holds."""
+    if not by_key:
+        return "u AS (SELECT CAST(%s AS bigint) AS id)"
+    qn = connection.ops.quote_name
+    user = get_user_model()
+    return (
+        f"u AS (SELECT usr.{qn(user._meta.pk.column)} AS id "  # noqa: S608 - quoted model identifiers; the key is a parameter
+        f"FROM {qn(Token._meta.db_table)} tok JOIN {qn(user._meta.db_table)} usr "
+        f"ON usr.{qn(user._meta.pk.column)} = tok.{qn(Token._meta.get_field('user').column)} "
+        f"WHERE tok.{qn(Token._meta.pk.column)} = %s "
+        f"AND usr.{qn(user._meta.get_field('is_active').column)})"
+    )
 
 
-def _statement() -> str:
-    """Built once per process from the models' columns (quoted identifiers only)."""
-    if _SQL:
-        return _SQL[0]
+def _statement(by_key: bool, shape: tuple[str | None, ...]) -> str:
+    """Built once per process and shape from the models' columns (quoted identifiers;
+    `shape` gives, per value, its literal or None for a parameter, as `core.rows`)."""
+    key = (by_key, shape)
+    sql = _SQL.get(key)
+    if sql is not None:
+        return sql
+    slots = iter(shape)
+
+    def value() -> str:
+        literal = next(slots)
+        return "%s" if literal is None else literal
+
     qn = connection.ops.quote_name
     ordering = ", ".join(qn(Enrolment._meta.get_field(f).column) for f in Enrolment._meta.ordering)
     picked = ", ".join(qn(c) for c in ["id", "name", "status", *list(_FROM_ENROLMENT.values())[1:]])
@@ -180,53 +253,116 @@ def _statement() -> str:
     for f in _fields(Attendance):
         att_cols.append(qn(f.column))
         source = _FROM_ENROLMENT.get(f.attname)
-        att_exprs.append(f"e.{qn(source)}" if source else "%s")
+        if source:
+            att_exprs.append(f"e.{qn(source)}")
+        elif f.attname in _BY_CALLER:
+            att_exprs.append("(SELECT id FROM u)")
+        else:
+            att_exprs.append(value())
     log_cols, log_exprs = [], []
     for f in _fields(AuditEvent):
         log_cols.append(qn(f.column))
-        log_exprs.append("CAST(a.id AS text)" if f.attname == "object_id" else "%s")
+        if f.attname == "object_id":
+            log_exprs.append("CAST(a.id AS text)")
+        elif f.attname in _BY_CALLER:
+            log_exprs.append("(SELECT id FROM u)")
+        else:
+            log_exprs.append(value())
     enrolments, attendances = qn(Enrolment._meta.db_table), qn(Attendance._meta.db_table)
-    sql = (
-        f"WITH e AS (SELECT {picked} FROM {enrolments} "  # noqa: S608 - quoted model identifiers; values are parameters
-        f"WHERE programme_id = %s AND user_id = %s ORDER BY {ordering} LIMIT 1), "
+    sql = _SQL[key] = (
+        f"WITH {_caller_cte(by_key)}, "  # noqa: S608 - quoted model identifiers; values are parameters or fixed literals
+        f"e AS (SELECT {picked} FROM {enrolments} "
+        f"WHERE programme_id = %s AND user_id = (SELECT id FROM u) ORDER BY {ordering} LIMIT 1), "
         f"a AS (INSERT INTO {attendances} ({', '.join(att_cols)}) "
         f"SELECT {', '.join(att_exprs)} FROM e WHERE e.status <> %s "
-        "ON CONFLICT (session_id, enrolment_id) DO NOTHING RETURNING id, enrolment_id, branch_id), "
+        "ON CONFLICT (session_id, enrolment_id) DO NOTHING RETURNING id, branch_id), "
         f"l AS (INSERT INTO {qn(AuditEvent._meta.db_table)} ({', '.join(log_cols)}) "
         f"SELECT {', '.join(log_exprs)} FROM a) "
-        "SELECT a.id, a.enrolment_id, a.branch_id, e.name FROM a CROSS JOIN e"
+        "SELECT a.id, e.id, e.status, e.name, a.branch_id "
+        "FROM u LEFT JOIN e ON TRUE LEFT JOIN a ON TRUE"
     )
-    _SQL.append(sql)
     return sql
 
 
-def _write(
-    user: Any, session: Session, target: Session, venue: Venue, at: dt.datetime
-) -> tuple[int, int, int | None, str] | None:
-    """The attendance `attend` would write (and its audit row), or None if none went in."""
+@dataclass(frozen=True)
+class Prepared:
+    """The values of the attendance `attend` would write and of its audit row, in column
+    order, without those the statement fills (enrolment, caller, the audit's object id);
+    the scan's time goes in at `attendance_at` and `log_at`. With the SQL's shape."""
+
+    attendance: tuple[Any, ...]
+    log: tuple[Any, ...]
+    attendance_at: int
+    log_at: int
+    sql_by_key: str
+    sql_by_user: str
+
+
+def _prepared(session: Session, target: Session, venue: Venue, at: dt.datetime) -> Prepared:
+    found = HELD.peek(session.pk)
+    cache = found.values if found is not None and found.session is session else {}
+    made = cache.get(venue.pk)
+    if made is not None:
+        return made
     row = Attendance(
         session=target,
         venue=venue,
         makeup_session=session if session.makeup_of_id else None,
         method=Attendance.Method.QR,
         at=at,
-        recorded_by=user,
         hours=target.hours,
         year=target.on.year,
     )
     log = audit.build(
-        actor=user,
+        actor=None,
         action=Action.TRAININGS_ATTENDANCE_RECORDED,
         object_type=Attendance._meta.label_lower,
         data={"session": target.pk, "method": Attendance.Method.QR, "venue": venue.pk},
     )
-    params = [
-        target.programme_id,
-        user.pk,
-        *_values(row, set(_FROM_ENROLMENT)),
-        Enrolment.Status.EXCUSED.value,
-        *_values(log, {"object_id"}),
+    log.at = at
+    att_fields = [f for f in _fields(Attendance) if f.attname not in _NOT_VALUES]
+    log_fields = [f for f in _fields(AuditEvent) if f.attname not in _NOT_VALUES]
+    att = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in att_fields]
+    logged = [f.get_db_prep_save(f.pre_save(log, add=True), connection) for f in log_fields]
+    att_at = [f.attname for f in att_fields].index("at")
+    log_at = [f.attname for f in log_fields].index("at")
+    # The scan's time is always a parameter, whatever the first one's was.
+    shape = tuple(None if i == att_at else rows.literal(v) for i, v in enumerate(att))
+    shape += tuple(None if i == log_at else rows.literal(v) for i, v in enumerate(logged))
+    att_kept = [(i, v) for i, (v, lit) in enumerate(zip(att, shape, strict=False)) if lit is None]
+    log_kept = [
+        (i, v)
+        for i, (v, lit) in enumerate(zip(logged, shape[len(att) :], strict=True))
+        if lit is None
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_statement(), params)
+    made = cache[venue.pk] = Prepared(
+        attendance=tuple(v for _, v in att_kept),
+        log=tuple(v for _, v in log_kept),
+        attendance_at=[i for i, _ in att_kept].index(att_at),
+        log_at=[i for i, _ in log_kept].index(log_at),
+        sql_by_key=_statement(True, shape),
+        sql_by_user=_statement(False, shape),
+    )
+    return made
+
+
+def _write(
+    caller: Caller, session: Session, target: Session, venue: Venue, at: dt.datetime
+) -> tuple[int | None, int | None, str | None, str | None, int | None] | None:
+    """(attendance, enrolment, its status, its name, branch): the attendance `attend` would
+    write and its audit row, or no attendance (None) and the enrolment found, if any.
+    None if the caller's key names no token of an active user (nothing written)."""
+    made = _prepared(session, target, venue, at)
+    att, log = list(made.attendance), list(made.log)
+    att[made.attendance_at] = log[made.log_at] = _AT_FIELD.get_db_prep_save(at, connection)
+    by_key = caller.user is None
+    params = [
+        caller.key if by_key else caller.user.pk,
+        target.programme_id,
+        *att,
+        Enrolment.Status.EXCUSED.value,
+        *log,
+    ]
+    with pgfast.prepared_cursor() as cursor:
+        cursor.execute(made.sql_by_key if by_key else made.sql_by_user, params)
         return cursor.fetchone()

@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 
+from grassroots.accounts.authentication import TOKENS
 from grassroots.accounts.models import User
 from grassroots.core.audit import Action, AuditEvent
 from grassroots.testing import Town
@@ -211,3 +212,76 @@ def test_the_session_memo_is_forgotten_when_the_session_or_its_venues_change(
     session.save()
     assert json.loads(fast(t.ben, body(t)).content)["code"] == "cancelled"
     assert recorded() == (1, 1)
+
+
+# --- the token's user on the fast path: the statement's own lookup, or the memo ----------
+
+
+def _key(user: User) -> str:
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def test_an_inactive_users_token_is_handed_to_drf_and_refused_alike(
+    t: Training, client: Any
+) -> None:
+    key = _key(t.mia)
+    User.objects.filter(pk=t.mia.pk).update(is_active=False)
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    assert fast(None, body(t), **auth) is None  # nothing written; DRF answers
+    # A refusal of the scan itself does not come before the token's: DRF's 401 does.
+    assert fast(None, body(t, token="x~y"), **auth) is None
+    answer = client.post(URL, body(t), content_type="application/json", **auth)
+    assert (answer.status_code, answer.json()["code"]) == (401, "authentication_failed")
+    assert recorded() == (0, 0)
+
+
+def test_an_unknown_token_is_handed_to_drf_before_any_refusal(t: Training, client: Any) -> None:
+    auth = {"HTTP_AUTHORIZATION": "Token " + "0" * 40}
+    for data in (body(t), body(t, token="x~y"), body(t, venue=MISSING)):
+        assert fast(None, data, **auth) is None
+        answer = client.post(URL, data, content_type="application/json", **auth)
+        assert (answer.status_code, answer.json()["code"]) == (401, "authentication_failed")
+    assert recorded() == (0, 0)
+
+
+@pytest.mark.parametrize("header", ["Token", "Token a b", "Token \u00e9t\u00e9"])
+def test_a_header_drf_refuses_itself_is_handed_to_it(t: Training, header: str) -> None:
+    assert fast(None, body(t), HTTP_AUTHORIZATION=header) is None
+    assert recorded() == (0, 0)
+
+
+def test_a_remembered_token_checks_in_as_its_user(t: Training) -> None:
+    key = _key(t.ben)
+    api_checkin._TOKEN_AUTH.authenticate_credentials(key)  # the token memo now holds ben
+    assert TOKENS.peek(key)[0] == t.ben
+    answer = fast(None, body(t), HTTP_AUTHORIZATION=f"Token {key}")
+    assert answer.status_code == 201 and json.loads(answer.content)["name"] == t.enrol_ben.name
+    row = Attendance.objects.get()
+    assert (row.enrolment, row.recorded_by) == (t.enrol_ben, t.ben)
+    log = AuditEvent.objects.get(action=Action.TRAININGS_ATTENDANCE_RECORDED)
+    assert (log.actor, log.object_id) == (t.ben, str(row.pk))
+    again = fast(None, body(t), HTTP_AUTHORIZATION=f"Token {key}")
+    assert json.loads(again.content)["code"] == "already"
+    assert recorded() == (1, 1)
+
+
+def test_a_refusal_before_the_statement_authenticates_first(t: Training) -> None:
+    key = _key(t.mia)
+    answer = fast(None, body(t, token="x~y"), HTTP_AUTHORIZATION=f"Token {key}")
+    assert json.loads(answer.content)["code"] == "forged"
+    assert TOKENS.peek(key)[0] == t.mia  # the token authentication ran (and remembered)
+
+
+def test_each_token_of_a_rush_records_its_own_user(t: Training, town: Town) -> None:
+    # mia and ben in turn, neither remembered: each statement finds its own token's user.
+    for user, enrolment in ((t.mia, t.enrol_mia), (t.ben, t.enrol_ben)):
+        answer = fast(user, body(t))
+        assert json.loads(answer.content)["enrolment"] == enrolment.pk
+    assert set(Attendance.objects.values_list("enrolment", "recorded_by")) == {
+        (t.enrol_mia.pk, t.mia.pk),
+        (t.enrol_ben.pk, t.ben.pk),
+    }
+    # Someone not enrolled, by the statement's lookup: refused as the DRF view refuses.
+    answer = fast(town.oscar, body(t))
+    assert json.loads(answer.content)["code"] == "not_enrolled"
+    assert recorded() == (2, 2)
