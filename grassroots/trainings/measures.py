@@ -306,3 +306,17 @@ def default_town_id(user: Any) -> int | None:
         .first()
     )
     return row
+
+
+def managed_town(user: Any) -> Place | None:
+    """The town whose yearly study hours the user may set: the town of their programmes,
+    when they reach the town or an organisation of it (an officer's anchor is the committee)."""
+    town_id = default_town_id(user)
+    if town_id is None:
+        return None
+    reached = Place.objects.visible_to(user).filter(pk=town_id).first()
+    if reached is not None:
+        return reached
+    if Organization.objects.visible_to(user).filter(town_id=town_id).exists():
+        return unscoped(Place, why=Unscoped.SYSTEM).get(pk=town_id)  # reached through its orgs
+    return None

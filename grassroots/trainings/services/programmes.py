@@ -431,9 +431,11 @@ def session_cancel(*, actor: Actor, session: Session) -> Session:
 def hours_requirement_set(
     *, actor: Actor, town: Place, year: int, member_hours: int, secretary_hours: int
 ) -> HoursRequirement:
-    """The town's yearly study hours (instead of the defaults 32 and 56)."""
+    """The town's yearly study hours (instead of the defaults 32 and 56): set by whoever
+    manages trainings and reaches the town or its Party committee (the officer's anchor)."""
     require(actor, Cap.MANAGE_TRAINING)
-    require_reach(actor, town)
+    if not Organization.objects.visible_to(actor).filter(town=town).exists():
+        require_reach(actor, town)
     errors: dict[str, list[str]] = {}
     for name, value in (("member_hours", member_hours), ("secretary_hours", secretary_hours)):
         if not 1 <= int(value) <= 500:

@@ -172,3 +172,26 @@ def test_api_lists_details_and_404(town, api_for):
     r = alice.post(f"/api/training-programmes/{p.pk}/open/")
     assert r.json()["status"] == "open"
     assert oscar.post(f"/api/training-programmes/{p.pk}/close/").status_code == 404
+
+
+def test_the_officer_sets_the_towns_hours_and_who_cannot_export_sees_no_export(town, client_for):
+    """The organisation officer (anchored at the committee, not the town) sets the town's
+    yearly hours; an instructor (no export capability) is offered no export link."""
+    t = _held(town)
+    olga = client_for("olga")
+    assert olga.get("/trainings/hours/requirement/").status_code == 200
+    r = olga.post(
+        "/trainings/hours/requirement/",
+        {"year": 2026, "member_hours": 40, "secretary_hours": 60},
+    )
+    assert r.status_code == 302
+    assert AuditEvent.objects.filter(action=Action.TRAININGS_HOURS_SET).count() == 1
+    assert "40" in olga.get("/trainings/hours/?year=2026").content.decode()
+    ivan = client_for("ivan")
+    page = ivan.get("/trainings/hours/?year=2026").content.decode()
+    assert "/trainings/hours/export/" not in page
+    assert ivan.get("/trainings/hours/export/?year=2026").status_code == 403
+    enrolments = ivan.get(f"/trainings/{t['programme'].pk}/enrolments/")
+    assert enrolments.status_code in (200, 404)
+    assert "/enrolments/export/" not in enrolments.content.decode()
+    assert client_for("oscar").get("/trainings/hours/requirement/").status_code in (403, 404)

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from grassroots.core import clock
+from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
-from grassroots.grid.models import Place
 from grassroots.party.models import Member
 from grassroots.trainings import measures, rules, selectors
 from grassroots.trainings.filters import EnrolmentFilter
@@ -73,6 +73,7 @@ def enrolment_list(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "add": add,
             "can_manage": can_manage,
+            "can_export": scope_for(user).can(Cap.EXPORT),
             "query": request.GET.urlencode(),
             "active_filters": sum(1 for k in found.form.fields if request.GET.get(k)),
         },
@@ -149,7 +150,9 @@ def hours_page(request: HttpRequest) -> HttpResponse:
             "people": len(people),
             "behind": len(behind),
             "page": page,
-            "can_manage": rules.manages(scope_for(request.user)) and town_id is not None,
+            "can_manage": rules.manages(scope_for(request.user))
+            and measures.managed_town(request.user) is not None,
+            "can_export": scope_for(request.user).can(Cap.EXPORT),
         },
     )
 
@@ -173,8 +176,7 @@ def hours_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def hours_requirement(request: HttpRequest) -> HttpResponse:
     require_manages(request)
-    town_id = measures.default_town_id(request.user)
-    town = Place.objects.visible_to(request.user).filter(pk=town_id).first() if town_id else None
+    town = measures.managed_town(request.user)
     if town is None:
         raise Http404
     year = _year(request)
