@@ -27,9 +27,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import connection as default_connection
 
 PREPARE_AFTER = 2
+# The PostgreSQL wrapper's own attributes (health checks, cursor factories) are not in
+# the stubs' `BaseDatabaseWrapper`: seen as Any.
+connection: Any = default_connection
 
 
 def health_check_without_round_trip() -> None:
@@ -62,7 +65,7 @@ def prepared_cursor() -> Iterator[Any]:
     if pg.prepare_threshold is None:
         pg.prepare_threshold = PREPARE_AFTER
     with connection.wrap_database_errors:
-        raw = ServerBindingCursor(pg)
+        raw = ServerBindingCursor(pg)  # type: ignore[call-arg]  # psycopg cursor over pg
     wrapped = (
         connection.make_debug_cursor(raw)
         if connection.queries_logged
