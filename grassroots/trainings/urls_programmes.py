@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from grassroots.trainings.views import people, programmes, sessions
+from grassroots.trainings.views import exports, people, programmes, sessions
 
 urlpatterns = [
     path("", programmes.programme_list, name="list"),
+    path("export/", exports.programme_export, name="list_export"),
     path("new/", programmes.programme_new, name="programme_new"),
     path("mine/", people.mine, name="mine"),
     path("hours/", people.hours_page, name="hours"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("<id:pk>/enrolments/export/", people.enrolment_export, name="enrolments_export"),
     path("enrolments/<id:pk>/<slug:action>/", people.enrolment_act, name="enrolment_act"),
     path("sessions/<id:pk>/", sessions.session_detail, name="session"),
+    path("sessions/<id:pk>/export/", exports.session_export, name="session_export"),
     path("sessions/<id:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
     path("sessions/<id:pk>/makeup/", sessions.session_makeup, name="makeup"),
     path("sessions/<id:pk>/home/", sessions.session_home, name="home_lesson"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from grassroots.core.audit import Action, AuditEvent
@@ -195,3 +197,26 @@ def test_the_officer_sets_the_towns_hours_and_who_cannot_export_sees_no_export(t
     assert enrolments.status_code in (200, 404)
     assert "/enrolments/export/" not in enrolments.content.decode()
     assert client_for("oscar").get("/trainings/hours/requirement/").status_code in (403, 404)
+
+
+def test_the_programme_list_and_a_sessions_attendance_export_scoped(town, client_for):
+    t = _held(town)
+    r = client_for("alice").get("/trainings/export/")
+    assert r.status_code == 200
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == [t["programme"].name]
+    r = client_for("alice").get(f"/trainings/sessions/{t['s1'].pk}/export/")
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))[1:]
+    with translation.override("zh-hans"):
+        said_present, said_absent = gettext("Present"), gettext("Absent")
+    present = {row[0] for row in rows if row[2] == said_present}
+    absent = {row[0] for row in rows if row[2] == said_absent}
+    assert present == {"王书记", "甲党员"} and "赵党员" in absent
+    # The secretary of village A gets her branch's rows only; the outsider nothing.
+    r = client_for("sam").get(f"/trainings/sessions/{t['s1'].pk}/export/")
+    names = {
+        row[0] for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True)
+    }
+    assert "赵党员" not in names and "王书记" in names
+    assert client_for("oscar").get(f"/trainings/sessions/{t['s1'].pk}/export/").status_code == 404
+    assert AuditEvent.objects.filter(action=Action.TRAININGS_EXPORTED).count() == 3

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.grid.models import Place
 from grassroots.party.models import Organization
@@ -56,6 +57,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             "filter": found,
             "page": page,
             "can_manage": rules.manages(scope_for(request.user)),
+            "can_export": scope_for(request.user).can(Cap.EXPORT),
             "active_filters": sum(1 for k in found.form.fields if request.GET.get(k)),
         },
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from grassroots.core import clock
+from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.trainings import measures, rules, selectors
 from grassroots.trainings.forms import HomeLessonForm, MakeupForm, SessionForm
@@ -46,6 +47,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "makeups": list(session.makeups.all()),
             "can_manage": rules.manages(scope) and session.programme.organization.reached_by(scope),
             "can_check_in": rules.checks_in(scope),
+            "can_export": scope.can(Cap.EXPORT),
         },
     )
 

@@ -319,6 +319,7 @@ ROUTES: dict[str, Rule] = {
     **_api("trainings.Enrolment", ("excuse", "reinstate"), basename="training-enrolment"),
     **_api("trainings.Attendance", basename="training-attendance"),
     "trainings:list": Rule(Kind.PAGE),  # scoped list: trainings/tests/test_prog_pages.py
+    "trainings:list_export": Rule(Kind.PAGE),  # rows: trainings/tests/test_prog_pages.py
     "trainings:programme_new": Rule(Kind.WRITE),
     "trainings:mine": Rule(Kind.PAGE),
     "trainings:hours": Rule(Kind.PAGE),
@@ -334,6 +335,7 @@ ROUTES: dict[str, Rule] = {
         Kind.ACTION, "trainings.Enrolment", kwargs={"action": "excuse"}
     ),
     "trainings:session": Rule(Kind.DETAIL, "trainings.Session"),
+    "trainings:session_export": Rule(Kind.DETAIL, "trainings.Session"),
     "trainings:session_cancel": Rule(Kind.ACTION, "trainings.Session"),
     "trainings:makeup": Rule(Kind.DETAIL, "trainings.Session"),
     "trainings:home_lesson": Rule(Kind.DETAIL, "trainings.Session"),
