@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.roles import Role
 
@@ -31,7 +32,7 @@ class RoleAssignment(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("place"),
+        verbose_name=pgettext_lazy("division", "place"),
     )
     organization = models.ForeignKey(
         "party.Organization",

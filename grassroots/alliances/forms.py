@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.alliances.models import AllianceKind, ProjectStatus, UnitKind
 from grassroots.core import clock
@@ -15,7 +16,7 @@ from grassroots.grid.widgets import IsoDateInput
 
 
 class AllianceForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("alliances", "Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=AllianceKind.choices)
     lead = IdModelChoiceField(label=_("Lead organisation"), queryset=None)
     description = forms.CharField(

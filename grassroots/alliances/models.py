@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.scoping import Scope, ScopedQuerySet
 from grassroots.grid.models import Place
@@ -128,7 +129,7 @@ class AllianceMember(models.Model):
 
 class ProjectStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
-    IN_PROGRESS = "in_progress", _("in progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("alliances", "in progress")
     DONE = "done", _("done")
     STOPPED = "stopped", _("stopped")
 

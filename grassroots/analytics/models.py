@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.scoping import Scope, ScopedQuerySet
 from grassroots.grid.models import Place
@@ -40,9 +41,9 @@ class PlaceFigures(models.Model):
     path = models.CharField(max_length=255, unique=True)
     depth = models.PositiveSmallIntegerField()
     kind = models.CharField(_("kind"), max_length=12)
-    households = models.IntegerField(_("households"), default=0)
-    residents = models.IntegerField(_("residents"), default=0)
-    representatives = models.IntegerField(_("representatives"), default=0)
+    households = models.IntegerField(pgettext_lazy("count", "households"), default=0)
+    residents = models.IntegerField(pgettext_lazy("count", "residents"), default=0)
+    representatives = models.IntegerField(pgettext_lazy("count", "representatives"), default=0)
     households_with_rep = models.IntegerField(_("households with a representative"), default=0)
     visited_30d = models.IntegerField(_("households visited in the last 30 days"), default=0)
     visited_90d = models.IntegerField(_("households visited in the last 90 days"), default=0)
@@ -76,7 +77,7 @@ class OrgFigures(models.Model):
     depth = models.PositiveSmallIntegerField()
     members = models.IntegerField(_("members"), default=0)
     probationary = models.IntegerField(_("probationary members"), default=0)
-    branches = models.IntegerField(_("branches"), default=0)
+    branches = models.IntegerField(pgettext_lazy("count", "branches"), default=0)
     updated_at = models.DateTimeField(_("updated"))
 
     objects = OrgFiguresQuerySet.as_manager()

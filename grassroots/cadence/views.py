@@ -250,7 +250,7 @@ def instructors_xlsx(request: HttpRequest) -> HttpResponse:
                     pgettext("cadence", "Branch"),
                     _("Instructor"),
                     _("Visits this year"),
-                    _("Last visit"),
+                    pgettext("cadence", "Last visit"),
                     _("Days since"),
                 ],
                 branches,

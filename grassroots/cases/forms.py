@@ -200,7 +200,7 @@ class ReasonForm(NoteForm):
 
 class AssignForm(NoteForm):
     handler = forms.ModelChoiceField(
-        label=_("Person"), queryset=User.objects.none(), required=False
+        label=pgettext_lazy("cases", "Person"), queryset=User.objects.none(), required=False
     )
     handler_place = forms.ModelChoiceField(
         label=_("Or a unit"), queryset=Place.objects.none(), required=False

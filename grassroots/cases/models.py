@@ -26,6 +26,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.cases.attachments import MAX_PHOTO_BYTES as MAX_PHOTO_BYTES
 from grassroots.cases.attachments import MAX_PHOTOS as MAX_PHOTOS
@@ -145,7 +146,7 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("in progress")
     SUSPENDED = "suspended", _("suspended")
     REPLIED = "replied", _("replied")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("cases", "closed")
 
 
 OPEN_STATUSES = (
@@ -260,7 +261,7 @@ class Case(models.Model):
         Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category")
     )
     title = models.CharField(_("title"), max_length=100, blank=True)
-    text = models.TextField(_("description"))
+    text = models.TextField(pgettext_lazy("cases", "description"))
     priority = models.CharField(_("priority"), max_length=10, choices=Priority)
     affected_households = models.PositiveIntegerField(_("affected households"), default=1)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.SUBMITTED)
@@ -312,7 +313,7 @@ class Case(models.Model):
     resolve_due_at = models.DateTimeField(_("resolve by"))
     responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
     replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("cases", "closed"), null=True, blank=True)
     # Next due instants read by the sweeps; NULL when nothing is pending.
     warn_at = models.DateTimeField(null=True, blank=True, editable=False)
     warned_at = models.DateTimeField(_("warned"), null=True, blank=True, editable=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.ids import IdFilter
 from grassroots.duties.models import Assignment, BranchFigure, Cadence, Item, Plan
@@ -17,7 +18,7 @@ class PlanFilter(django_filters.FilterSet):
 
 
 class ItemFilter(django_filters.FilterSet):
-    plan = IdFilter(field_name="plan_id", label=_("plan"))
+    plan = IdFilter(field_name="plan_id", label=pgettext_lazy("duties", "plan"))
 
     class Meta:
         model = Item
@@ -26,7 +27,7 @@ class ItemFilter(django_filters.FilterSet):
 
 class AssignmentFilter(django_filters.FilterSet):
     branch = IdFilter(field_name="organization_id", label=_("branch"))
-    plan = IdFilter(field_name="plan_id", label=_("plan"))
+    plan = IdFilter(field_name="plan_id", label=pgettext_lazy("duties", "plan"))
     period = django_filters.CharFilter(field_name="period", max_length=10, label=_("period"))
     cadence = django_filters.ChoiceFilter(choices=Cadence.choices, label=_("cadence"))
     status = django_filters.ChoiceFilter(choices=Assignment.Status.choices, label=_("status"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core import records
 from grassroots.duties.evidence import ACCEPT, MAX_BYTES
@@ -68,7 +69,7 @@ class ItemForm(forms.Form):
     cadence = forms.ChoiceField(
         label=_("Cadence"), choices=Cadence.choices, initial=Cadence.MONTHLY
     )
-    due_rule = forms.ChoiceField(label=_("Due"), choices=DueRule.choices)
+    due_rule = forms.ChoiceField(label=pgettext_lazy("due rule", "Due"), choices=DueRule.choices)
     due_n = forms.IntegerField(
         label=_("Day"),
         required=False,

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.scoping import Scope, ScopedQuerySet
 from grassroots.grid.models import Place
@@ -132,7 +133,10 @@ class Item(models.Model):
     """A duty item's identity; what it says is in its versions."""
 
     plan = models.ForeignKey(
-        Plan, on_delete=models.CASCADE, related_name="items", verbose_name=_("plan")
+        Plan,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=pgettext_lazy("duties", "plan"),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     # The version in force: new assignments are generated from it.
@@ -172,7 +176,7 @@ class ItemVersion(models.Model):
     targets = models.ManyToManyField(
         Organization, blank=True, related_name="+", verbose_name=_("branches listed")
     )
-    due_rule = models.CharField(_("due"), max_length=28, choices=DueRule)
+    due_rule = models.CharField(pgettext_lazy("due rule", "due"), max_length=28, choices=DueRule)
     due_n = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
     weight = models.PositiveSmallIntegerField(_("weight"))
     evidence = models.CharField(

@@ -7,6 +7,7 @@ import datetime as dt
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core import clock
 from grassroots.core.ids import IdFilter
@@ -47,7 +48,7 @@ class VisitStatus:
 
 
 class HouseholdFilter(django_filters.FilterSet):
-    place = IdFilter(method="filter_place", label=_("place"))
+    place = IdFilter(method="filter_place", label=pgettext_lazy("division", "place"))
     q = django_filters.CharFilter(method="filter_q", label=_("search"))
     tag = django_filters.ModelChoiceFilter(
         queryset=Tag.objects.all(), field_name="tags", label=_("tag"), empty_label=_("All")
@@ -113,7 +114,7 @@ class ResidentFilter(django_filters.FilterSet):
 
 
 class RepresentativeFilter(django_filters.FilterSet):
-    place = IdFilter(method="filter_place", label=_("place"))
+    place = IdFilter(method="filter_place", label=pgettext_lazy("division", "place"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
 
     class Meta:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from grassroots.core.labels import data_label
@@ -76,7 +77,7 @@ class Place(MP_Node):
     objects = PlaceManager()
 
     class Meta:
-        verbose_name = _("place")
+        verbose_name = pgettext_lazy("division", "place")
         verbose_name_plural = _("places")
         indexes = [models.Index(fields=["kind", "name"])]
 

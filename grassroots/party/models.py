@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from grassroots.core.personal import SealedField
@@ -61,7 +62,7 @@ class Organization(MP_Node):
         null=True,
         blank=True,
         related_name="organizations",
-        verbose_name=_("place"),
+        verbose_name=pgettext_lazy("division", "place"),
     )
     place_path = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
     town = models.ForeignKey(
@@ -125,7 +126,7 @@ class Member(models.Model):
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.FULL)
-    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    joined_on = models.DateField(pgettext_lazy("party member", "joined on"), null=True, blank=True)
     post = models.CharField(_("post"), max_length=20, choices=Post, blank=True, default="")
     phone = SealedField(_("phone"))
     phone_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
@@ -186,7 +187,7 @@ class Instructor(models.Model):
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.INSTRUCTOR)
     name = models.CharField(_("name"), max_length=50)
-    title = models.CharField(_("title"), max_length=80, blank=True)
+    title = models.CharField(pgettext_lazy("party member", "title"), max_length=80, blank=True)
     phone = SealedField(_("phone"))
     phone_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)

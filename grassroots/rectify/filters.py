@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core import clock
 from grassroots.core.widgets import AllYesNoSelect
@@ -32,7 +33,7 @@ class ItemFilter(django_filters.FilterSet):
         label=_("Warning"), choices=Colour.choices, empty_label=_("All"), method="filter_colour"
     )
     source = django_filters.ChoiceFilter(
-        label=_("Source"), choices=Source.choices, empty_label=_("All")
+        label=pgettext_lazy("rectify", "Source"), choices=Source.choices, empty_label=_("All")
     )
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=Kind.choices, empty_label=_("All"))
     unit = django_filters.ModelChoiceFilter(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.accounts.models import User
 from grassroots.party.models import Organization
@@ -33,7 +34,7 @@ class ItemForm(Plain, forms.Form):
     organization = UnitChoiceField(
         label=_("Responsible unit"), queryset=Organization.objects.none()
     )
-    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    source = forms.ChoiceField(label=pgettext_lazy("rectify", "Source"), choices=Source.choices)
     source_ref = forms.CharField(
         label=_("Source reference"),
         max_length=120,
@@ -46,7 +47,7 @@ class ItemForm(Plain, forms.Form):
     )
     kind = forms.ChoiceField(label=_("Type"), choices=Kind.choices, initial=Kind.DEADLINE)
     deadline = forms.DateField(
-        label=_("Deadline"),
+        label=pgettext_lazy("rectify", "Deadline"),
         widget=DATE,
         help_text=_("For a long-term item, the date of the next review."),
     )

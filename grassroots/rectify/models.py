@@ -94,12 +94,12 @@ class Item(models.Model):
     )
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
     code = models.CharField(_("number"), max_length=20)
-    source = models.CharField(_("source"), max_length=16, choices=Source)
+    source = models.CharField(pgettext_lazy("rectify", "source"), max_length=16, choices=Source)
     source_ref = models.CharField(_("source reference"), max_length=120, blank=True)
     problem = models.TextField(_("problem"))
     measures = models.TextField(_("measures"), blank=True)
-    kind = models.CharField(_("type"), max_length=12, choices=Kind)
-    deadline = models.DateField(_("deadline"))
+    kind = models.CharField(pgettext_lazy("rectify", "type"), max_length=12, choices=Kind)
+    deadline = models.DateField(pgettext_lazy("rectify", "deadline"))
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -122,7 +122,7 @@ class Item(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    registered_at = models.DateTimeField(_("registered"))
+    registered_at = models.DateTimeField(pgettext_lazy("rectify", "registered"))
     closed_at = models.DateTimeField(_("signed off"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

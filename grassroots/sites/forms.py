@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core import clock
 from grassroots.core.ids import IdModelChoiceField
@@ -21,7 +22,7 @@ class BranchChoice(IdModelChoiceField):
 
 
 class DetailsForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("sites", "Name"), max_length=100)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     area_m2 = forms.IntegerField(label=_("Floor area (m²)"), min_value=1, required=False)
     linked_projects = forms.CharField(

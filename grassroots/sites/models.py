@@ -101,7 +101,7 @@ class StageStep(models.Model):
         Project, on_delete=models.CASCADE, related_name="steps", verbose_name=_("project")
     )
     stage = models.CharField(_("stage"), max_length=10, choices=Stage)
-    planned_on = models.DateField(_("planned"), null=True, blank=True)
+    planned_on = models.DateField(pgettext_lazy("sites", "planned"), null=True, blank=True)
     done_on = models.DateField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from grassroots.core import audit, clock, xlsx
@@ -110,7 +111,13 @@ def export(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).can(Cap.EXPORT):
         raise PermissionDenied
     projects = _filtered(request).qs
-    headers = [_("Branch"), _("Name"), _("Stage reached"), _("Deadline"), _("Overdue")]
+    headers = [
+        _("Branch"),
+        pgettext("sites", "Name"),
+        _("Stage reached"),
+        _("Deadline"),
+        _("Overdue"),
+    ]
     headers += [_("Demonstration site"), _("Linked development projects")]
     for stage in STAGES:
         label = services.stage_label(stage)

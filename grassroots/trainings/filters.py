@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.ids import IdModelChoiceFilter
 from grassroots.core.scoping import Unscoped, unscoped
@@ -96,7 +97,9 @@ class AttendanceFilter(django_filters.FilterSet):
     )
     session = IdModelChoiceFilter(queryset=_sessions, label=_("Session"))
     branch = IdModelChoiceFilter(queryset=_branches, label=_("Branch"))
-    method = django_filters.ChoiceFilter(choices=Attendance.Method.choices, label=_("How"))
+    method = django_filters.ChoiceFilter(
+        choices=Attendance.Method.choices, label=pgettext_lazy("trainings", "How")
+    )
     year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100)
 
     class Meta:

@@ -86,7 +86,7 @@ class ProgrammeQuerySet(ScopedQuerySet):
 class Programme(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        OPEN = "open", _("open")
+        OPEN = "open", pgettext_lazy("trainings", "open")
         CLOSED = "closed", _("closed")
 
     organization = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from grassroots.alliances import rules, services
@@ -157,11 +158,11 @@ def alliance_export(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     alliances = list(_alliances(request).qs.prefetch_related("members__organization"))
     headers = [
-        _("Name"),
+        pgettext("alliances", "Name"),
         _("Kind"),
         _("Lead organisation"),
         _("Founded on"),
-        _("Members"),
+        pgettext("alliances", "Members"),
         _("Description"),
     ]
     rows = [
@@ -175,7 +176,13 @@ def alliance_export(request: HttpRequest) -> HttpResponse:
         )
         for a in alliances
     ]
-    member_headers = [_("Alliance"), _("Member"), _("Kind of unit"), _("Role"), _("Joined on")]
+    member_headers = [
+        _("Alliance"),
+        pgettext("alliances", "Member"),
+        _("Kind of unit"),
+        _("Role"),
+        _("Joined on"),
+    ]
     member_rows = [
         (
             a.name,

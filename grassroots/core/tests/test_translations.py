@@ -59,3 +59,54 @@ def test_compiled_catalogues_match_their_sources() -> None:
                     stale.append(f"{po.relative_to(ROOT)}: {msgid!r} missing from .mo")
                     break
     assert stale == [], "run `make messages`:\n" + "\n".join(stale)
+
+
+def contextual_entries(po: Path) -> list[tuple[str | None, str, str]]:
+    """(msgctxt, msgid, msgstr) for each live, translated, non-fuzzy entry; plural forms joined."""
+    result = []
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if not lines or any(line.startswith("#~") for line in lines):
+            continue
+        if any(line.startswith("#,") and "fuzzy" in line for line in lines):
+            continue
+        text = "\n".join(line for line in lines if not line.startswith("#"))
+        context = None
+        if text.startswith("msgctxt"):
+            head, text = text.split("\nmsgid", 1)
+            context = "".join(re.findall(r'"(.*)"', head))
+            text = "msgid" + text
+        msgid = "".join(re.findall(r'"(.*)"', text.split("msgstr")[0].split("msgid_plural")[0]))
+        msgstrs = re.split(r"^msgstr(?:\[\d+\])?", text, flags=re.M)[1:]
+        msgstr = "|".join("".join(re.findall(r'"(.*)"', part)) for part in msgstrs)
+        if msgid and msgstr.replace("|", "").strip():
+            result.append((context, msgid, msgstr))
+    return result
+
+
+def test_a_string_is_translated_the_same_way_in_every_catalogue() -> None:
+    """Django merges the apps' catalogues: the first app in INSTALLED_APPS wins everywhere.
+
+    So a msgid (with the same msgctxt) worded differently in two catalogues shows one
+    app's wording on another app's pages.
+    """
+    wordings: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po in CATALOGUES:
+        app = po.parts[-5] if po.parts[-5] != "grassroots" else "(project)"
+        for context, msgid, msgstr in contextual_entries(po):
+            wordings.setdefault((context, msgid), {})[app] = msgstr
+    clashes = []
+    for (context, msgid), by_app in sorted(
+        wordings.items(), key=lambda item: (item[0][1], item[0][0] or "")
+    ):
+        if len(set(by_app.values())) > 1:
+            label = f"{msgid!r}" + (f" (context {context!r})" if context else "")
+            apps = ", ".join(f"{app}: {msgstr}" for app, msgstr in sorted(by_app.items()))
+            clashes.append(f"{label} — {apps}")
+    assert clashes == [], (
+        f"{len(clashes)} string(s) translated differently in different catalogues; Django shows the "
+        "wording of the app listed first in INSTALLED_APPS on every page. Use the same wording in "
+        "every catalogue if the meaning is the same; otherwise give the app's own use a context "
+        '(pgettext_lazy("<context>", ...) / {% translate "..." context "..." %}) and a msgctxt in '
+        "its catalogue.\n" + "\n".join(clashes)
+    )

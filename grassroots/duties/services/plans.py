@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from grassroots.core import audit, clock, records
 from grassroots.core.actors import Actor
@@ -85,7 +86,7 @@ def plan_create(
         errors["organization"] = _("A duty plan belongs to a Party committee.")
     title = (title or "").strip()
     if not title:
-        errors["title"] = _("Give the plan a title.")
+        errors["title"] = pgettext("duties", "Give the plan a title.")
     if ends_on < starts_on:
         errors["ends_on"] = _("The plan cannot end before it starts.")
     if errors:

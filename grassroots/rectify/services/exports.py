@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from grassroots.core import audit, clock
 from grassroots.core.actors import Actor
@@ -20,14 +21,14 @@ def ledger_headers() -> list[str]:
     return [
         _("Number"),
         _("Responsible unit"),
-        _("Source"),
+        pgettext("rectify", "Source"),
         _("Source reference"),
         _("Problem"),
         _("Measures"),
         _("Type"),
         _("Responsible leader"),
         _("Responsible person"),
-        _("Deadline"),
+        pgettext("rectify", "Deadline"),
         _("Warning"),
         _("Status"),
         _("Signed off on"),
