@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from grassroots.core.scoping import get_visible_or_404
 from grassroots.trainings import selectors
@@ -93,5 +94,13 @@ def session_export(request: HttpRequest, pk: int) -> HttpResponse:
             rows += [
                 (e.name, branch.name if branch else "", _("Absent"), "", "", "", "") for e in people
             ]
-    headers = [_("Name"), _("Branch"), _("Attendance"), _("Venue"), _("How"), _("Time"), _("Note")]
+    headers = [
+        _("Name"),
+        _("Branch"),
+        _("Attendance"),
+        _("Venue"),
+        pgettext("trainings", "How"),
+        _("Time"),
+        _("Note"),
+    ]
     return export(request, session.topic[:31], headers, rows, "session-attendance.xlsx")
