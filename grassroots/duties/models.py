@@ -24,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 from grassroots.core.scoping import Scope, ScopedQuerySet
 from grassroots.grid.models import Place
-from grassroots.party.models import Organization, ancestor_paths
+from grassroots.party.models import Organization, down_and_up
 
 
 class Category(models.TextChoices):
@@ -75,11 +75,7 @@ class PlanQuerySet(ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> models.QuerySet:
         # A plan owned by a committee reaches down to its branches: a secretary sees
         # the plan their branch works to, an officer the plans of the committee.
-        q = scope.orgs("org_path")
-        ancestors = ancestor_paths(scope.org_paths)
-        if ancestors:
-            q |= Q(org_path__in=ancestors)
-        return self.filter(q)
+        return self.filter(down_and_up(scope, "org_path"))
 
 
 class Plan(models.Model):

@@ -20,13 +20,19 @@ def ancestor_paths(paths: tuple[str, ...]) -> set[str]:
     return {path[:i] for path in paths for i in range(step, len(path), step)}
 
 
+def down_and_up(scope: Scope, field: str) -> Q:
+    """Rows whose organisation path `field` is in the scope's subtrees or one of their
+    ancestors: a branch's people see the committee above them and what it owns."""
+    q = scope.orgs(field)
+    ancestors = ancestor_paths(scope.org_paths)
+    if ancestors:
+        q |= Q(**{f"{field}__in": ancestors})
+    return q
+
+
 class OrganizationQuerySet(MP_NodeQuerySet, ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> models.QuerySet:
-        q = scope.orgs("path")
-        ancestors = ancestor_paths(scope.org_paths)
-        if ancestors:
-            q |= Q(path__in=ancestors)
-        return self.filter(q)
+        return self.filter(down_and_up(scope, "path"))
 
     def branches(self) -> models.QuerySet:
         return self.filter(kind=Organization.Kind.BRANCH)

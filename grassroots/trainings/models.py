@@ -35,7 +35,7 @@ from django.utils.translation import pgettext_lazy
 
 from grassroots.core.scoping import Scope, ScopedQuerySet
 from grassroots.grid.models import Place, Resident
-from grassroots.party.models import Member, Organization, ancestor_paths
+from grassroots.party.models import Member, Organization, down_and_up
 
 # Yearly study hours (DOMAIN.md §5: members 32, secretaries 56), unless a town sets others.
 DEFAULT_MEMBER_HOURS = 32
@@ -76,11 +76,7 @@ class ProgrammeQuerySet(ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> models.QuerySet:
         # Down from the committee that owns it, and up from its audience: a secretary sees
         # the town's programme their branch's members are enrolled in.
-        q = scope.orgs("org_path")
-        ancestors = ancestor_paths(scope.org_paths)
-        if ancestors:
-            q |= Q(org_path__in=ancestors)
-        return self.filter(q)
+        return self.filter(down_and_up(scope, "org_path"))
 
 
 class Programme(models.Model):
