@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 # org_ids, first day, last day (inclusive) → {organization_id: (record_id, record date)},
@@ -57,3 +58,15 @@ def kinds() -> list[RecordKind]:
 
 def choices() -> list[tuple[str, Any]]:
     return [(k.key, k.label) for k in kinds()]
+
+
+def earliest(
+    rows: QuerySet, *, org: str, date: str, record: str = "pk"
+) -> dict[int, tuple[int, dt.date]]:
+    """The body of a finder whose records carry a date: per organisation, the earliest
+    (record id, date) of `rows` (already filtered to the organisations and the window),
+    in one query."""
+    found: dict[int, tuple[int, dt.date]] = {}
+    for org_id, pk, on in rows.order_by(org, date, record).values_list(org, record, date):
+        found.setdefault(org_id, (pk, on))
+    return found

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from grassroots.core import clock
+from grassroots.core import clock, records
 from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.orglife.models import Attendance, Meeting, MeetingKind
 from grassroots.party.models import Organization
@@ -79,15 +79,9 @@ def finder(kind: str) -> Finder:
     def find(
         org_ids: Sequence[int], start: dt.date, end: dt.date
     ) -> dict[int, tuple[int, dt.date]]:
-        result: dict[int, tuple[int, dt.date]] = {}
-        rows = (
-            unscoped(Meeting, why=Unscoped.SYSTEM)
-            .filter(kind=kind, branch_id__in=list(org_ids), held_on__gte=start, held_on__lte=end)
-            .order_by("branch_id", "held_on", "pk")
-            .values_list("branch_id", "pk", "held_on")
+        rows = unscoped(Meeting, why=Unscoped.SYSTEM).filter(
+            kind=kind, branch_id__in=list(org_ids), held_on__gte=start, held_on__lte=end
         )
-        for branch_id, pk, held_on in rows:
-            result.setdefault(branch_id, (pk, held_on))
-        return result
+        return records.earliest(rows, org="branch_id", date="held_on")
 
     return find

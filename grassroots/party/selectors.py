@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
 
-from grassroots.core import clock
+from grassroots.core import clock, records
 from grassroots.core.scoping import Unscoped, prefix_q, scope_for, unscoped
 from grassroots.party.models import (
     GuidanceAssignment,
@@ -223,13 +223,7 @@ def find_guidance_visits(
     org_ids: Sequence[int], start: dt.date, end: dt.date
 ) -> dict[int, tuple[int, dt.date]]:
     """`core.records` finder of guidance visits: the earliest per branch in [start, end], one query."""
-    found: dict[int, tuple[int, dt.date]] = {}
-    rows = (
-        unscoped(GuidanceVisit, why=Unscoped.SYSTEM)
-        .filter(organization_id__in=list(org_ids), visited_on__gte=start, visited_on__lte=end)
-        .order_by("organization_id", "visited_on", "pk")
-        .values_list("organization_id", "pk", "visited_on")
+    rows = unscoped(GuidanceVisit, why=Unscoped.SYSTEM).filter(
+        organization_id__in=list(org_ids), visited_on__gte=start, visited_on__lte=end
     )
-    for org_id, pk, visited_on in rows:
-        found.setdefault(org_id, (pk, visited_on))
-    return found
+    return records.earliest(rows, org="organization_id", date="visited_on")

@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.utils.translation import pgettext_lazy
 
-from grassroots.core import clock
+from grassroots.core import clock, records
 from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.sites.models import STAGES, Project, Stage, StageStep
 
@@ -81,20 +81,12 @@ def finder(stage: str) -> Finder:
     def find(
         org_ids: Sequence[int], start: dt.date, end: dt.date
     ) -> dict[int, tuple[int, dt.date]]:
-        result: dict[int, tuple[int, dt.date]] = {}
-        rows = (
-            unscoped(StageStep, why=Unscoped.SYSTEM)
-            .filter(
-                stage=stage,
-                project__branch_id__in=list(org_ids),
-                done_on__gte=start,
-                done_on__lte=end,
-            )
-            .order_by("project__branch_id", "done_on", "project_id")
-            .values_list("project__branch_id", "project_id", "done_on")
+        rows = unscoped(StageStep, why=Unscoped.SYSTEM).filter(
+            stage=stage,
+            project__branch_id__in=list(org_ids),
+            done_on__gte=start,
+            done_on__lte=end,
         )
-        for branch_id, pk, done_on in rows:
-            result.setdefault(branch_id, (pk, done_on))
-        return result
+        return records.earliest(rows, org="project__branch_id", date="done_on", record="project_id")
 
     return find

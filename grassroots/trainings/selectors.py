@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from grassroots.core import records
 from grassroots.core.records import Finder
 from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.party.models import Organization
@@ -22,21 +23,13 @@ def finder(kind: str) -> Finder:
     def find(
         org_ids: Sequence[int], start: dt.date, end: dt.date
     ) -> dict[int, tuple[int, dt.date]]:
-        result: dict[int, tuple[int, dt.date]] = {}
-        rows = (
-            unscoped(Attendance, why=Unscoped.SYSTEM)
-            .filter(
-                session__programme__kind=kind,
-                branch_id__in=list(org_ids),
-                session__on__gte=start,
-                session__on__lte=end,
-            )
-            .order_by("branch_id", "session__on", "session_id")
-            .values_list("branch_id", "session_id", "session__on")
+        rows = unscoped(Attendance, why=Unscoped.SYSTEM).filter(
+            session__programme__kind=kind,
+            branch_id__in=list(org_ids),
+            session__on__gte=start,
+            session__on__lte=end,
         )
-        for branch_id, pk, on in rows:
-            result.setdefault(branch_id, (pk, on))
-        return result
+        return records.earliest(rows, org="branch_id", date="session__on", record="session_id")
 
     return find
 
