@@ -336,7 +336,10 @@ class Attendance(models.Model):
         HOME = "home", _("lesson taken home")
 
     session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session")
+        Session,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=pgettext_lazy("trainings", "session"),
     )
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("person")

@@ -6,6 +6,8 @@ import gettext
 import re
 from pathlib import Path
 
+from django.apps import apps as django_apps
+
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(ROOT.rglob("locale/zh_Hans/LC_MESSAGES/django.po"))
 
@@ -95,6 +97,15 @@ def test_a_string_is_translated_the_same_way_in_every_catalogue() -> None:
         app = po.parts[-5] if po.parts[-5] != "grassroots" else "(project)"
         for context, msgid, msgstr in contextual_entries(po):
             wordings.setdefault((context, msgid), {})[app] = msgstr
+    # Django's own apps (sessions, admin, auth, humanize…) come first in INSTALLED_APPS, so
+    # their wording of a msgid we share wins over ours ("Sessions" would read 会话).
+    for config in django_apps.get_app_configs():
+        po = Path(config.path) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+        if config.name.startswith("grassroots.") or not po.exists():
+            continue
+        for context, msgid, msgstr in contextual_entries(po):
+            if (context, msgid) in wordings:
+                wordings[(context, msgid)][f"django {config.label}"] = msgstr
     clashes = []
     for (context, msgid), by_app in sorted(
         wordings.items(), key=lambda item: (item[0][1], item[0][0] or "")

@@ -59,7 +59,7 @@ def programme_export(request: HttpRequest) -> HttpResponse:
         _("Starts on"),
         _("Ends on"),
         _("Status"),
-        _("Sessions"),
+        pgettext("trainings", "Sessions"),
         _("Enrolled"),
     ]
     return export(request, _("Training programmes"), headers, rows, "training-programmes.xlsx")
