@@ -48,6 +48,8 @@ urlpatterns = [
     path("api/case-intake/", cases_api.intake_fast),
     # The token scan's fast path, in front of the router's documented route (decision 0011).
     path("api/training-checkins/", trainings_checkin_api.checkin_fast_view),
+    # --- rollups (issue #13): the public figures (no login), in front of the router
+    # --- end rollups
     path("api/", include(router.urls)),
     path("", include("grassroots.home.urls")),
     path("", include("grassroots.core.urls")),
@@ -66,6 +68,9 @@ urlpatterns = [
     path("inspections/", include("grassroots.inspections.urls")),
     path("duties/", include("grassroots.duties.urls")),
     path("cadence/", include("grassroots.cadence.urls")),
+    path("dashboards/", include("grassroots.dashboards.urls")),
+    path("reports/", include("grassroots.reports.urls")),
+    path("portal/", include("grassroots.portal.urls")),
     path("bench/", include("grassroots.bench.urls")),
     path("open311/v2/", include("grassroots.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -173,6 +173,18 @@ class Action(enum.StrEnum):
     SITES_EXPORTED = "sites.exported"
     # --- end sites
 
+    # --- rollups (issue #13): between here and its end marker
+    # --- end rollups
+
+    # --- dashboards (issue #13): between here and its end marker
+    # --- end dashboards
+
+    # --- reports (issue #13): between here and its end marker
+    # --- end reports
+
+    # --- portal (issue #13): between here and its end marker
+    # --- end portal
+
     # Case timeline: one member per CaseEvent kind (cases.workflow.audit_action maps
     # kind → member); the stored values keep their historical spelling `case.<kind>`.
     CASE_SUBMITTED = "case.submit"

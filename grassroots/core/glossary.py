@@ -142,6 +142,14 @@ ACTIONS: dict[str, Promise] = {
     "untick": pgettext_lazy("action", "Mark as not met"),
     "add_photo": pgettext_lazy("action", "Add a photo"),
     # --- end sites
+    # --- rollups (issue #13): this app's actions go between here and its end marker
+    # --- end rollups
+    # --- dashboards (issue #13): this app's actions go between here and its end marker
+    # --- end dashboards
+    # --- reports (issue #13): this app's actions go between here and its end marker
+    # --- end reports
+    # --- portal (issue #13): this app's actions go between here and its end marker
+    # --- end portal
 }
 
 # The destinations the navigation leads to (core.nav), one name each.
@@ -200,6 +208,14 @@ PLACES: dict[str, Promise] = {
     # --- sites (issue #12): this app's destinations go between here and its end marker
     "sites": pgettext_lazy("destination", "Site construction"),
     # --- end sites
+    # --- rollups (issue #13): this app's destinations go between here and its end marker
+    # --- end rollups
+    # --- dashboards (issue #13): this app's destinations go between here and its end marker
+    # --- end dashboards
+    # --- reports (issue #13): this app's destinations go between here and its end marker
+    # --- end reports
+    # --- portal (issue #13): this app's destinations go between here and its end marker
+    # --- end portal
 }
 
 # The sidebar's groups, in order.

@@ -40,6 +40,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"duties"}),
     frozenset({"cadence"}),
     frozenset({"open311", "analytics", "exchange"}),
+    frozenset({"dashboards", "reports", "portal"}),
     frozenset({"demo", "bench", "home"}),
 )
 

@@ -384,6 +384,14 @@ ROUTES: dict[str, Rule] = {
     "sites:check": Rule(Kind.ACTION, "sites.CheckItem"),
     "sites:photo": Rule(Kind.DETAIL, "sites.Photo"),
     # --- end sites
+    # --- rollups (issue #13)
+    # --- end rollups
+    # --- dashboards (issue #13)
+    # --- end dashboards
+    # --- reports (issue #13)
+    # --- end reports
+    # --- portal (issue #13)
+    # --- end portal
 }
 
 # The back office: routes Django's admin makes for every registered model, by suffix.
