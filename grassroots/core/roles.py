@@ -45,6 +45,11 @@ class Cap:
     CHECK_IN = "check_in"  # venue staff: the venue screen, check-in by hand, make-up, 送学上门
     MANAGE_SITES = "manage_sites"  # a branch's site project: stages, photos, checklist
     ACCEPT_SITES = "accept_sites"  # sign off a site's acceptance (验收) and put it into use
+    # Dashboards, reports and the portal (issue #13)
+    VIEW_DASHBOARDS = "view_dashboards"  # the cockpit and a node's dashboard, over the reach
+    MAKE_REPORTS = "make_reports"  # generate the monthly and quarterly reports
+    PUBLISH = "publish"  # write, publish and unpublish portal articles of the town
+    DISCLOSE = "disclose"  # a branch's Party-affairs disclosure (党务公开) items
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -67,6 +72,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.CHECK_IN,
             Cap.MANAGE_SITES,
             Cap.ACCEPT_SITES,
+            Cap.VIEW_DASHBOARDS,
+            Cap.MAKE_REPORTS,
+            Cap.PUBLISH,
+            Cap.DISCLOSE,
         }
     ),
     Role.ORG_OFFICER: frozenset(
@@ -88,6 +97,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.CHECK_IN,
             Cap.MANAGE_SITES,
             Cap.ACCEPT_SITES,
+            Cap.VIEW_DASHBOARDS,
+            Cap.MAKE_REPORTS,
+            Cap.PUBLISH,
+            Cap.DISCLOSE,
         }
     ),
     Role.SECRETARY: frozenset(
@@ -103,10 +116,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.RECORD_MEETING,
             Cap.CHECK_IN,
             Cap.MANAGE_SITES,
+            Cap.VIEW_DASHBOARDS,
+            Cap.DISCLOSE,
         }
     ),
     Role.REPRESENTATIVE: frozenset({Cap.VIEW_GRID, Cap.LOG_VISIT, Cap.REVEAL, Cap.EXPORT}),
-    Role.INSTRUCTOR: frozenset({Cap.VIEW_PARTY, Cap.LOG_GUIDANCE, Cap.REVIEW_DUTIES, Cap.CHECK_IN}),
+    Role.INSTRUCTOR: frozenset(
+        {Cap.VIEW_PARTY, Cap.LOG_GUIDANCE, Cap.REVIEW_DUTIES, Cap.CHECK_IN, Cap.VIEW_DASHBOARDS}
+    ),
     Role.HANDLER: frozenset({Cap.VIEW_GRID}),
     Role.INSPECTOR: frozenset(
         {
@@ -115,6 +132,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.INSPECT,
             Cap.MANAGE_RECTIFICATION,
             Cap.REVIEW_RECTIFICATION,
+            Cap.VIEW_DASHBOARDS,
         }
     ),
 }
