@@ -260,11 +260,11 @@ def test_the_checker_names_a_cycle_and_an_upward_import() -> None:
             ("cases/models.py", "from grassroots.grid.models import Place\n"),
         ]
     )
-    apps = frozenset({"grid", "party", "cases", "portal"})
+    apps = frozenset({"grid", "party", "cases", "kiosk"})
     edges = app_edges(found, apps)
     assert find_cycle(edges) == ["grid", "party", "grid"]
     assert upward(edges, apps) == [
-        "portal: not in LAYERS (place it there)",
+        "kiosk: not in LAYERS (place it there)",
         "grid → party goes up or sideways: grassroots/grid/serializers.py:1: "
         "grassroots.party.models",
     ]
