@@ -148,7 +148,6 @@ ACTIONS: dict[str, Promise] = {
     # --- end dashboards
     # --- reports (issue #13): this app's actions go between here and its end marker
     "generate_report": pgettext_lazy("action", "Generate now"),
-    "download_pdf": pgettext_lazy("action", "Download PDF"),
     # --- end reports
     # --- portal (issue #13): this app's actions go between here and its end marker
     # --- end portal

@@ -396,7 +396,12 @@ def table(report: Report, key: str, columns: tuple) -> dict[str, Any]:
     return {
         "headers": [str(c[1]) for c in columns],
         "rows": [
-            {"name": r["name"], "cells": [display(r.get(k), fmt) for k, _lbl, fmt in columns]}
+            {
+                "name": r["name"],
+                "cells": [
+                    {"label": str(lbl), "value": display(r.get(k), fmt)} for k, lbl, fmt in columns
+                ],
+            }
             for r in report.figures[key]
         ],
     }
