@@ -49,60 +49,56 @@ NODE_KINDS = (Place.Kind.TOWN, Place.Kind.SUBDISTRICT, Place.Kind.COUNTY)
 INT, RATE, HOURS, SCORE = "int", "rate", "hours", "score"
 
 
-def _l(text: str) -> Any:
-    return pgettext_lazy("report", text)
-
-
 # The period's flow (the months' MonthFigures summed), in the order the report shows it.
 PERIOD_ROWS = (
-    ("visits", _l("Household visits"), INT),
-    ("cases_submitted", _l("Cases submitted"), INT),
-    ("cases_closed", _l("Cases closed"), INT),
-    ("response_rate", _l("Response rate"), RATE),
-    ("resolution_rate", _l("Resolution rate"), RATE),
-    ("satisfaction_rate", _l("Satisfaction rate"), RATE),
-    ("on_time_rate", _l("On-time rate"), RATE),
-    ("duty_done", _l("Duties done"), INT),
-    ("duty_total", _l("Duties due"), INT),
-    ("duty_completion", _l("Duty completion"), RATE),
-    ("training_attendances", _l("Training attendances"), INT),
-    ("training_hours", _l("Study hours"), HOURS),
+    ("visits", pgettext_lazy("report", "Household visits"), INT),
+    ("cases_submitted", pgettext_lazy("report", "Cases submitted"), INT),
+    ("cases_closed", pgettext_lazy("report", "Cases closed"), INT),
+    ("response_rate", pgettext_lazy("report", "Response rate"), RATE),
+    ("resolution_rate", pgettext_lazy("report", "Resolution rate"), RATE),
+    ("satisfaction_rate", pgettext_lazy("report", "Satisfaction rate"), RATE),
+    ("on_time_rate", pgettext_lazy("report", "On-time rate"), RATE),
+    ("duty_done", pgettext_lazy("report", "Duties done"), INT),
+    ("duty_total", pgettext_lazy("report", "Duties due"), INT),
+    ("duty_completion", pgettext_lazy("report", "Duty completion"), RATE),
+    ("training_attendances", pgettext_lazy("report", "Training attendances"), INT),
+    ("training_hours", pgettext_lazy("report", "Study hours"), HOURS),
 )
 # The stock as of generation (the node's prepared figures).
 STOCK_ROWS = (
-    ("households", _l("Households"), INT),
-    ("residents", _l("Residents"), INT),
-    ("representatives", _l("Household representatives"), INT),
-    ("coverage_30d", _l("Households visited in 30 days"), RATE),
-    ("coverage_90d", _l("Households visited in 90 days"), RATE),
-    ("cases_open", _l("Open cases"), INT),
-    ("cases_overdue", _l("Overdue cases"), INT),
-    ("members", _l("Party members"), INT),
-    ("branches", _l("Branches"), INT),
-    ("rectify_open", _l("Open rectification items"), INT),
-    ("rectify_overdue", _l("Overdue rectification items"), INT),
-    ("sites_in_use", _l("Sites in use"), INT),
-    ("sites_demonstration", _l("Demonstration sites"), INT),
+    ("households", pgettext_lazy("report", "Households"), INT),
+    ("residents", pgettext_lazy("report", "Residents"), INT),
+    ("representatives", pgettext_lazy("report", "Household representatives"), INT),
+    ("coverage_30d", pgettext_lazy("report", "Households visited in 30 days"), RATE),
+    ("coverage_90d", pgettext_lazy("report", "Households visited in 90 days"), RATE),
+    ("cases_open", pgettext_lazy("report", "Open cases"), INT),
+    ("cases_overdue", pgettext_lazy("report", "Overdue cases"), INT),
+    ("members", pgettext_lazy("report", "Party members"), INT),
+    ("branches", pgettext_lazy("report", "Branches"), INT),
+    ("rectify_open", pgettext_lazy("report", "Open rectification items"), INT),
+    ("rectify_overdue", pgettext_lazy("report", "Overdue rectification items"), INT),
+    ("sites_in_use", pgettext_lazy("report", "Sites in use"), INT),
+    ("sites_demonstration", pgettext_lazy("report", "Demonstration sites"), INT),
 )
 QUARTER_ROWS = (
-    ("inspections", _l("Inspections"), INT),
-    ("inspection_average", _l("Average inspection score"), SCORE),
-    ("score_average", _l("Average quarterly score"), SCORE),
+    ("inspections", pgettext_lazy("report", "Inspections"), INT),
+    ("inspection_average", pgettext_lazy("report", "Average inspection score"), SCORE),
+    ("score_average", pgettext_lazy("report", "Average quarterly score"), SCORE),
 )
 VILLAGE_COLUMNS = (
-    ("households", _l("Households"), INT),
-    ("residents", _l("Residents"), INT),
-    ("representatives", _l("Household representatives"), INT),
-    ("coverage_30d", _l("Households visited in 30 days"), RATE),
-    ("visits", _l("Household visits"), INT),
-    ("cases_submitted", _l("Cases submitted"), INT),
-    ("cases_closed", _l("Cases closed"), INT),
-    ("cases_open", _l("Open cases"), INT),
-    ("cases_overdue", _l("Overdue cases"), INT),
-    ("response_rate", _l("Response rate"), RATE),
-    ("resolution_rate", _l("Resolution rate"), RATE),
-    ("satisfaction_rate", _l("Satisfaction rate"), RATE),
-    ("on_time_rate", _l("On-time rate"), RATE),
+    ("households", pgettext_lazy("report", "Households"), INT),
+    ("residents", pgettext_lazy("report", "Residents"), INT),
+    ("representatives", pgettext_lazy("report", "Household representatives"), INT),
+    ("coverage_30d", pgettext_lazy("report", "Households visited in 30 days"), RATE),
+    ("visits", pgettext_lazy("report", "Household visits"), INT),
+    ("cases_submitted", pgettext_lazy("report", "Cases submitted"), INT),
+    ("cases_closed", pgettext_lazy("report", "Cases closed"), INT),
+    ("cases_open", pgettext_lazy("report", "Open cases"), INT),
+    ("cases_overdue", pgettext_lazy("report", "Overdue cases"), INT),
+    ("response_rate", pgettext_lazy("report", "Response rate"), RATE),
+    ("resolution_rate", pgettext_lazy("report", "Resolution rate"), RATE),
+    ("satisfaction_rate", pgettext_lazy("report", "Satisfaction rate"), RATE),
+    ("on_time_rate", pgettext_lazy("report", "On-time rate"), RATE),
 )
 # A village's stock (as of generation) and its flow in the period.
 VILLAGE_STOCK = (
@@ -115,19 +111,19 @@ VILLAGE_STOCK = (
 )
 VILLAGE_FLOW = tuple(c[0] for c in VILLAGE_COLUMNS if c[0] not in VILLAGE_STOCK)
 BRANCH_COLUMNS = (
-    ("members", _l("Party members"), INT),
-    ("duty_done", _l("Duties done"), INT),
-    ("duty_total", _l("Duties due"), INT),
-    ("duty_completion", _l("Duty completion"), RATE),
-    ("training_attendances", _l("Training attendances"), INT),
-    ("training_hours", _l("Study hours"), HOURS),
-    ("rectify_open", _l("Open rectification items"), INT),
-    ("rectify_overdue", _l("Overdue rectification items"), INT),
+    ("members", pgettext_lazy("report", "Party members"), INT),
+    ("duty_done", pgettext_lazy("report", "Duties done"), INT),
+    ("duty_total", pgettext_lazy("report", "Duties due"), INT),
+    ("duty_completion", pgettext_lazy("report", "Duty completion"), RATE),
+    ("training_attendances", pgettext_lazy("report", "Training attendances"), INT),
+    ("training_hours", pgettext_lazy("report", "Study hours"), HOURS),
+    ("rectify_open", pgettext_lazy("report", "Open rectification items"), INT),
+    ("rectify_overdue", pgettext_lazy("report", "Overdue rectification items"), INT),
 )
 SCORE_COLUMNS = (
-    ("score", _l("Quarterly score"), SCORE),
-    ("rank", _l("Rank"), INT),
-    ("band", _l("Band"), ""),
+    ("score", pgettext_lazy("report", "Quarterly score"), SCORE),
+    ("rank", pgettext_lazy("report", "Rank"), INT),
+    ("band", pgettext_lazy("report", "Band"), ""),
 )
 
 
@@ -266,9 +262,7 @@ def compute(*, kind: str, place: Place, start: dt.date, end: dt.date, period: st
         scores = {}
         if kind == Report.Kind.QUARTERLY:
             try:
-                scores = {
-                    s.org_path: s for s in cadence_selectors.review_rows(reader, period)
-                }
+                scores = {s.org_path: s for s in cadence_selectors.review_rows(reader, period)}
             except Http404:  # no review of the quarter yet
                 scores = {}
         orgs = F.child_org_figures(reader, org_path, committee.depth)
@@ -355,9 +349,13 @@ def summary_rows(report: Report) -> list[tuple[str, str, Any, str]]:
     """(section, label, value, format) of the summary sheet, in order."""
     f = report.figures
     rows = [(_("This period"), str(lbl), f["period"].get(k), fmt) for k, lbl, fmt in PERIOD_ROWS]
-    rows += [(_("As of generation"), str(lbl), f["stock"].get(k), fmt) for k, lbl, fmt in STOCK_ROWS]
+    rows += [
+        (_("As of generation"), str(lbl), f["stock"].get(k), fmt) for k, lbl, fmt in STOCK_ROWS
+    ]
     if report.kind == Report.Kind.QUARTERLY:
-        rows += [(_("This quarter"), str(lbl), f["quarter"].get(k), fmt) for k, lbl, fmt in QUARTER_ROWS]
+        rows += [
+            (_("This quarter"), str(lbl), f["quarter"].get(k), fmt) for k, lbl, fmt in QUARTER_ROWS
+        ]
     return rows
 
 
@@ -447,17 +445,21 @@ def reader_reach(actor: Actor, place: Place) -> None:
 
 def _row(*, actor: Actor, kind: str, period: str, place: Place, start: dt.date) -> Report:
     committee = committee_of(place)
-    report, _created = unscoped(Report, why=Unscoped.SYSTEM).select_for_update().get_or_create(
-        kind=kind,
-        period=period,
-        place=place,
-        defaults={
-            "period_start": start,
-            "place_path": place.path,
-            "org_path": committee.path if committee else "",
-            "town": place if place.kind != Place.Kind.COUNTY else None,
-            "requested_at": clock.now(),
-        },
+    report, _created = (
+        unscoped(Report, why=Unscoped.SYSTEM)
+        .select_for_update()
+        .get_or_create(
+            kind=kind,
+            period=period,
+            place=place,
+            defaults={
+                "period_start": start,
+                "place_path": place.path,
+                "org_path": committee.path if committee else "",
+                "town": place if place.kind != Place.Kind.COUNTY else None,
+                "requested_at": clock.now(),
+            },
+        )
     )
     report.generated_by = acting_user(actor)
     report.requested_at = clock.now()
@@ -556,4 +558,3 @@ def scheduled(*, today: dt.date) -> list[Report]:
             except Exception as exc:  # noqa: BLE001 - one town's failure must not stop the others
                 mark_failed(actor=None, kind=kind, period=period, place=town, error=repr(exc))
     return made
-

@@ -77,11 +77,17 @@ def _report(request: HttpRequest, pk: int) -> Report:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    context = services.context(report) if report.status == Report.Status.READY else {
-        "report": report,
-        "title": services.title_of(report),
-    }
-    context["can_generate"] = selectors.report_nodes(request.user).filter(pk=report.place_id).exists()
+    context = (
+        services.context(report)
+        if report.status == Report.Status.READY
+        else {
+            "report": report,
+            "title": services.title_of(report),
+        }
+    )
+    context["can_generate"] = (
+        selectors.report_nodes(request.user).filter(pk=report.place_id).exists()
+    )
     return render(request, "reports/detail.html", context)
 
 

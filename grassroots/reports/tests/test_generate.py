@@ -49,11 +49,16 @@ def test_the_monthly_report_equals_the_selectors_for_the_month_and_node(town: To
     assert set(by_name) == {"明月村", "上杉市村"}
     head = list(villages[0])
     village_a = analytics_selectors.place_figures(town.alice, town.village_a.path)
-    assert by_name["明月村"][head.index(str(services.VILLAGE_COLUMNS[0][1]))] == village_a.households
+    assert (
+        by_name["明月村"][head.index(str(services.VILLAGE_COLUMNS[0][1]))] == village_a.households
+    )
     visits_col = head.index(labels["visits"])
-    assert by_name["明月村"][visits_col] == report_figures.month_series(
-        town.alice, "place", town.village_a.path, MONTH, MONTH
-    )[0]["visits"]
+    assert (
+        by_name["明月村"][visits_col]
+        == report_figures.month_series(town.alice, "place", town.village_a.path, MONTH, MONTH)[0][
+            "visits"
+        ]
+    )
 
     branches = list(book.values())[2]
     assert {row[0] for row in branches[1:]} >= {town.branch_a.name, town.branch_b.name}

@@ -50,7 +50,9 @@ def test_the_report_page_and_its_downloads(town: Town, report: Report, client_fo
     assert len(book.worksheets) == 3
     pdf = client.get(f"/reports/{report.pk}/pdf/")
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
-    assert AuditEvent.objects.filter(action=Action.REPORTS_DOWNLOADED, actor=town.alice).count() == 2
+    assert (
+        AuditEvent.objects.filter(action=Action.REPORTS_DOWNLOADED, actor=town.alice).count() == 2
+    )
 
 
 def test_generate_now_queues_then_the_worker_makes_it(
