@@ -15,6 +15,14 @@ import datetime as dt
 from typing import Any
 
 from grassroots.analytics import selectors as analytics
+from grassroots.analytics.models import (
+    MONTH_COUNTERS,
+    ORG_COUNTERS,
+    PLACE_COUNTERS,
+    MonthFigures,
+    OrgFigures,
+    PlaceFigures,
+)
 
 # --- the month's rates (a rate = part ÷ base; None when the base is 0) -------------
 
@@ -73,13 +81,6 @@ def _org_rates(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _node_figures(user: Any, node: str, path: str) -> dict[str, Any] | None:
-    from grassroots.analytics.models import (
-        ORG_COUNTERS,
-        PLACE_COUNTERS,
-        OrgFigures,
-        PlaceFigures,
-    )
-
     if node == "place":
         row: Any = PlaceFigures.objects.visible_to(user).filter(path=path).first()
         counters, rates = PLACE_COUNTERS, _place_rates
@@ -94,8 +95,6 @@ def _node_figures(user: Any, node: str, path: str) -> dict[str, Any] | None:
 
 
 def _child_org_figures(user: Any, path: str, depth: int) -> list[Any]:
-    from grassroots.analytics.models import OrgFigures
-
     return list(
         OrgFigures.objects.visible_to(user)
         .filter(depth=depth + 1, path__startswith=path)
@@ -106,8 +105,6 @@ def _child_org_figures(user: Any, path: str, depth: int) -> list[Any]:
 def _month_series(
     user: Any, node: str, path: str, first_month: dt.date, last_month: dt.date
 ) -> list[dict[str, Any]]:
-    from grassroots.analytics.models import MONTH_COUNTERS, MonthFigures
-
     rows = {
         r.month: r
         for r in MonthFigures.objects.visible_to(user).filter(

@@ -10,8 +10,8 @@ from grassroots.core.roles import Cap
 from grassroots.core.scoping import Scope, Unscoped, scope_for, unscoped
 from grassroots.grid.models import Place
 from grassroots.party.models import Organization
+from grassroots.reports.contents import NODE_KINDS
 from grassroots.reports.models import Report
-from grassroots.reports.services import NODE_KINDS
 
 
 def sees_reports(scope: Scope) -> bool:

@@ -16,7 +16,7 @@ from grassroots.core.audit import Action
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.core.xlsx import PDF_TYPE, XLSX_TYPE
-from grassroots.reports import selectors, services
+from grassroots.reports import contents, selectors, services
 from grassroots.reports.filters import ReportFilter
 from grassroots.reports.forms import GenerateForm
 from grassroots.reports.models import Report
@@ -55,7 +55,7 @@ def generate(request: HttpRequest) -> HttpResponse:
     form = GenerateForm(
         request.POST or None,
         nodes=nodes,
-        initial={"period": services.last_complete_period(Report.Kind.MONTHLY, clock.today())},
+        initial={"period": contents.last_complete_period(Report.Kind.MONTHLY, clock.today())},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,11 +78,11 @@ def _report(request: HttpRequest, pk: int) -> Report:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     context = (
-        services.context(report)
+        contents.context(report)
         if report.status == Report.Status.READY
         else {
             "report": report,
-            "title": services.title_of(report),
+            "title": contents.title_of(report),
         }
     )
     context["can_generate"] = (

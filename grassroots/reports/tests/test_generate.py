@@ -7,8 +7,8 @@ from pypdf import PdfReader
 
 from grassroots.analytics import selectors as analytics_selectors
 from grassroots.core.audit import Action, AuditEvent
+from grassroots.reports import contents, services
 from grassroots.reports import figures as report_figures
-from grassroots.reports import services
 from grassroots.reports.models import Report
 from grassroots.reports.tests.helpers import MONTH, figures, sheets
 from grassroots.testing import Town
@@ -29,7 +29,7 @@ def test_the_monthly_report_equals_the_selectors_for_the_month_and_node(town: To
     node = report_figures.node_figures(town.alice, "place", town.town.path)
     org = report_figures.node_figures(town.alice, "org", town.committee.path)
     assert month["visits"] and node["households"]  # the comparison below is not vacuous
-    labels = {k: str(lbl) for k, lbl, _fmt in services.PERIOD_ROWS + services.STOCK_ROWS}
+    labels = {k: str(lbl) for k, lbl, _fmt in contents.PERIOD_ROWS + contents.STOCK_ROWS}
     assert summary[labels["visits"]] == month["visits"]
     assert summary[labels["cases_submitted"]] == month["cases_submitted"]
     assert summary[labels["response_rate"]] == pytest.approx(
@@ -50,7 +50,7 @@ def test_the_monthly_report_equals_the_selectors_for_the_month_and_node(town: To
     head = list(villages[0])
     village_a = analytics_selectors.place_figures(town.alice, town.village_a.path)
     assert (
-        by_name["明月村"][head.index(str(services.VILLAGE_COLUMNS[0][1]))] == village_a.households
+        by_name["明月村"][head.index(str(contents.VILLAGE_COLUMNS[0][1]))] == village_a.households
     )
     visits_col = head.index(labels["visits"])
     assert (
