@@ -111,3 +111,37 @@ def test_the_periodic_task_runs_the_schedule(town: Town) -> None:
     clock.set_now(dt.datetime(2026, 11, 1, 3, 10, tzinfo=dt.UTC))
     scheduled_reports.call_local()
     assert Report.objects.filter(period="2026-10", kind="monthly", place=town.town).exists()
+
+
+def test_the_report_page_reads_in_chinese_and_in_english(
+    town: Town, report: Report, client_for: Any
+) -> None:
+    client = client_for("alice")
+    chinese = client.get(f"/reports/{report.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "测试镇2026年10月党建引领网格治理月报" in chinese and "走访户次" in chinese
+    assert "Household visits" not in chinese
+    client.post("/i18n/setlang/", {"language": "en"})
+    english = client.get(f"/reports/{report.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Household visits" in english and "monthly report" in english
+    # The stored files stay in the site's language whoever reads them.
+    assert b"%PDF-" in report.pdf.read(5)
+
+
+def test_a_failed_generation_says_so(town: Town, client_for: Any, monkeypatch: Any) -> None:
+    from grassroots.reports import contents
+
+    def broken(**kwargs: Any) -> dict:
+        raise RuntimeError("figures unavailable")
+
+    monkeypatch.setattr("grassroots.reports.services.compute", broken)
+    assert contents.compute is not broken
+    with pytest.raises(RuntimeError):
+        from grassroots.reports.tasks import generate_task
+
+        generate_task.call_local("monthly", "2026-10", town.town.pk, town.alice.pk)
+    report = Report.objects.get()
+    assert report.status == Report.Status.FAILED and "figures unavailable" in report.error
+    page = client_for("alice").get(f"/reports/{report.pk}/")
+    assert page.status_code == 200 and 'data-status="failed"' in page.content.decode()
+    assert client_for("alice").get(f"/reports/{report.pk}/xlsx/").status_code == 404
+    assert AuditEvent.objects.filter(action=Action.REPORTS_FAILED).count() == 1
