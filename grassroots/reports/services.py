@@ -147,13 +147,11 @@ def mark_failed(*, actor: Actor, kind: str, period: str, place: Place, error: st
 
 
 def scheduled(*, today: dt.date) -> list[Report]:
-    """The schedule's reports for `today`: every town's monthly report on the 1st (for the
-    previous month) and its quarterly review on a quarter's first day; existing ones are kept."""
-    kinds = []
-    if today.day == 1:
-        kinds.append(Report.Kind.MONTHLY)
-        if today.month in (1, 4, 7, 10):
-            kinds.append(Report.Kind.QUARTERLY)
+    """The schedule's reports as of `today`: every town's monthly report of the last complete
+    month (made on the 1st) and its quarterly review of the last complete quarter (made on
+    a quarter's first day). A ready report is kept; one missing (the worker was down on the
+    1st, a town was added) or failed is made on the next run, so each is made once."""
+    kinds = (Report.Kind.MONTHLY, Report.Kind.QUARTERLY)
     made = []
     towns = unscoped(Place, why=Unscoped.SYSTEM).filter(
         kind__in=(Place.Kind.TOWN, Place.Kind.SUBDISTRICT)

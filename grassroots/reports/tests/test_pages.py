@@ -101,6 +101,14 @@ def test_the_schedule_makes_every_towns_reports(town: Town) -> None:
     assert [r.period for r in services.scheduled(today=dt.date(2026, 11, 1))] == ["2026-10"]
 
 
+def test_the_schedule_catches_up_a_missed_first_of_the_month(town: Town) -> None:
+    import datetime as dt
+
+    figures(town)
+    made = services.scheduled(today=dt.date(2026, 10, 15))  # the worker was down on the 1st
+    assert sorted(r.period for r in made) == ["2026-09", "2026-Q3"]
+
+
 def test_the_periodic_task_runs_the_schedule(town: Town) -> None:
     import datetime as dt
 
