@@ -209,24 +209,28 @@ def _period(reader: Any, node: str, path: str, start: dt.date, end: dt.date) -> 
     return _summed(F.month_series(reader, node, path, start.replace(day=1), end.replace(day=1)))
 
 
+def _field(row: Any, key: str) -> Any:
+    """A figures row's value, whether the selector gives model rows or dicts."""
+    return row.get(key) if isinstance(row, dict) else getattr(row, key)
+
+
 def _villages(reader: NodeReader, place: Place, start: dt.date, end: dt.date) -> list[dict]:
     """Each child place: its stock as of now and its flow in the period."""
-    children = F.child_figures(reader, place.path, place.depth)
+    paths = [_field(c, "path") for c in F.child_figures(reader, place.path, place.depth)]
     names = dict(
-        Place.objects.visible_to(reader)
-        .filter(path__in=[c.path for c in children])
-        .values_list("path", "name")
+        Place.objects.visible_to(reader).filter(path__in=paths).values_list("path", "name")
     )
     villages = []
-    for child in children:
-        stock = _plain(F.node_figures(reader, "place", child.path))
-        flow = _period(reader, "place", child.path, start, end)
+    for path in paths:
+        stock = _plain(F.node_figures(reader, "place", path))
+        flow = _period(reader, "place", path, start, end)
         row = {k: stock.get(k) for k in VILLAGE_STOCK} | {k: flow.get(k) for k in VILLAGE_FLOW}
-        villages.append({"name": names.get(child.path, child.path), "path": child.path, **row})
+        villages.append({"name": names.get(path, path), "path": path, **row})
     return villages
 
 
 BRANCH_FLOW = ("duty_done", "duty_total", "duty_completion", "training_attendances")
+BRANCH_STOCK = ("members", "rectify_open", "rectify_overdue")
 
 
 def _branches(
@@ -236,20 +240,19 @@ def _branches(
     orgs = F.child_org_figures(reader, committee.path, committee.depth)
     names = dict(
         Organization.objects.visible_to(reader)
-        .filter(path__in=[o.path for o in orgs])
+        .filter(path__in=[_field(o, "path") for o in orgs])
         .values_list("path", "name")
     )
     branches = []
     for org in orgs:
-        flow = _period(reader, "org", org.path, start, end)
+        path = _field(org, "path")
+        flow = _period(reader, "org", path, start, end)
         row: dict[str, Any] = {k: flow[k] for k in (*BRANCH_FLOW, "training_hours")}
-        row.update(
-            members=org.members, rectify_open=org.rectify_open, rectify_overdue=org.rectify_overdue
-        )
-        score = scores.get(org.path)
+        row.update({k: _field(org, k) for k in BRANCH_STOCK})
+        score = scores.get(path)
         if score is not None:
             row.update(score=float(score.score), rank=score.rank, band=score.band)
-        branches.append({"name": names.get(org.path, org.path), "path": org.path, **row})
+        branches.append({"name": names.get(path, path), "path": path, **row})
     return branches
 
 

@@ -90,3 +90,46 @@ def test_generating_again_replaces_the_report(town: Town) -> None:
     second = services.generate(actor=town.olga, kind="monthly", period="2026-10", place=town.town)
     assert first.pk == second.pk and Report.objects.count() == 1
     assert second.generated_by == town.olga
+
+
+def test_the_quarterly_review_sums_the_months_and_ranks_the_branches(town: Town) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from grassroots.cadence.models import QuarterScore
+    from grassroots.core import clock
+    from grassroots.reports.tests.helpers import month_row
+
+    figures(town)
+    # Q3 holds the September row (visits 99) and this August one; October's is Q4's.
+    month_row("place", town.town.path, town.town.depth, month=dt.date(2026, 8, 1), visits=5)
+    for rank, (branch, score) in enumerate(((town.branch_b, "91.5"), (town.branch_a, "82.0")), 1):
+        QuarterScore.objects.create(
+            organization=branch,
+            org_path=branch.path,
+            town=town.town,
+            period="2026-Q3",
+            branch_name=branch.name,
+            completion=Decimal("0.9"),
+            timeliness=Decimal("0.8"),
+            score=Decimal(score),
+            rank=rank,
+            band="A" if rank == 1 else "B",
+            computed_at=clock.now(),
+        )
+    report = services.generate(
+        actor=town.alice, kind="quarterly", period="2026-Q3", place=town.town
+    )
+    series = report_figures.month_series(
+        town.alice, "place", town.town.path, dt.date(2026, 7, 1), dt.date(2026, 9, 1)
+    )
+    assert report.figures["period"]["visits"] == sum(m["visits"] for m in series) == 104
+    by_name = {b["name"]: b for b in report.figures["branches"]}
+    assert (by_name[town.branch_b.name]["rank"], by_name[town.branch_b.name]["band"]) == (1, "A")
+    assert by_name[town.branch_a.name]["score"] == 82.0
+    assert report.figures["quarter"]["score_average"] == round((91.5 + 82.0) / 2, 1)
+    assert report.figures["quarter"]["inspections"] == 0
+    book = sheets(report.xlsx.read())
+    branches = list(book.values())[2]
+    rank_col = list(branches[0]).index(str(contents.SCORE_COLUMNS[1][1]))
+    assert {r[0]: r[rank_col] for r in branches[1:]}[town.branch_a.name] == 2
