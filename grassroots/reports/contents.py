@@ -55,8 +55,8 @@ STOCK_ROWS = (
     ("households", pgettext_lazy("report", "Households"), INT),
     ("residents", pgettext_lazy("report", "Residents"), INT),
     ("representatives", pgettext_lazy("report", "Household representatives"), INT),
-    ("coverage_30d", pgettext_lazy("report", "Households visited in 30 days"), RATE),
-    ("coverage_90d", pgettext_lazy("report", "Households visited in 90 days"), RATE),
+    ("coverage_30d", pgettext_lazy("report", "Visit coverage (30 days)"), RATE),
+    ("coverage_90d", pgettext_lazy("report", "Visit coverage (90 days)"), RATE),
     ("cases_open", pgettext_lazy("report", "Open cases"), INT),
     ("cases_overdue", pgettext_lazy("report", "Overdue cases"), INT),
     ("members", pgettext_lazy("report", "Party members"), INT),
@@ -75,7 +75,7 @@ VILLAGE_COLUMNS = (
     ("households", pgettext_lazy("report", "Households"), INT),
     ("residents", pgettext_lazy("report", "Residents"), INT),
     ("representatives", pgettext_lazy("report", "Household representatives"), INT),
-    ("coverage_30d", pgettext_lazy("report", "Households visited in 30 days"), RATE),
+    ("coverage_30d", pgettext_lazy("report", "Visit coverage (30 days)"), RATE),
     ("visits", pgettext_lazy("report", "Household visits"), INT),
     ("cases_submitted", pgettext_lazy("report", "Cases submitted"), INT),
     ("cases_closed", pgettext_lazy("report", "Cases closed"), INT),
@@ -404,6 +404,17 @@ def context(report: Report) -> dict[str, Any]:
             {"section": s, "label": lbl, "value": display(v, fmt)}
             for s, lbl, v, fmt in summary_rows(report)
         ],
+        "sections": sections(report),
         "villages": table(report, "villages", VILLAGE_COLUMNS),
         "branches": table(report, "branches", branch_columns(report)),
     }
+
+
+def sections(report: Report) -> list[dict[str, Any]]:
+    """The summary grouped by section (the page shows one list of figures per section)."""
+    grouped: list[dict[str, Any]] = []
+    for section, label, value, fmt in summary_rows(report):
+        if not grouped or grouped[-1]["section"] != section:
+            grouped.append({"section": section, "rows": []})
+        grouped[-1]["rows"].append({"label": label, "value": display(value, fmt)})
+    return grouped
