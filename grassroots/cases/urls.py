@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from grassroots.cases import views
+from grassroots.cases import exports, views
 
 app_name = "cases"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("suggest/", views.suggest, name="suggest"),
     path("board/", views.board, name="board"),
     path("measures/", views.measures_page, name="measures"),
+    path("measures/export/", exports.measures_export, name="measures_export"),
+    path("export/", exports.export, name="export"),
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/do/<slug:action>/", views.act, name="act"),
     path("<id:pk>/photos/<id:photo_pk>/", views.photo, name="photo"),

@@ -31,6 +31,7 @@ from grassroots.cases.forms import (
 from grassroots.cases.models import CLOCK_STATUSES, Case, Channel, Status, clean_code
 from grassroots.cases.suggest import similar_open_cases, suggest_category
 from grassroots.core import clock, ratelimit
+from grassroots.core.roles import Cap
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.grid.models import Household, Visit
 
@@ -67,6 +68,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "active_filters": active,
         "now": clock.now(),
+        "can_export": scope_for(request.user).can(Cap.EXPORT),
+        "query": request.GET.urlencode(),
     }
     template = "cases/_inbox_table.html" if request.htmx else "cases/inbox.html"
     return render(request, template, context)
@@ -297,6 +300,7 @@ def measures_page(request: HttpRequest) -> HttpResponse:
             ],
             "year": year,
             "month": month,
+            "can_export": scope_for(request.user).can(Cap.EXPORT),
         },
     )
 

@@ -180,6 +180,11 @@ class Action(enum.StrEnum):
     # --- end dashboards
 
     # --- reports (issue #13): between here and its end marker
+    REPORTS_GENERATED = "reports.generated"
+    REPORTS_FAILED = "reports.failed"
+    REPORTS_DOWNLOADED = "reports.downloaded"
+    CASES_EXPORTED = "cases.list_exported"
+    CASES_MEASURES_EXPORTED = "cases.measures_exported"
     # --- end reports
 
     # --- portal (issue #13): between here and its end marker

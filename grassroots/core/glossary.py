@@ -147,6 +147,7 @@ ACTIONS: dict[str, Promise] = {
     # --- dashboards (issue #13): this app's actions go between here and its end marker
     # --- end dashboards
     # --- reports (issue #13): this app's actions go between here and its end marker
+    "generate_report": pgettext_lazy("action", "Generate now"),
     # --- end reports
     # --- portal (issue #13): this app's actions go between here and its end marker
     # --- end portal
@@ -213,6 +214,7 @@ PLACES: dict[str, Promise] = {
     # --- dashboards (issue #13): this app's destinations go between here and its end marker
     # --- end dashboards
     # --- reports (issue #13): this app's destinations go between here and its end marker
+    "reports": pgettext_lazy("destination", "Reports"),
     # --- end reports
     # --- portal (issue #13): this app's destinations go between here and its end marker
     # --- end portal

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,6 +22,13 @@ PDF_TYPE = "application/pdf"
 # A cell starting with one of these is run as a formula by Excel/WPS; the apostrophe
 # makes it inert text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Percent(float):
+    """A rate (0.875 = 87.5 %): written as a number the sheet shows as a percentage."""
+
+
+PERCENT_FORMAT = "0.0%"
 
 
 def safe(value: Any) -> Any:
@@ -39,10 +47,16 @@ def table_workbook(sheets: Sequence[tuple[str, Sequence[Any], Iterable[Sequence[
             ws.column_dimensions[get_column_letter(index)].width = 18
         ws.append([safe(str(h)) for h in header])
         for row in rows:
-            ws.append([safe(v) for v in row])
+            ws.append([_percent_cell(ws, v) if isinstance(v, Percent) else safe(v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _percent_cell(ws: Any, value: Percent) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=float(value))
+    cell.number_format = PERCENT_FORMAT
+    return cell
 
 
 def attachment(content: bytes, filename: str, content_type: str = XLSX_TYPE) -> HttpResponse:

@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from grassroots.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("new/", views.generate, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/xlsx/", views.download_xlsx, name="xlsx"),
+    path("<int:pk>/pdf/", views.download_pdf, name="pdf"),
+]

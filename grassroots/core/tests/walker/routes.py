@@ -389,6 +389,13 @@ ROUTES: dict[str, Rule] = {
     # --- dashboards (issue #13)
     # --- end dashboards
     # --- reports (issue #13)
+    "reports:list": Rule(Kind.PAGE),  # its rows: reports/tests/test_pages.py checks their reach
+    "reports:new": Rule(Kind.PAGE),
+    "reports:detail": Rule(Kind.DETAIL, "reports.Report"),
+    "reports:xlsx": Rule(Kind.DETAIL, "reports.Report"),
+    "reports:pdf": Rule(Kind.DETAIL, "reports.Report"),
+    "cases:export": Rule(Kind.PAGE),  # a spreadsheet; reports/tests/test_case_exports.py checks it
+    "cases:measures_export": Rule(Kind.PAGE),  # the measures page's figures as a spreadsheet
     # --- end reports
     # --- portal (issue #13)
     # --- end portal

@@ -1,0 +1,3 @@
+from __future__ import annotations
+
+from grassroots.browser_testing import browser, persona_context  # noqa: F401
