@@ -27,7 +27,6 @@ PCT = "pct"  # a rate on 0–1, drawn and tabled as a percentage
 SCORE = "score"  # points, one decimal
 
 
-
 def fmt(value: float | int | None, unit: str) -> str:
     """A figure as read on the page: 6,896 · 66.7% · 87.5 (– when unknown)."""
     if value is None:
@@ -174,7 +173,9 @@ def _per_child(
         kind=HBAR,
         unit=unit,
         categories=[name for name, _values in rows],
-        series=[(label, [values[i] for _name, values in rows]) for i, (label, _f) in enumerate(columns)],
+        series=[
+            (label, [values[i] for _name, values in rows]) for i, (label, _f) in enumerate(columns)
+        ],
         category_label=category_label,
     )
 
@@ -324,7 +325,12 @@ def org_charts(
                 "training",
                 gettext_lazy("Members who met this year's study hours"),
                 children,
-                [(L["training_met"], lambda f: ratio(f["training_members_met_year"], f["members"]))],
+                [
+                    (
+                        L["training_met"],
+                        lambda f: ratio(f["training_members_met_year"], f["members"]),
+                    )
+                ],
                 PCT,
                 org_label,
                 rank=True,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from grassroots.analytics import selectors as analytics
 from grassroots.analytics.models import (
@@ -26,6 +26,7 @@ from grassroots.analytics.models import (
     OrgFigures,
     PlaceFigures,
 )
+from grassroots.core.scoping import scope_for
 from grassroots.grid.models import Place
 from grassroots.party.models import Organization
 
@@ -104,8 +105,8 @@ def _local_month_series(
         )
     }
     return [
-        {"month": month} | {name: getattr(rows[month], name) if month in rows else 0
-                            for name in MONTH_COUNTERS}
+        {"month": month}
+        | {name: getattr(rows[month], name) if month in rows else 0 for name in MONTH_COUNTERS}
         for month in months_between(first_month, last_month)
     ]
 
@@ -166,14 +167,19 @@ def child_orgs(user: Any, org: Organization) -> list[tuple[Organization, dict[st
     ]
 
 
+def reached_places(user: Any) -> QuerySet:
+    """Places whose figures the user reaches: subtrees of the reach, not the ancestors a
+    reader may see by name (their totals would reveal other villages' figures)."""
+    return Place.objects.visible_to(user).filter(scope_for(user).places("path"))
+
+
+def reached_orgs(user: Any) -> QuerySet:
+    return Organization.objects.visible_to(user).filter(scope_for(user).orgs("path"))
+
+
 def org_of_place(user: Any, place: Place) -> Organization | None:
     """The Party organisation of a place (the highest one seated there) that the user reaches."""
-    return (
-        Organization.objects.visible_to(user)
-        .filter(place_path=place.path)
-        .order_by("depth", "path")
-        .first()
-    )
+    return reached_orgs(user).filter(place_path=place.path).order_by("depth", "path").first()
 
 
 def top_nodes(user: Any) -> tuple[list[Place], list[Organization]]:

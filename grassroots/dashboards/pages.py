@@ -107,9 +107,7 @@ def _link_exports(board: Dashboard) -> None:
 
 def for_place(user: Any, place: Place) -> Dashboard:
     scope = scope_for(user)
-    board = Dashboard(
-        title=place.name, node=fig.PLACE, obj=place, can_export=rules.exports(scope)
-    )
+    board = Dashboard(title=place.name, node=fig.PLACE, obj=place, can_export=rules.exports(scope))
     figures = fig.node_figures(user, fig.PLACE, place.path)
     if figures is not None:
         first, last = _months()
@@ -134,7 +132,7 @@ def for_place(user: Any, place: Place) -> Dashboard:
     if org is not None:
         _org_part(user, board, org)
     _link_exports(board)
-    parent = _parent(Place.objects.visible_to(user), place)
+    parent = _parent(fig.reached_places(user), place)
     if parent is not None:
         board.back = reverse("dashboards:place", args=[parent.pk])
     return board
@@ -145,9 +143,9 @@ def for_org(user: Any, org: Organization) -> Dashboard:
     board = Dashboard(title=org.name, node=fig.ORG, obj=org, can_export=rules.exports(scope))
     _org_part(user, board, org)
     _link_exports(board)
-    parent = _parent(Organization.objects.visible_to(user), org)
+    parent = _parent(fig.reached_orgs(user), org)
     if parent is not None:
         board.back = reverse("dashboards:org", args=[parent.pk])
-    if org.place_id and Place.objects.visible_to(user).filter(pk=org.place_id).exists():
+    if org.place_id and fig.reached_places(user).filter(pk=org.place_id).exists():
         board.place_link = reverse("dashboards:place", args=[org.place_id])
     return board

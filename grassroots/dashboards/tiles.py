@@ -39,9 +39,19 @@ def place_tiles(scope: Scope, place: Place, f: dict[str, Any]) -> list[Tile]:
     pk = place.pk
     cases = {"under": pk}
     return [
-        Tile("households", L["households"], f["households"], href(scope, "grid:household_list", place=pk)),
+        Tile(
+            "households",
+            L["households"],
+            f["households"],
+            href(scope, "grid:household_list", place=pk),
+        ),
         Tile("residents", L["residents"], f["residents"], href(scope, "grid:place", pk)),
-        Tile("representatives", L["representatives"], f["representatives"], href(scope, "grid:place", pk)),
+        Tile(
+            "representatives",
+            L["representatives"],
+            f["representatives"],
+            href(scope, "grid:place", pk),
+        ),
         Tile(
             "households_per_rep",
             L["households_per_rep"],
@@ -64,7 +74,12 @@ def place_tiles(scope: Scope, place: Place, f: dict[str, Any]) -> list[Tile]:
             href(scope, "grid:household_list", place=pk),
             PCT,
         ),
-        Tile("cases_open", L["cases_open"], f["cases_open"], href(scope, "cases:inbox", open="true", **cases)),
+        Tile(
+            "cases_open",
+            L["cases_open"],
+            f["cases_open"],
+            href(scope, "cases:inbox", open="true", **cases),
+        ),
         Tile(
             "cases_overdue",
             L["cases_overdue"],
@@ -74,8 +89,20 @@ def place_tiles(scope: Scope, place: Place, f: dict[str, Any]) -> list[Tile]:
         ),
         Tile("cases_year", L["cases_year"], f["cases_year"], href(scope, "cases:inbox", **cases)),
         # The town's measures page ranks its villages; it does not filter by place.
-        Tile("response_rate", L["response_rate"], f["response_rate"], href(scope, "cases:measures"), PCT),
-        Tile("resolution_rate", L["resolution_rate"], f["resolution_rate"], href(scope, "cases:measures"), PCT),
+        Tile(
+            "response_rate",
+            L["response_rate"],
+            f["response_rate"],
+            href(scope, "cases:measures"),
+            PCT,
+        ),
+        Tile(
+            "resolution_rate",
+            L["resolution_rate"],
+            f["resolution_rate"],
+            href(scope, "cases:measures"),
+            PCT,
+        ),
         Tile(
             "satisfaction_rate",
             L["satisfaction_rate"],
@@ -83,14 +110,20 @@ def place_tiles(scope: Scope, place: Place, f: dict[str, Any]) -> list[Tile]:
             href(scope, "cases:measures"),
             PCT,
         ),
-        Tile("on_time_rate", L["on_time_rate"], f["on_time_rate"], href(scope, "cases:measures"), PCT),
+        Tile(
+            "on_time_rate", L["on_time_rate"], f["on_time_rate"], href(scope, "cases:measures"), PCT
+        ),
     ]
 
 
 def org_tiles(scope: Scope, org: Organization, f: dict[str, Any]) -> list[Tile]:
     pk = org.pk
     branch = org.kind in BRANCH_KINDS
-    duties = href(scope, "duties:branch", pk) if branch else href(scope, "duties:board", cadence="monthly")
+    duties = (
+        href(scope, "duties:branch", pk)
+        if branch
+        else href(scope, "duties:board", cadence="monthly")
+    )
     # The ledger's unit filter is one organisation, not a subtree: a committee lists its reach.
     ledger = {"unit": pk} if branch else {}
     sites = {"branch": pk} if branch else {"town": org.town_id}
@@ -118,7 +151,12 @@ def org_tiles(scope: Scope, org: Organization, f: dict[str, Any]) -> list[Tile]:
             f["inspections_quarter"],
             href(scope, "inspections:index"),
         ),
-        Tile("rectify_open", L["rectify_open"], f["rectify_open"], href(scope, "rectify:ledger", **ledger)),
+        Tile(
+            "rectify_open",
+            L["rectify_open"],
+            f["rectify_open"],
+            href(scope, "rectify:ledger", **ledger),
+        ),
         Tile(
             "rectify_overdue",
             L["rectify_overdue"],
@@ -139,7 +177,12 @@ def org_tiles(scope: Scope, org: Organization, f: dict[str, Any]) -> list[Tile]:
             href(scope, "trainings:hours"),
             SCORE,
         ),
-        Tile("sites_in_use", L["sites_in_use"], f["sites_in_use"], href(scope, "sites:board", stage="in_use", **sites)),
+        Tile(
+            "sites_in_use",
+            L["sites_in_use"],
+            f["sites_in_use"],
+            href(scope, "sites:board", stage="in_use", **sites),
+        ),
         Tile(
             "sites_demonstration",
             L["sites_demonstration"],

@@ -15,8 +15,6 @@ from grassroots.core import audit, xlsx
 from grassroots.core.audit import Action
 from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.dashboards import figures, pages, rules
-from grassroots.grid.models import Place
-from grassroots.party.models import Organization
 
 
 def _require_sees(request: HttpRequest) -> None:
@@ -48,14 +46,14 @@ def cockpit(request: HttpRequest) -> HttpResponse:
 @login_required
 def place(request: HttpRequest, pk: int) -> HttpResponse:
     _require_sees(request)
-    node = get_visible_or_404(Place, request.user, pk=pk)
+    node = get_visible_or_404(figures.reached_places(request.user), request.user, pk=pk)
     return _render(request, pages.for_place(request.user, node))
 
 
 @login_required
 def org(request: HttpRequest, pk: int) -> HttpResponse:
     _require_sees(request)
-    node = get_visible_or_404(Organization, request.user, pk=pk)
+    node = get_visible_or_404(figures.reached_orgs(request.user), request.user, pk=pk)
     return _render(request, pages.for_org(request.user, node))
 
 
@@ -80,12 +78,12 @@ def _export(request: HttpRequest, board: pages.Dashboard, chart: str) -> HttpRes
 def place_export(request: HttpRequest, pk: int, chart: str) -> HttpResponse:
     """One chart's (or the children's) table of a place's dashboard as .xlsx."""
     _require_sees(request)
-    node = get_visible_or_404(Place, request.user, pk=pk)
+    node = get_visible_or_404(figures.reached_places(request.user), request.user, pk=pk)
     return _export(request, pages.for_place(request.user, node), chart)
 
 
 @login_required
 def org_export(request: HttpRequest, pk: int, chart: str) -> HttpResponse:
     _require_sees(request)
-    node = get_visible_or_404(Organization, request.user, pk=pk)
+    node = get_visible_or_404(figures.reached_orgs(request.user), request.user, pk=pk)
     return _export(request, pages.for_org(request.user, node), chart)
