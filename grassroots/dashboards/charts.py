@@ -15,8 +15,7 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from grassroots.core.templatetags.kit import UNKNOWN, count, rate
 from grassroots.dashboards.figures import case_rate_mean, ratio

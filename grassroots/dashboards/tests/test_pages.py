@@ -25,20 +25,20 @@ pytestmark = pytest.mark.django_db
 # Case and loop counters are filled by the roll-ups of issue #13; these tests set them on the
 # prepared rows so that the pages have something other than zero to show and to add up.
 VILLAGE_CASES = {
-    "village_a": dict(cases_open=3, cases_overdue=1, cases_year=10, response_base=10,
-                      responded_on_time=9, resolution_base=8, resolved=6, callbacks=5,
-                      satisfied_callbacks=4, on_time_base=6, on_time=5),
-    "village_b": dict(cases_open=1, cases_overdue=0, cases_year=4, response_base=4,
-                      responded_on_time=2, resolution_base=4, resolved=2, callbacks=2,
-                      satisfied_callbacks=2, on_time_base=2, on_time=1),
+    "village_a": {"cases_open": 3, "cases_overdue": 1, "cases_year": 10, "response_base": 10,
+                      "responded_on_time": 9, "resolution_base": 8, "resolved": 6, "callbacks": 5,
+                      "satisfied_callbacks": 4, "on_time_base": 6, "on_time": 5},
+    "village_b": {"cases_open": 1, "cases_overdue": 0, "cases_year": 4, "response_base": 4,
+                      "responded_on_time": 2, "resolution_base": 4, "resolved": 2, "callbacks": 2,
+                      "satisfied_callbacks": 2, "on_time_base": 2, "on_time": 1},
 }  # fmt: skip
 BRANCH_LOOP = {
-    "branch_a": dict(duty_total_month=10, duty_done_month=7, duty_overdue=2,
-                     score_quarter_tenths=925, scored_quarter=1, rectify_open=2,
-                     rectify_overdue=1, training_members_met_year=1, sites_in_use=1),
-    "branch_b": dict(duty_total_month=10, duty_done_month=4, duty_overdue=3,
-                     score_quarter_tenths=780, scored_quarter=1, rectify_open=1,
-                     rectify_overdue=0, training_members_met_year=0, sites_build=1),
+    "branch_a": {"duty_total_month": 10, "duty_done_month": 7, "duty_overdue": 2,
+                     "score_quarter_tenths": 925, "scored_quarter": 1, "rectify_open": 2,
+                     "rectify_overdue": 1, "training_members_met_year": 1, "sites_in_use": 1},
+    "branch_b": {"duty_total_month": 10, "duty_done_month": 4, "duty_overdue": 3,
+                     "score_quarter_tenths": 780, "scored_quarter": 1, "rectify_open": 1,
+                     "rectify_overdue": 0, "training_members_met_year": 0, "sites_build": 1},
 }  # fmt: skip
 
 
