@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from grassroots.analytics.services import rebuild
+from grassroots.browser_testing import browser, persona_context  # noqa: F401
 from grassroots.testing import Town
 
 
