@@ -185,7 +185,7 @@ def place_charts(
     children: Sequence[tuple[Any, dict[str, Any]]],
 ) -> list[Chart]:
     """The charts of a grid node: trends, the case funnel, the children's ranking and coverage."""
-    month_label = gettext_lazy("Month")
+    month_label = pgettext_lazy("chart", "Month")
     place_label = pgettext_lazy("division", "place")
     charts = [
         Chart(
@@ -195,7 +195,7 @@ def place_charts(
             unit=COUNT,
             categories=[_month_label(m["month"]) for m in months],
             series=[
-                (gettext_lazy("Visits"), [m["visits"] for m in months]),
+                (pgettext_lazy("chart", "Visits"), [m["visits"] for m in months]),
                 (gettext_lazy("Cases submitted"), [m["cases_submitted"] for m in months]),
                 (gettext_lazy("Cases closed"), [m["cases_closed"] for m in months]),
             ],
@@ -207,10 +207,10 @@ def place_charts(
             kind=HBAR,
             unit=COUNT,
             categories=[
-                str(gettext_lazy("Submitted")),
-                str(gettext_lazy("Responded on time")),
-                str(gettext_lazy("Resolved")),
-                str(gettext_lazy("Satisfied")),
+                str(pgettext_lazy("case funnel", "Submitted")),
+                str(pgettext_lazy("case funnel", "Responded on time")),
+                str(pgettext_lazy("case funnel", "Resolved")),
+                str(pgettext_lazy("case funnel", "Satisfied")),
             ],
             series=[
                 (
@@ -223,7 +223,7 @@ def place_charts(
                     ],
                 )
             ],
-            category_label=gettext_lazy("Step"),
+            category_label=pgettext_lazy("case funnel", "Step"),
         ),
     ]
     if children:
@@ -273,7 +273,7 @@ def org_charts(
                 (gettext_lazy("Duties done"), [m["duty_done"] for m in months]),
                 (gettext_lazy("Training attendances"), [m["training_attendances"] for m in months]),
             ],
-            category_label=gettext_lazy("Month"),
+            category_label=pgettext_lazy("chart", "Month"),
         ),
         Chart(
             key="sites",
