@@ -260,7 +260,6 @@ def org_charts(
     children: Sequence[tuple[Any, dict[str, Any]]],
 ) -> list[Chart]:
     """The charts of a Party organisation: its branches' scores, duties, trainings, sites."""
-    org_label = gettext_lazy("Party organisation")
     charts = [
         Chart(
             key="duty_trend",
@@ -301,41 +300,47 @@ def org_charts(
         ),
     ]
     if children:
-        charts += [
-            _per_child(
-                "branch_scores",
-                gettext_lazy("Ranking by the quarterly score"),
-                children,
-                [(L["avg_quarter_score"], lambda f: f["avg_quarter_score"])],
-                SCORE,
-                org_label,
-                rank=True,
-            ),
-            _per_child(
-                "duties",
-                gettext_lazy("Duties done this month"),
-                children,
-                [(L["duty_completion"], lambda f: f["duty_completion"])],
-                PCT,
-                org_label,
-                rank=True,
-            ),
-            _per_child(
-                "training",
-                gettext_lazy("Members who met this year's study hours"),
-                children,
-                [
-                    (
-                        L["training_met"],
-                        lambda f: ratio(f["training_members_met_year"], f["members"]),
-                    )
-                ],
-                PCT,
-                org_label,
-                rank=True,
-            ),
-        ]
+        charts += _org_children_charts(children)
     return charts
+
+
+def _org_children_charts(children: Sequence[tuple[Any, dict[str, Any]]]) -> list[Chart]:
+    """The child organisations ranked: quarterly score, duties done, study hours met."""
+    org_label = gettext_lazy("Party organisation")
+    return [
+        _per_child(
+            "branch_scores",
+            gettext_lazy("Ranking by the quarterly score"),
+            children,
+            [(L["avg_quarter_score"], lambda f: f["avg_quarter_score"])],
+            SCORE,
+            org_label,
+            rank=True,
+        ),
+        _per_child(
+            "duties",
+            gettext_lazy("Duties done this month"),
+            children,
+            [(L["duty_completion"], lambda f: f["duty_completion"])],
+            PCT,
+            org_label,
+            rank=True,
+        ),
+        _per_child(
+            "training",
+            gettext_lazy("Members who met this year's study hours"),
+            children,
+            [
+                (
+                    L["training_met"],
+                    lambda f: ratio(f["training_members_met_year"], f["members"]),
+                )
+            ],
+            PCT,
+            org_label,
+            rank=True,
+        ),
+    ]
 
 
 def by_key(charts: Sequence[Chart], key: str) -> Chart | None:
