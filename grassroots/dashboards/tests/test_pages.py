@@ -238,3 +238,13 @@ def test_a_place_without_prepared_figures_says_so(town: Town, client_for: Any) -
 def test_last_months_spans_a_year_across_january() -> None:
     assert figures.last_months(dt.date(2026, 2, 14)) == (dt.date(2025, 3, 1), dt.date(2026, 2, 1))
     assert len(figures.months_between(*figures.last_months(dt.date(2026, 2, 14)))) == 12
+
+
+def test_the_cockpit_reads_in_chinese_and_in_english(counted: Town, client_for: Any) -> None:
+    alice = client_for("alice")
+    chinese = alice.get(reverse("dashboards:cockpit")).content.decode()
+    assert "数据驾驶舱" in chinese and "近12个月走访与诉求" in chinese and "按期办结率" in chinese
+    alice.post("/i18n/setlang/", {"language": "en", "next": "/dashboards/"})
+    english = alice.get(reverse("dashboards:cockpit")).content.decode()
+    assert "Dashboard" in english and "Visits and cases, last 12 months" in english
+    assert "On-time closing rate" in english and "按期办结率" not in english
