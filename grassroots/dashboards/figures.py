@@ -71,12 +71,17 @@ def case_rate_mean(figures: dict[str, Any]) -> float | None:
     return sum(rates) / len(rates) if rates else None
 
 
-def counters_of(row: Model, node: str) -> dict[str, Any]:
+def _get(row: Model | dict[str, Any], name: str, *default: Any) -> Any:
+    if isinstance(row, dict):
+        return row.get(name, *default) if default else row[name]
+    return getattr(row, name, *default)
+
+
+def counters_of(row: Model | dict[str, Any], node: str) -> dict[str, Any]:
+    """A prepared row's counters (a model row, or a dict as a selector may answer)."""
     names = PLACE_COUNTERS if node == PLACE else ORG_COUNTERS
-    return {name: getattr(row, name) for name in names} | {
-        "path": row.path,  # type: ignore[attr-defined]
-        "depth": row.depth,  # type: ignore[attr-defined]
-        "updated_at": row.updated_at,  # type: ignore[attr-defined]
+    return {name: _get(row, name) for name in names} | {
+        name: _get(row, name, None) for name in ("path", "depth", "updated_at")
     }
 
 
@@ -148,22 +153,21 @@ def month_series(
 def child_places(user: Any, place: Place) -> list[tuple[Place, dict[str, Any]]]:
     """The children of a place with their figures, in tree order (two queries)."""
     rows = analytics.child_figures(user, place.path, place.depth)
-    places = Place.objects.visible_to(user).in_bulk([r.place_id for r in rows])
+    places = Place.objects.visible_to(user).in_bulk([_get(r, "place_id") for r in rows])
     return [
-        (places[r.place_id], derive(PLACE, counters_of(r, PLACE)))
+        (places[_get(r, "place_id")], derive(PLACE, counters_of(r, PLACE)))
         for r in rows
-        if r.place_id in places
+        if _get(r, "place_id") in places
     ]
 
 
 def child_orgs(user: Any, org: Organization) -> list[tuple[Organization, dict[str, Any]]]:
     """The child organisations of an organisation with their figures (two queries)."""
     rows = _child_org_figures(user, org.path, org.depth)
-    orgs = Organization.objects.visible_to(user).in_bulk([r.organization_id for r in rows])
+    key = "organization_id"
+    orgs = Organization.objects.visible_to(user).in_bulk([_get(r, key) for r in rows])
     return [
-        (orgs[r.organization_id], derive(ORG, counters_of(r, ORG)))
-        for r in rows
-        if r.organization_id in orgs
+        (orgs[_get(r, key)], derive(ORG, counters_of(r, ORG))) for r in rows if _get(r, key) in orgs
     ]
 
 
