@@ -87,13 +87,20 @@
       el.setAttribute("data-drawn", "true");
       charts.push(chart);
     });
-    var pending = null;
-    window.addEventListener("resize", function () {
-      if (pending) window.clearTimeout(pending);
-      pending = window.setTimeout(function () {
+    // Follow each container's width (a phone turned, a sidebar shown), not only the window's.
+    if (window.ResizeObserver) {
+      var observer = new ResizeObserver(function (entries) {
+        entries.forEach(function (entry) {
+          var chart = window.echarts.getInstanceByDom(entry.target);
+          if (chart) chart.resize();
+        });
+      });
+      document.querySelectorAll(".chart[data-drawn]").forEach(function (el) { observer.observe(el); });
+    } else {
+      window.addEventListener("resize", function () {
         charts.forEach(function (c) { c.resize(); });
-      }, 120);
-    });
+      });
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
