@@ -177,6 +177,7 @@ class Action(enum.StrEnum):
     # --- end rollups
 
     # --- dashboards (issue #13): between here and its end marker
+    DASHBOARDS_EXPORTED = "dashboards.exported"
     # --- end dashboards
 
     # --- reports (issue #13): between here and its end marker

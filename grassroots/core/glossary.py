@@ -212,6 +212,7 @@ PLACES: dict[str, Promise] = {
     # --- rollups (issue #13): this app's destinations go between here and its end marker
     # --- end rollups
     # --- dashboards (issue #13): this app's destinations go between here and its end marker
+    "dashboards": pgettext_lazy("destination", "Dashboard"),
     # --- end dashboards
     # --- reports (issue #13): this app's destinations go between here and its end marker
     "reports": pgettext_lazy("destination", "Reports"),

@@ -387,6 +387,12 @@ ROUTES: dict[str, Rule] = {
     # --- rollups (issue #13)
     # --- end rollups
     # --- dashboards (issue #13)
+    "dashboards:cockpit": Rule(Kind.PAGE),
+    "dashboards:place": Rule(Kind.DETAIL, "grid.Place"),
+    "dashboards:org": Rule(Kind.DETAIL, "party.Organization"),
+    # A spreadsheet of one node's chart; dashboards/tests/test_pages.py checks its rows.
+    "dashboards:place_export": Rule(Kind.DETAIL, "grid.Place", kwargs={"chart": "places"}),
+    "dashboards:org_export": Rule(Kind.DETAIL, "party.Organization", kwargs={"chart": "orgs"}),
     # --- end dashboards
     # --- reports (issue #13)
     "reports:list": Rule(Kind.PAGE),  # its rows: reports/tests/test_pages.py checks their reach
