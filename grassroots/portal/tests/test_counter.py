@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from grassroots.core import clock
-from grassroots.portal.counter import COOKIE
 from grassroots.portal import services
+from grassroots.portal.counter import COOKIE
 from grassroots.portal.models import Article, Collection, VisitorDay
 from grassroots.testing import Town
 
