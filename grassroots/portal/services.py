@@ -134,14 +134,15 @@ def article_update(*, actor: Actor, article: Article, **changes: Any) -> Article
 
 @transaction.atomic
 def article_publish(*, actor: Actor, article: Article, at: dt.datetime | None = None) -> Article:
-    """Publish now (`at` None or past) or schedule for `at`."""
+    """Publish now (`at` None), as of a past `at` (an article that appeared before, e.g. in
+    print, keeps its date), or schedule it for a future `at`."""
     require(actor, Cap.PUBLISH)
     require_visible(actor, article)
     now = clock.now()
     if at is None or at <= now:
         article.status = Article.Status.PUBLISHED
         article.publish_at = None
-        article.published_at = now
+        article.published_at = at or now
         action = Action.PORTAL_ARTICLE_PUBLISHED
     else:
         article.status = Article.Status.SCHEDULED
