@@ -34,7 +34,7 @@ pytestmark = pytest.mark.slow
 
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-COORDINATES = re.compile(r"(?<![\d.])\d{2,3}\.\d{5,}(?![\d])")
+COORDINATES = re.compile(r"(?<![\d.:])\d{2,3}\.\d{5,}(?![\d])")
 POSITION_KEYS = re.compile(r'"(lat|lng|latitude|longitude|position)"\s*:|data-(lat|lng)=')
 
 
