@@ -83,8 +83,8 @@ from grassroots.party.models import (
     Member,
     Organization,
 )
-from grassroots.rectify.demo import load_demo_rectify
 from grassroots.portal.demo import load_demo_portal
+from grassroots.rectify.demo import load_demo_rectify
 from grassroots.sites.demo import load_demo_sites
 from grassroots.trainings.demo import load_demo_trainings
 
