@@ -14,6 +14,10 @@ class PortalConfig(AppConfig):
         from grassroots.core.nav import NavItem, register
         from grassroots.core.roles import Cap
         from grassroots.core.scoping import Scope
+        from grassroots.portal.models import Article, ArticleImage, Collection, Disclosure
+        from grassroots.portal.views.public import HOME_PAGES
+
+        HOME_PAGES.watch(Article, ArticleImage, Collection, Disclosure)
 
         def writes(scope: Scope) -> bool:
             return scope.can(Cap.PUBLISH) or scope.can(Cap.DISCLOSE)

@@ -21,11 +21,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from grassroots.core import clock
 from grassroots.core.glossary import PLACES
+from grassroots.core.memo import Memo
 from grassroots.portal import counter, selectors, services
 from grassroots.portal.figures import public_figures
 from grassroots.portal.sanitise import image_url
@@ -67,19 +70,28 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
     return render(request, template, context)
 
 
+# The home page, rendered, per language and minute of the clock: the busiest public page is
+# served without a query for up to MAX_AGE seconds in each process, the staleness a shared
+# cache in front would add anyway. A change to an article, image, collection or disclosure
+# in this process clears it (watched in PortalConfig.ready); the minute in the key lets a
+# scheduled article appear on time.
+HOME_PAGES: Memo[tuple[str, str], str] = Memo("portal home page", ttl=MAX_AGE, maxsize=16)
+
+
 @require_GET
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    return _render(
-        request,
-        "portal/home.html",
-        {
+    def build(_key: tuple[str, str]) -> str:
+        context = {
             "sections": selectors.home_sections(),
             "figures": public_figures(),
             "notices": selectors.notices_now()[:5],
             "nav_current": "home",
-        },
-    )
+        }
+        return _render(request, "portal/home.html", context).content.decode()
+
+    key = (get_language() or "", clock.now().strftime("%Y-%m-%dT%H:%M"))
+    return HttpResponse(HOME_PAGES.get(key, build))
 
 
 @require_GET
