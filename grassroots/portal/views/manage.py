@@ -18,6 +18,7 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -64,6 +65,14 @@ def branches_for(user: Any) -> QuerySet:
     branches = Organization.objects.visible_to(user).filter(kind=Organization.Kind.BRANCH)
     ids = [b.pk for b in branches if b.reached_by(scope)]
     return Organization.objects.visible_to(user).filter(pk__in=ids).order_by("path")
+
+
+def snippet(image: ArticleImage) -> str:
+    """The HTML an editor pastes into the body to place this image with its caption."""
+    return (
+        f'<figure><img src="{image_url(image.pk)}" alt="{escape(image.caption)}">'
+        f"<figcaption>{escape(image.caption)}</figcaption></figure>"
+    )
 
 
 def _add_errors(form: Form, exc: ValidationError) -> None:
@@ -159,7 +168,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "images": [
                 {
                     "image": i,
-                    "url": image_url(i.pk),
+                    "snippet": snippet(i),
                     "caption_form": CaptionForm(
                         initial={"caption": i.caption}, prefix=f"img{i.pk}"
                     ),
@@ -218,8 +227,10 @@ def image_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _('Image added. Place it in the body with <img src="%(url)s">, or it follows the text.')
-            % {"url": image_url(added.pk)},
+            _(
+                "Image added. Copy its snippet from the list of images into the body, "
+                "or it follows the text."
+            ),
         )
     return redirect(reverse("portal:manage_article", args=[found.pk]) + "#images")
 
