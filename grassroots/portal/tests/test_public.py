@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -152,3 +153,11 @@ def test_disclosure_filters_by_branch_and_quarter(town: Town) -> None:
     only_a = Client().get(url, {"branch": town.branch_a.pk, "quarter": "2026Q2"}).content.decode()
     assert f"{town.branch_a.name}2026Q2" in only_a and town.branch_b.name + "2026Q3" not in only_a
     assert Client().get(url, {"branch": "x", "quarter": "<b>"}).status_code == 200
+
+
+def test_a_page_in_a_chosen_language_is_private(published: Article) -> None:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("portal:article", args=[published.pk]))
+    assert response.status_code == 200 and 'lang="en"' in response.content.decode()
+    assert "private" in response["Cache-Control"]

@@ -5,7 +5,8 @@ Every page here is the same for everybody, so it is cacheable by any shared cach
 `Vary: Cookie` — the session middleware adds that header whenever the session was
 read (the idle-timeout middleware reads it to learn whether someone is signed in),
 but nothing on these pages depends on the session, so the decorator says so. If
-anything did write the session or set a cookie, the page falls back to `private`.
+anything did write the session or set a cookie, or the visitor chose a language with the
+language cookie (the one cookie the content depends on), the page is `private`.
 
 Counting therefore cannot happen while rendering: `static/portal/portal.js` posts to
 `portal:hit` after the page loads, and the footer shows the answer.
@@ -17,6 +18,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -45,8 +47,12 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         response = view(request, *args, **kwargs)
         session = getattr(request, "session", None)
         touched = session is not None and session.modified
+        # The language comes from the language cookie (the portal ignores Accept-Language,
+        # core.middleware): a page in a chosen language is that visitor's alone.
+        chose_language = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
         if (
             touched
+            or chose_language
             or response.cookies
             or getattr(request, "META", {}).get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
