@@ -70,3 +70,14 @@ def test_a_draft_counts_no_view(town: Town, topic: Collection) -> None:
     assert hit(Client(), draft)["views"] is None
     draft.refresh_from_db()
     assert draft.view_count == 0
+
+
+def test_the_beacon_only_answers_posts_and_old_days_are_forgotten(published: Article) -> None:
+    assert Client().get(reverse("portal:hit")).status_code == 405
+    clock.set_now(dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC))
+    hit(Client())
+    clock.set_now(dt.datetime(2026, 10, 5, 9, 0, tzinfo=dt.UTC))
+    hit(Client())
+    assert services.visitor_days_prune() == 1  # the day that can no longer count again
+    assert VisitorDay.objects.count() == 1
+    assert hit(Client())["visitors"] == 3  # the running total is kept
