@@ -42,6 +42,7 @@ from grassroots.portal.models import (
     Disclosure,
     VisitorDay,
 )
+from grassroots.portal.privacy import refuse_personal
 from grassroots.portal.quarters import valid_quarter
 from grassroots.portal.sanitise import clean_body
 
@@ -62,6 +63,9 @@ def _image_ids(article: Article) -> list[int]:
 
 
 def _check_article(fields: dict[str, Any]) -> None:
+    refuse_personal(
+        **{k: fields.get(k) or "" for k in ("title", "source", "author", "summary", "body")}
+    )
     if not (fields.get("title") or "").strip():
         raise ValidationError({"title": [_("Give the article a title.")]})
     if not isinstance(fields.get("collection"), Collection):
@@ -83,7 +87,14 @@ def article_create(
 ) -> Article:
     """A draft article of `town`; publish it with `article_publish`."""
     _require_town(actor, town)
-    fields = {"collection": collection, "title": title.strip()}
+    fields = {
+        "collection": collection,
+        "title": title,
+        "source": source,
+        "author": author,
+        "summary": summary,
+        "body": body,
+    }
     _check_article(fields)
     now = clock.now()
     article = Article.objects.create(
@@ -261,6 +272,7 @@ def image_remove(*, actor: Actor, image: ArticleImage) -> None:
 
 
 def _check_disclosure(fields: dict[str, Any]) -> None:
+    refuse_personal(title=fields.get("title") or "", body=fields.get("body") or "")
     errors: dict[str, list[str]] = {}
     if not valid_quarter(fields.get("quarter") or ""):
         errors["quarter"] = [_("A quarter is written like 2026Q3.")]

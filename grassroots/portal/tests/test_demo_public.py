@@ -27,13 +27,12 @@ from grassroots.grid.models import Household
 from grassroots.inspections.demo import load_demo_inspections
 from grassroots.portal.demo import load_demo_portal
 from grassroots.portal.models import Article, ArticleImage, Collection, Disclosure
+from grassroots.portal.privacy import ID_NUMBER, MOBILE
 from grassroots.portal.selectors import disclosure_quarters, live_articles
 from grassroots.sites.demo import load_demo_sites
 
 pytestmark = pytest.mark.slow
 
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 COORDINATES = re.compile(r"(?<![\d.:])\d{2,3}\.\d{5,}(?![\d])")
 POSITION_KEYS = re.compile(r'"(lat|lng|latitude|longitude|position)"\s*:|data-(lat|lng)=')
 

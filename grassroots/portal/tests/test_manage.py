@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
@@ -194,3 +194,35 @@ def test_the_staff_list_shows_only_the_publishers_articles(
 ) -> None:
     html = client_for("alice").get(reverse("portal:manage")).content.decode()
     assert published.title in html and far_article.title not in html
+
+
+def test_a_full_phone_or_id_number_is_refused_and_a_masked_one_passes(
+    town: Town, topic: Collection
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.article_create(
+            actor=town.alice,
+            town=town.town,
+            collection=topic,
+            title="走访",
+            body="<p>联系电话 13812345678</p>",
+        )
+    assert "body" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        services.disclosure_create(
+            actor=town.alice,
+            branch=town.branch_a,
+            quarter="2026Q3",
+            category="recruitment",
+            title="发展对象公示",
+            body="张三，身份证号 43012119900101123X",
+        )
+    article = services.article_create(
+        actor=town.alice,
+        town=town.town,
+        collection=topic,
+        title="走访",
+        body="<p>联系电话 138****5678</p>",
+    )
+    with pytest.raises(ValidationError):
+        services.article_update(actor=town.alice, article=article, summary="电话 15912345678")
