@@ -31,7 +31,7 @@ def far_rows(root: Any, far: dict[str, Any]) -> dict[str, Any]:
         town=far["town"],
         collection=collection(),
         title="远方镇动态",
-        body="<p>远方</p>",
+        body="<p>远方镇动态</p>",
     )
     image = services.image_add(actor=root, article=article, upload=png(), caption="远方图片")
     item = services.disclosure_create(
@@ -51,6 +51,6 @@ def town_rows(town: Town) -> None:
         town=town.town,
         collection=collection(),
         title="本镇动态",
-        body="<p>本镇</p>",
+        body="<p>本镇动态</p>",
     )
     services.article_publish(actor=town.root, article=article)
