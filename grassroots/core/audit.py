@@ -189,6 +189,18 @@ class Action(enum.StrEnum):
     # --- end reports
 
     # --- portal (issue #13): between here and its end marker
+    PORTAL_ARTICLE_CREATED = "portal.article_created"
+    PORTAL_ARTICLE_UPDATED = "portal.article_updated"
+    PORTAL_ARTICLE_PUBLISHED = "portal.article_published"
+    PORTAL_ARTICLE_SCHEDULED = "portal.article_scheduled"
+    PORTAL_ARTICLE_UNPUBLISHED = "portal.article_unpublished"
+    PORTAL_IMAGE_ADDED = "portal.image_added"
+    PORTAL_IMAGE_UPDATED = "portal.image_updated"
+    PORTAL_IMAGE_REMOVED = "portal.image_removed"
+    PORTAL_DISCLOSURE_CREATED = "portal.disclosure_created"
+    PORTAL_DISCLOSURE_UPDATED = "portal.disclosure_updated"
+    PORTAL_DISCLOSURE_PUBLISHED = "portal.disclosure_published"
+    PORTAL_DISCLOSURE_UNPUBLISHED = "portal.disclosure_unpublished"
     # --- end portal
 
     # Case timeline: one member per CaseEvent kind (cases.workflow.audit_action maps

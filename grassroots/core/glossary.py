@@ -150,6 +150,16 @@ ACTIONS: dict[str, Promise] = {
     "generate_report": pgettext_lazy("action", "Generate now"),
     # --- end reports
     # --- portal (issue #13): this app's actions go between here and its end marker
+    "new_article": pgettext_lazy("action", "Write an article"),
+    "schedule_publish": pgettext_lazy("action", "Publish now or at a time"),
+    "unpublish": pgettext_lazy("action", "Take off the portal"),
+    "add_image": pgettext_lazy("action", "Add an image"),
+    "move_up": pgettext_lazy("action", "Move up"),
+    "move_down": pgettext_lazy("action", "Move down"),
+    "remove_image": pgettext_lazy("action", "Remove the image"),
+    "save_caption": pgettext_lazy("action", "Save the caption"),
+    "new_disclosure": pgettext_lazy("action", "New disclosure item"),
+    "view_on_portal": pgettext_lazy("action", "View on the portal"),
     # --- end portal
 }
 
@@ -218,6 +228,14 @@ PLACES: dict[str, Promise] = {
     "reports": pgettext_lazy("destination", "Reports"),
     # --- end reports
     # --- portal (issue #13): this app's destinations go between here and its end marker
+    "portal": pgettext_lazy("destination", "Public portal"),
+    "portal_home": pgettext_lazy("destination", "Portal home"),
+    "portal_figures": pgettext_lazy("destination", "Open data"),
+    "portal_disclosure": pgettext_lazy("destination", "Party affairs disclosure"),
+    "portal_cases": pgettext_lazy("destination", "Public service progress"),
+    "portal_notices": pgettext_lazy("destination", "Model branch notices"),
+    "portal_manage": pgettext_lazy("destination", "Portal articles"),
+    "portal_disclosures": pgettext_lazy("destination", "Disclosure items"),
     # --- end portal
 }
 

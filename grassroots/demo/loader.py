@@ -83,6 +83,7 @@ from grassroots.party.models import (
     Member,
     Organization,
 )
+from grassroots.portal.demo import load_demo_portal
 from grassroots.rectify.demo import load_demo_rectify
 from grassroots.sites.demo import load_demo_sites
 from grassroots.trainings.demo import load_demo_trainings
@@ -217,6 +218,7 @@ PARTY_BUILDING: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("inspections", load_demo_inspections),
     ("duties", load_demo_duties),
     ("cadence", load_demo_cadence),
+    ("portal", load_demo_portal),  # issue #13: articles, pictures, disclosure items
 )
 
 

@@ -404,6 +404,25 @@ ROUTES: dict[str, Rule] = {
     "cases:measures_export": Rule(Kind.PAGE),  # the measures page's figures as a spreadsheet
     # --- end reports
     # --- portal (issue #13)
+    "portal:home": Rule(Kind.PUBLIC),
+    "portal:topic": Rule(Kind.PUBLIC, kwargs={"slug": "news"}),
+    "portal:article": Rule(Kind.PUBLIC, kwargs={"pk": 1}),  # 404 unless live: no 5xx
+    "portal:image": Rule(Kind.PUBLIC, kwargs={"pk": 1}),
+    "portal:figures": Rule(Kind.PUBLIC),
+    "portal:disclosure": Rule(Kind.PUBLIC),
+    "portal:notices": Rule(Kind.PUBLIC),
+    "portal:hit": Rule(Kind.SKIP),  # a POST beacon (counts a visit); portal/tests/test_counter.py
+    "portal:manage": Rule(Kind.PAGE),
+    "portal:manage_new": Rule(Kind.PAGE),
+    "portal:manage_article": Rule(Kind.DETAIL, "portal.Article"),
+    "portal:manage_publish": Rule(Kind.ACTION, "portal.Article"),
+    "portal:manage_unpublish": Rule(Kind.ACTION, "portal.Article"),
+    "portal:manage_image_add": Rule(Kind.ACTION, "portal.Article"),
+    "portal:manage_image": Rule(Kind.DETAIL, "portal.ArticleImage"),
+    "portal:manage_disclosures": Rule(Kind.PAGE),
+    "portal:manage_disclosure_new": Rule(Kind.PAGE),
+    "portal:manage_disclosure": Rule(Kind.DETAIL, "portal.Disclosure"),
+    "portal:manage_disclosure_publish": Rule(Kind.ACTION, "portal.Disclosure"),
     # --- end portal
 }
 
