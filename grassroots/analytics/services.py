@@ -17,22 +17,69 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Case as DbCase
+from django.db.models import (
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Round, TruncMonth
 from django.utils import timezone
 
-from grassroots.analytics.models import ORG_COUNTERS, PLACE_COUNTERS, OrgFigures, PlaceFigures
+from grassroots.analytics.models import (
+    MONTH_COUNTERS,
+    ORG_COUNTERS,
+    PLACE_COUNTERS,
+    MonthFigures,
+    OrgFigures,
+    PlaceFigures,
+)
+from grassroots.cadence.models import QuarterScore
+from grassroots.cadence.schedule import quarter_key
+from grassroots.cases import measures
+from grassroots.cases.models import CLOCK_STATUSES, OPEN_STATUSES, Case
+from grassroots.cases.models import Status as CaseStatus
 from grassroots.core import audit, clock
 from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
+from grassroots.core.scoping import Unscoped, unscoped
+from grassroots.duties.models import Assignment
 from grassroots.grid.models import Household, Place, Representative, Resident, Visit
+from grassroots.inspections.models import Inspection
 from grassroots.party.models import Member, Organization
+from grassroots.rectify.models import OPEN_STATUSES as RECTIFY_OPEN
+from grassroots.rectify.models import Item as RectifyItem
+from grassroots.sites.models import Project, Stage
+from grassroots.trainings.models import (
+    DEFAULT_MEMBER_HOURS,
+    DEFAULT_SECRETARY_HOURS,
+    Attendance,
+    Enrolment,
+    HoursRequirement,
+)
 
 STEP = Place.steplen
+
+
+# MonthFigures keeps this many months (the current one included) current.
+MONTHS = 24
 
 
 @dataclass
@@ -43,6 +90,12 @@ class Windows:
     since_30d: dt.datetime
     since_90d: dt.datetime
     month_start: dt.datetime
+    first_month: dt.datetime  # the first month MonthFigures rows are recomputed for
+
+
+def _months_back(month_start: dt.datetime, months: int) -> dt.datetime:
+    year, month = divmod(month_start.year * 12 + month_start.month - 1 - months, 12)
+    return month_start.replace(year=year, month=month + 1)
 
 
 def windows(now: dt.datetime | None = None) -> Windows:
@@ -54,6 +107,7 @@ def windows(now: dt.datetime | None = None) -> Windows:
         since_30d=now - dt.timedelta(days=30),
         since_90d=now - dt.timedelta(days=90),
         month_start=month_start,
+        first_month=_months_back(month_start, MONTHS - 1),
     )
 
 
@@ -62,39 +116,362 @@ def prefixes_of(path: str) -> list[str]:
     return [path[:i] for i in range(STEP, len(path) + 1, STEP)]
 
 
-# --- direct counts (the reference the prepared figures must equal) --------------
+# --- what is counted: one grouped query per source table ---------------------------
+#
+# Each source is an ORM queryset grouped by the node path `p` (and the month `m` for
+# MonthFigures), compiled to SQL and written with one UPDATE … FROM. The same
+# querysets, filtered to one path, are the direct counts the tests compare with.
+
+
+def _year_start(w: Windows) -> dt.datetime:
+    return w.month_start.replace(month=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def _tenths(field: str, **extra: Any) -> Cast:
+    """A sum of decimals in tenths, rounded (SQLite stores decimals as floats)."""
+    return Cast(Round(Coalesce(Sum(F(field) * 10, **extra), 0)), IntegerField())
+
+
+@dataclass
+class Source:
+    """One GROUP BY over a table into some counters of the leaves (the row's own node)."""
+
+    rows: Callable[[Windows], QuerySet]
+    path: str  # the path column of the table: place_path or org_path
+    counters: Callable[[Windows], dict[str, Any]]  # counter -> aggregate
+    month: Callable[[], Any] | None = None  # MonthFigures: the month of a row
+
+
+def _cases(w: Windows) -> QuerySet:
+    return unscoped(Case, why=Unscoped.SYSTEM)  # figures of every node; read scoped
+
+
+def _case_cohort(w: Windows) -> QuerySet:
+    return measures.with_rate_parts(_cases(w).filter(submitted_at__gte=_year_start(w)), w.now)
+
+
+def _rate_sums(w: Windows) -> dict[str, Any]:
+    return {name: Coalesce(Sum(name), 0) for name in measures.RATE_PARTS}
+
+
+PLACE_SOURCES = (
+    Source(
+        lambda w: unscoped(Household, why=Unscoped.SYSTEM),
+        "place_path",
+        lambda w: {
+            "households": Count("pk"),
+            "households_with_rep": Count("representative_id"),
+            "visited_30d": Count("pk", filter=Q(last_visit_at__gte=w.since_30d)),
+            "visited_90d": Count("pk", filter=Q(last_visit_at__gte=w.since_90d)),
+        },
+    ),
+    Source(
+        lambda w: unscoped(Resident, why=Unscoped.SYSTEM),
+        "place_path",
+        lambda w: {"residents": Count("pk")},
+    ),
+    Source(
+        lambda w: unscoped(Representative, why=Unscoped.SYSTEM).filter(active=True),
+        "place_path",
+        lambda w: {"representatives": Count("pk")},
+    ),
+    Source(
+        lambda w: unscoped(Visit, why=Unscoped.SYSTEM).filter(visited_at__gte=w.month_start),
+        "place_path",
+        lambda w: {"visits_month": Count("pk")},
+    ),
+    Source(
+        _cases,
+        "place_path",
+        lambda w: {
+            "cases_open": Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            "cases_overdue": Count(
+                "pk", filter=Q(status__in=CLOCK_STATUSES, resolve_due_at__lt=w.now)
+            ),
+            "cases_year": Count(
+                "pk", filter=Q(submitted_at__gte=_year_start(w), submitted_at__lte=w.now)
+            ),
+            "cases_closed_year": Count(
+                "pk", filter=Q(status=CaseStatus.CLOSED, closed_at__gte=_year_start(w))
+            ),
+        },
+    ),
+    Source(_case_cohort, "place_path", _rate_sums),
+)
+
+
+def _latest_closed_quarter(w: Windows) -> str | None:
+    """The last quarterly review before the current quarter (cadence's QuarterScore)."""
+    current = quarter_key(timezone.localdate(w.now))
+    return (
+        unscoped(QuarterScore, why=Unscoped.SYSTEM)
+        .filter(period__lt=current)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+
+
+def _month_span(w: Windows) -> tuple[dt.date, dt.date]:
+    first = w.month_start.date()
+    return first, _next_month(first)
+
+
+ORG_SOURCES = (
+    Source(
+        lambda w: unscoped(Member, why=Unscoped.SYSTEM).filter(active=True),
+        "org_path",
+        lambda w: {
+            "members": Count("pk"),
+            "probationary": Count("pk", filter=Q(status=Member.Status.PROBATIONARY)),
+        },
+    ),
+    Source(
+        lambda w: unscoped(Organization, why=Unscoped.SYSTEM).filter(kind=Organization.Kind.BRANCH),
+        "path",
+        lambda w: {"branches": Count("pk")},
+    ),
+    Source(
+        lambda w: unscoped(Assignment, why=Unscoped.SYSTEM),
+        "org_path",
+        lambda w: {
+            # Due this month: an assignment of any cadence whose due date falls in the
+            # current calendar month (local time).
+            "duty_total_month": Count(
+                "pk", filter=Q(due_on__gte=_month_span(w)[0], due_on__lt=_month_span(w)[1])
+            ),
+            "duty_done_month": Count(
+                "pk",
+                filter=Q(
+                    due_on__gte=_month_span(w)[0],
+                    due_on__lt=_month_span(w)[1],
+                    status=Assignment.Status.DONE,
+                ),
+            ),
+            "duty_overdue": Count(
+                "pk",
+                filter=Q(due_on__lt=timezone.localdate(w.now)) & ~Q(status=Assignment.Status.DONE),
+            ),
+        },
+    ),
+    Source(
+        lambda w: unscoped(QuarterScore, why=Unscoped.SYSTEM).filter(
+            period=_latest_closed_quarter(w) or "-"
+        ),
+        "org_path",
+        lambda w: {"score_quarter_tenths": _tenths("score"), "scored_quarter": Count("pk")},
+    ),
+    Source(
+        lambda w: unscoped(Inspection, why=Unscoped.SYSTEM).filter(
+            status__in=(Inspection.Status.SUBMITTED, Inspection.Status.ACKNOWLEDGED),
+            inspected_on__gte=_quarter_start(timezone.localdate(w.now)),
+            inspected_on__lte=timezone.localdate(w.now),
+        ),
+        "org_path",
+        lambda w: {
+            "inspections_quarter": Count("pk"),
+            "inspection_tenths_quarter": _tenths("total"),
+        },
+    ),
+    Source(
+        lambda w: unscoped(RectifyItem, why=Unscoped.SYSTEM).filter(status__in=RECTIFY_OPEN),
+        "org_path",
+        lambda w: {
+            "rectify_open": Count("pk"),
+            # Red: past the deadline (rectify.sweeps colours it so on the same rule).
+            "rectify_overdue": Count("pk", filter=Q(deadline__lt=timezone.localdate(w.now))),
+        },
+    ),
+    Source(
+        lambda w: (
+            unscoped(Attendance, why=Unscoped.SYSTEM)
+            .filter(year=timezone.localdate(w.now).year)
+            .exclude(org_path="")
+        ),
+        "org_path",
+        lambda w: {
+            "training_attendances_year": Count("pk"),
+            "training_hours_tenths_year": _tenths("hours"),
+        },
+    ),
+    Source(
+        lambda w: training_people(timezone.localdate(w.now).year),
+        "org_path",
+        lambda w: {"training_members_met_year": Count("pk", filter=Q(met=True))},
+    ),
+    Source(
+        lambda w: unscoped(Project, why=Unscoped.SYSTEM),
+        "org_path",
+        lambda w: {
+            "sites_planned": Count("pk", filter=Q(stage__in=PLANNED_STAGES)),
+            "sites_build": Count("pk", filter=Q(stage=Stage.BUILD)),
+            "sites_acceptance": Count("pk", filter=Q(stage=Stage.ACCEPTANCE)),
+            "sites_in_use": Count("pk", filter=Q(stage=Stage.IN_USE)),
+            "sites_demonstration": Count("pk", filter=Q(is_demonstration=True)),
+        },
+    ),
+)
+PLANNED_STAGES = (Stage.SURVEY, Stage.SITING, Stage.DESIGN)
+
+
+def training_people(year: int) -> QuerySet:
+    """Members enrolled in a programme running in `year`, each with `met`: their credited
+    hours of that year (every programme) reach the requirement of their programme's town
+    (trainings.measures: the secretaries' hours when they are enrolled as secretary)."""
+    enrolled = unscoped(Enrolment, why=Unscoped.SYSTEM).filter(
+        member=OuterRef("pk"),
+        status=Enrolment.Status.ENROLLED,
+        programme__starts_on__year__lte=year,
+        programme__ends_on__year__gte=year,
+    )
+    hours = (
+        unscoped(Attendance, why=Unscoped.SYSTEM)
+        .filter(year=year, enrolment__member=OuterRef("pk"))
+        .order_by()
+        .annotate(h=Func(F("hours"), function="SUM"))
+        .values("h")[:1]
+    )
+    need = unscoped(HoursRequirement, why=Unscoped.SYSTEM).filter(
+        year=year, town=OuterRef("training_town")
+    )
+    people = (
+        unscoped(Member, why=Unscoped.SYSTEM)
+        .filter(Exists(enrolled))
+        .annotate(
+            training_town=Subquery(enrolled.order_by("pk").values("programme__town_id")[:1]),
+            secretary=Exists(enrolled.filter(is_secretary=True)),
+            hours=Coalesce(Subquery(hours), Value(Decimal("0")), output_field=DecimalField()),
+        )
+        .annotate(
+            required=DbCase(
+                When(
+                    secretary=True,
+                    then=Coalesce(
+                        Subquery(need.values("secretary_hours")[:1]),
+                        Value(DEFAULT_SECRETARY_HOURS),
+                    ),
+                ),
+                default=Coalesce(
+                    Subquery(need.values("member_hours")[:1]), Value(DEFAULT_MEMBER_HOURS)
+                ),
+            )
+        )
+    )
+    return people.annotate(
+        met=DbCase(When(hours__gte=F("required"), then=Value(True)), default=Value(False))
+    )
+
+
+def _month_of(field: str) -> Callable[[], Any]:
+    return lambda: TruncMonth(field, output_field=DateField())
+
+
+PLACE_MONTH_SOURCES = (
+    Source(
+        lambda w: unscoped(Visit, why=Unscoped.SYSTEM).filter(visited_at__gte=w.first_month),
+        "place_path",
+        lambda w: {"visits": Count("pk")},
+        _month_of("visited_at"),
+    ),
+    Source(
+        # The cohort of a month: the cases submitted in it, with their rates as of now.
+        lambda w: measures.with_rate_parts(
+            _cases(w).filter(submitted_at__gte=w.first_month), w.now
+        ),
+        "place_path",
+        lambda w: {"cases_submitted": Count("pk"), **_rate_sums(w)},
+        _month_of("submitted_at"),
+    ),
+    Source(
+        lambda w: _cases(w).filter(status=CaseStatus.CLOSED, closed_at__gte=w.first_month),
+        "place_path",
+        lambda w: {"cases_closed": Count("pk")},
+        _month_of("closed_at"),
+    ),
+)
+ORG_MONTH_SOURCES = (
+    Source(
+        lambda w: unscoped(Assignment, why=Unscoped.SYSTEM).filter(
+            due_on__gte=w.first_month.date()
+        ),
+        "org_path",
+        lambda w: {
+            "duty_total": Count("pk"),
+            "duty_done": Count("pk", filter=Q(status=Assignment.Status.DONE)),
+        },
+        _month_of("due_on"),
+    ),
+    Source(
+        lambda w: (
+            unscoped(Attendance, why=Unscoped.SYSTEM)
+            .filter(at__gte=w.first_month)
+            .exclude(org_path="")
+        ),
+        "org_path",
+        lambda w: {"training_attendances": Count("pk"), "training_hours_tenths": _tenths("hours")},
+        _month_of("at"),
+    ),
+)
+
+
+def _within(field: str, prefix: str | None) -> Q:
+    """Rows of the subtree under `prefix` and of its ancestors (all rows when None)."""
+    if prefix is None:
+        return Q()
+    return Q(**{f"{field}__startswith": prefix}) | Q(**{f"{field}__in": prefixes_of(prefix)})
+
+
+def _grouped(source: Source, w: Windows, prefix: str | None) -> QuerySet:
+    rows = source.rows(w).filter(_within(source.path, prefix))
+    keys: dict[str, Any] = {"p": F(source.path)}
+    if source.month is not None:
+        keys["m"] = source.month()
+    return rows.values(**keys).annotate(**source.counters(w)).order_by()
+
+
+def _counted(sources: tuple[Source, ...], w: Windows, path: str) -> dict[str, int]:
+    """A node's counters counted from the base tables (the reference of the tests)."""
+    found: dict[str, int] = {}
+    for source in sources:
+        rows = source.rows(w).filter(**{f"{source.path}__startswith": path})
+        totals = rows.aggregate(**source.counters(w))
+        found.update({k: int(v or 0) for k, v in totals.items()})
+    return found
 
 
 def count_place(path: str, now: dt.datetime | None = None) -> dict[str, int]:
     """Figures of one place counted from the base tables (slow at scale; used to heal and test)."""
+    return _counted(PLACE_SOURCES, windows(now), path)
+
+
+def count_org(path: str, now: dt.datetime | None = None) -> dict[str, int]:
+    return _counted(ORG_SOURCES, windows(now), path)
+
+
+def count_months(
+    node: str, path: str, now: dt.datetime | None = None
+) -> dict[dt.date, dict[str, int]]:
+    """A node's month rows counted from the base tables (non-empty months only)."""
     w = windows(now)
-    hh = Household.objects.filter(place_path__startswith=path).aggregate(
-        households=Count("id"),
-        households_with_rep=Count("representative_id"),
-        visited_30d=Count("id", filter=Q(last_visit_at__gte=w.since_30d)),
-        visited_90d=Count("id", filter=Q(last_visit_at__gte=w.since_90d)),
-    )
-    return {
-        **hh,
-        "residents": Resident.objects.filter(place_path__startswith=path).count(),
-        "representatives": Representative.objects.filter(
-            place_path__startswith=path, active=True
-        ).count(),
-        "visits_month": Visit.objects.filter(
-            place_path__startswith=path, visited_at__gte=w.month_start
-        ).count(),
-    }
-
-
-def count_org(path: str) -> dict[str, int]:
-    members = Member.objects.filter(org_path__startswith=path, active=True).aggregate(
-        members=Count("id"),
-        probationary=Count("id", filter=Q(status=Member.Status.PROBATIONARY)),
-    )
-    branches = Organization.objects.filter(
-        path__startswith=path, kind=Organization.Kind.BRANCH
-    ).count()
-    return {**members, "branches": branches}
+    sources = PLACE_MONTH_SOURCES if node == MonthFigures.Node.PLACE else ORG_MONTH_SOURCES
+    found: dict[dt.date, dict[str, int]] = defaultdict(dict)
+    for source in sources:
+        rows = source.rows(w).filter(**{f"{source.path}__startswith": path})
+        grouped = rows.values(m=source.month()).annotate(**source.counters(w)).order_by()
+        for row in grouped:
+            month = row.pop("m")
+            if isinstance(month, dt.datetime):
+                month = month.date()
+            found[month].update({k: int(v or 0) for k, v in row.items()})
+    return dict(found)
 
 
 # --- full rebuild ------------------------------------------------------------------
@@ -104,6 +481,7 @@ def count_org(path: str) -> dict[str, int]:
 class RebuildSummary:
     places: int
     organizations: int
+    months: int = 0
 
 
 def _sql(sql: str, params: Iterable[Any] = ()) -> int:
@@ -117,17 +495,52 @@ def _db_time(value: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _roll_up(table: str, counters: tuple[str, ...], max_depth: int) -> None:
-    """Add each level's sums to its parents, deepest level first (one UPDATE per level)."""
+def _db_date(value: dt.date) -> Any:
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _limit(alias: str, prefix: str | None) -> tuple[str, list[Any]]:
+    """SQL for `_within` on a figures table's own rows."""
+    if prefix is None:
+        return "1 = 1", []
+    ancestors = prefixes_of(prefix)
+    marks = ", ".join("%s" for _ in ancestors)
+    return f"({alias}.path LIKE %s OR {alias}.path IN ({marks}))", [prefix + "%", *ancestors]
+
+
+def _roll_up(
+    table: str,
+    counters: tuple[str, ...],
+    max_depth: int,
+    prefix: str | None = None,
+    *,
+    month_of: tuple[str, dt.date] | None = None,
+) -> None:
+    """Add each level's sums to its parents, deepest level first (one UPDATE per level).
+
+    `prefix`: only the subtree's rows and its ancestors are summed into (the others are
+    already right); `month_of`: a MonthFigures node kind and first month (rows keyed by month).
+    """
     sets = ", ".join(f"{c} = f.{c} + s.{c}" for c in counters)
     sums = ", ".join(f"SUM({c}) AS {c}" for c in counters)
+    limit, limit_params = _limit("f", prefix)
     for depth in range(max_depth - 1, 0, -1):
-        _sql(
-            f"UPDATE {table} AS f SET {sets} FROM ("  # noqa: S608 - names are constants
-            f"SELECT SUBSTR(path, 1, %s) AS p, {sums} FROM {table} WHERE depth = %s GROUP BY 1"
-            ") AS s WHERE f.path = s.p",
-            [depth * STEP, depth + 1],
-        )
+        if month_of is None:
+            _sql(
+                f"UPDATE {table} AS f SET {sets} FROM ("  # noqa: S608 - names are constants
+                f"SELECT SUBSTR(path, 1, %s) AS p, {sums} FROM {table} WHERE depth = %s GROUP BY 1"
+                f") AS s WHERE f.path = s.p AND {limit}",
+                [depth * STEP, depth + 1, *limit_params],
+            )
+        else:
+            node, first = month_of
+            _sql(
+                f"UPDATE {table} AS f SET {sets} FROM ("  # noqa: S608 - names are constants
+                f"SELECT SUBSTR(path, 1, %s) AS p, month AS m, {sums} FROM {table} "
+                "WHERE node = %s AND depth = %s AND month >= %s GROUP BY 1, 2"
+                f") AS s WHERE f.node = %s AND f.path = s.p AND f.month = s.m AND {limit}",
+                [depth * STEP, node, depth + 1, _db_date(first), node, *limit_params],
+            )
 
 
 def _direct(table: str, assignments: str, source_sql: str, params: list[Any]) -> None:
@@ -137,96 +550,160 @@ def _direct(table: str, assignments: str, source_sql: str, params: list[Any]) ->
     )
 
 
-def _rebuild_places(w: Windows) -> int:
-    table = PlaceFigures._meta.db_table
-    place = Place._meta.db_table
-    now = _db_time(w.now)
-    zeros = ", ".join("0" for _ in PLACE_COUNTERS)
-    _sql(
-        f"INSERT INTO {table} (place_id, path, depth, kind, {', '.join(PLACE_COUNTERS)}, updated_at) "  # noqa: S608
-        f"SELECT p.id, p.path, p.depth, p.kind, {zeros}, %s FROM {place} p "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.place_id = p.id)",
-        [now],
-    )
-    resets = ", ".join(f"{c} = 0" for c in PLACE_COUNTERS)
-    _sql(f"UPDATE {table} SET {resets}, updated_at = %s", [now])  # noqa: S608
-    _direct(
-        table,
-        "households = s.n, households_with_rep = s.r, visited_30d = s.v30, visited_90d = s.v90",
-        "SELECT place_path AS p, COUNT(*) AS n, COUNT(representative_id) AS r, "  # noqa: S608
-        "SUM(CASE WHEN last_visit_at >= %s THEN 1 ELSE 0 END) AS v30, "
-        "SUM(CASE WHEN last_visit_at >= %s THEN 1 ELSE 0 END) AS v90 "
-        f"FROM {Household._meta.db_table} GROUP BY place_path",  # noqa: S608
-        [_db_time(w.since_30d), _db_time(w.since_90d)],
-    )
-    _direct(
-        table,
-        "residents = s.n",
-        f"SELECT place_path AS p, COUNT(*) AS n FROM {Resident._meta.db_table} GROUP BY place_path",  # noqa: S608
-        [],
-    )
-    _direct(
-        table,
-        "representatives = s.n",
-        f"SELECT place_path AS p, COUNT(*) AS n FROM {Representative._meta.db_table} "  # noqa: S608
-        "WHERE active = %s GROUP BY place_path",
-        [True],
-    )
-    _direct(
-        table,
-        "visits_month = s.n",
-        f"SELECT place_path AS p, COUNT(*) AS n FROM {Visit._meta.db_table} "  # noqa: S608
-        "WHERE visited_at >= %s GROUP BY place_path",
-        [_db_time(w.month_start)],
-    )
-    max_depth = PlaceFigures.objects.order_by("-depth").values_list("depth", flat=True).first()
-    _roll_up(table, PLACE_COUNTERS, max_depth or 0)
-    return PlaceFigures.objects.count()
+def _fill(table: str, sources: tuple[Source, ...], w: Windows, prefix: str | None) -> None:
+    for source in sources:
+        sql, params = _grouped(source, w, prefix).query.sql_with_params()
+        names = list(source.counters(w))
+        _direct(table, ", ".join(f"{c} = s.{c}" for c in names), sql, list(params))
 
 
-def _rebuild_orgs(w: Windows) -> int:
-    table = OrgFigures._meta.db_table
-    org = Organization._meta.db_table
+def _refresh_nodes(
+    table: str,
+    nodes: str,
+    fk: str,
+    counters: tuple[str, ...],
+    sources: tuple[Source, ...],
+    w: Windows,
+    prefix: str | None,
+    extra: tuple[str, ...] = (),
+) -> None:
+    """Recompute a figures table (or one subtree of it and its ancestors)."""
     now = _db_time(w.now)
-    zeros = ", ".join("0" for _ in ORG_COUNTERS)
+    zeros = ", ".join("0" for _ in counters)
+    more = "".join(f", {c}" for c in extra)
     _sql(
-        f"INSERT INTO {table} (organization_id, path, depth, {', '.join(ORG_COUNTERS)}, updated_at) "  # noqa: S608
-        f"SELECT o.id, o.path, o.depth, {zeros}, %s FROM {org} o "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.organization_id = o.id)",
+        f"INSERT INTO {table} ({fk}, path, depth{more}, {', '.join(counters)}, updated_at) "  # noqa: S608
+        f"SELECT n.id, n.path, n.depth{''.join(f', n.{c}' for c in extra)}, {zeros}, %s "
+        f"FROM {nodes} n WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{fk} = n.id)",
         [now],
     )
-    resets = ", ".join(f"{c} = 0" for c in ORG_COUNTERS)
-    _sql(f"UPDATE {table} SET {resets}, updated_at = %s", [now])  # noqa: S608
-    _direct(
-        table,
-        "members = s.n, probationary = s.pr",
-        "SELECT org_path AS p, COUNT(*) AS n, "  # noqa: S608
-        "SUM(CASE WHEN status = %s THEN 1 ELSE 0 END) AS pr "
-        f"FROM {Member._meta.db_table} WHERE active = %s GROUP BY org_path",  # noqa: S608
-        [Member.Status.PROBATIONARY, True],
+    limit, limit_params = _limit(table, prefix)
+    resets = ", ".join(f"{c} = 0" for c in counters)
+    _sql(f"UPDATE {table} SET {resets}, updated_at = %s WHERE {limit}", [now, *limit_params])  # noqa: S608
+    _fill(table, sources, w, prefix)
+    max_depth = _sql_value(f"SELECT MAX(depth) FROM {table}")  # noqa: S608
+    _roll_up(table, counters, max_depth or 0, prefix)
+
+
+def _sql_value(sql: str, params: Iterable[Any] = ()) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _refresh_months(
+    node: str, nodes: str, sources: tuple[Source, ...], w: Windows, prefix: str | None
+) -> None:
+    """Recompute the MonthFigures rows of the last MONTHS months of one node kind.
+
+    Rows exist only for months with data: each source inserts its (path, month) keys, the
+    ancestors' keys follow level by level, then the counters are written and rolled up.
+    """
+    table = MonthFigures._meta.db_table
+    first = w.first_month.date()
+    now = _db_time(w.now)
+    zeros = ", ".join("0" for _ in MONTH_COUNTERS)
+    columns = f"node, path, depth, month, {', '.join(MONTH_COUNTERS)}, updated_at"
+    if prefix is None:
+        _sql(f"DELETE FROM {table} WHERE node = %s AND month >= %s", [node, _db_date(first)])  # noqa: S608
+    else:
+        # The subtree's rows go; its ancestors' rows are kept and re-summed.
+        _sql(
+            f"DELETE FROM {table} WHERE node = %s AND month >= %s AND path LIKE %s",  # noqa: S608
+            [node, _db_date(first), prefix + "%"],
+        )
+        resets = ", ".join(f"{c} = 0" for c in MONTH_COUNTERS)
+        ancestors = prefixes_of(prefix)[:-1]
+        if ancestors:
+            marks = ", ".join("%s" for _ in ancestors)
+            _sql(
+                f"UPDATE {table} SET {resets}, updated_at = %s WHERE node = %s "  # noqa: S608
+                f"AND month >= %s AND path IN ({marks})",
+                [now, node, _db_date(first), *ancestors],
+            )
+    missing = (
+        f"NOT EXISTS (SELECT 1 FROM {table} y WHERE y.node = %s AND y.path = k.p AND y.month = k.m)"  # noqa: S608
     )
-    _direct(
-        table,
-        "branches = s.n",
-        f"SELECT path AS p, 1 AS n FROM {org} WHERE kind = %s",  # noqa: S608
-        [Organization.Kind.BRANCH],
-    )
-    max_depth = OrgFigures.objects.order_by("-depth").values_list("depth", flat=True).first()
-    _roll_up(table, ORG_COUNTERS, max_depth or 0)
-    return OrgFigures.objects.count()
+    for source in sources:
+        sql, params = _grouped(source, w, prefix).query.sql_with_params()
+        _sql(
+            f"INSERT INTO {table} ({columns}) SELECT %s, k.p, n.depth, k.m, {zeros}, %s "  # noqa: S608
+            f"FROM ({sql}) AS k JOIN {nodes} n ON n.path = k.p WHERE {missing}",
+            [node, now, *params, node],
+        )
+    max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
+    for depth in range(max_depth - 1, 0, -1):
+        _sql(
+            f"INSERT INTO {table} ({columns}) SELECT DISTINCT %s, k.p, %s, k.m, {zeros}, %s "  # noqa: S608
+            f"FROM (SELECT SUBSTR(path, 1, %s) AS p, month AS m FROM {table} "
+            f"WHERE node = %s AND depth = %s AND month >= %s) AS k WHERE {missing}",
+            [node, depth, now, depth * STEP, node, depth + 1, _db_date(first), node],
+        )
+    for source in sources:
+        sql, params = _grouped(source, w, prefix).query.sql_with_params()
+        names = list(source.counters(w))
+        sets = ", ".join(f"{c} = s.{c}" for c in names)
+        _sql(
+            f"UPDATE {table} AS f SET {sets} FROM ({sql}) AS s "  # noqa: S608
+            "WHERE f.node = %s AND f.path = s.p AND f.month = s.m",
+            [*params, node],
+        )
+    _roll_up(table, MONTH_COUNTERS, max_depth, prefix, month_of=(node, first))
+
+
+def _refresh(w: Windows, place_prefix: str | None, org_prefix: str | None, *, full: bool) -> None:
+    place, org = Place._meta.db_table, Organization._meta.db_table
+    if full or place_prefix:
+        _refresh_nodes(
+            PlaceFigures._meta.db_table,
+            place,
+            "place_id",
+            PLACE_COUNTERS,
+            PLACE_SOURCES,
+            w,
+            place_prefix,
+            extra=("kind",),
+        )
+        _refresh_months(MonthFigures.Node.PLACE, place, PLACE_MONTH_SOURCES, w, place_prefix)
+    if full or org_prefix:
+        _refresh_nodes(
+            OrgFigures._meta.db_table,
+            org,
+            "organization_id",
+            ORG_COUNTERS,
+            ORG_SOURCES,
+            w,
+            org_prefix,
+        )
+        _refresh_months(MonthFigures.Node.ORG, org, ORG_MONTH_SOURCES, w, org_prefix)
 
 
 @transaction.atomic
 def rebuild(*, actor: Actor = None, now: dt.datetime | None = None) -> RebuildSummary:
     """Recompute every prepared figure from the base tables."""
     w = windows(now)
-    summary = RebuildSummary(places=_rebuild_places(w), organizations=_rebuild_orgs(w))
+    _refresh(w, None, None, full=True)
+    summary = RebuildSummary(
+        places=PlaceFigures.objects.count(),
+        organizations=OrgFigures.objects.count(),
+        months=MonthFigures.objects.count(),
+    )
     audit.record(
         actor=actor,
         action=Action.ANALYTICS_REBUILT,
         data={"places": summary.places, "organizations": summary.organizations},
     )
     return summary
+
+
+@transaction.atomic
+def refresh_subtree(
+    *, place_path: str | None = None, org_path: str | None = None, now: dt.datetime | None = None
+) -> None:
+    """Recompute one subtree (a town's places and/or its committee's organisations) with the
+    rebuild's own SQL restricted to the path prefix, then re-sum its ancestors."""
+    _refresh(windows(now), place_path or None, org_path or None, full=False)
 
 
 # --- incremental deltas ------------------------------------------------------------
