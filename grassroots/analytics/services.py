@@ -137,7 +137,10 @@ def _quarter_start(day: dt.date) -> dt.date:
 
 def _tenths(field: str, **extra: Any) -> Cast:
     """A sum of decimals in tenths, rounded (SQLite stores decimals as floats)."""
-    return Cast(Round(Coalesce(Sum(F(field) * 10, **extra), 0)), IntegerField())
+    total = Sum(F(field) * 10, output_field=DecimalField(), **extra)
+    return Cast(
+        Round(Coalesce(total, Value(Decimal(0)), output_field=DecimalField())), IntegerField()
+    )
 
 
 @dataclass
@@ -155,11 +158,13 @@ def _cases(w: Windows) -> QuerySet:
 
 
 def _case_cohort(w: Windows) -> QuerySet:
-    return measures.with_rate_parts(_cases(w).filter(submitted_at__gte=_year_start(w)), w.now)
+    return measures.with_rate_parts(
+        _cases(w).filter(submitted_at__gte=_year_start(w)), w.now, prefix="part_"
+    )
 
 
 def _rate_sums(w: Windows) -> dict[str, Any]:
-    return {name: Coalesce(Sum(name), 0) for name in measures.RATE_PARTS}
+    return {name: Coalesce(Sum(f"part_{name}"), 0) for name in measures.RATE_PARTS}
 
 
 PLACE_SOURCES = (
@@ -384,7 +389,7 @@ PLACE_MONTH_SOURCES = (
     Source(
         # The cohort of a month: the cases submitted in it, with their rates as of now.
         lambda w: measures.with_rate_parts(
-            _cases(w).filter(submitted_at__gte=w.first_month), w.now
+            _cases(w).filter(submitted_at__gte=w.first_month), w.now, prefix="part_"
         ),
         "place_path",
         lambda w: {"cases_submitted": Count("pk"), **_rate_sums(w)},

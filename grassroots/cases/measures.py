@@ -159,13 +159,14 @@ RATE_PARTS = (
 )
 
 
-def with_rate_parts(cases: QuerySet, as_of: dt.datetime) -> QuerySet:
+def with_rate_parts(cases: QuerySet, as_of: dt.datetime, *, prefix: str = "") -> QuerySet:
     """`cases` submitted by `as_of`, each annotated with its RATE_PARTS as of `as_of`.
 
     The single definition of the rates (see the module docstring), in SQL so that the
     prepared figures (analytics) sum it with GROUP BY over a county's cases, and this
     module's pages sum the same expressions: the two can never disagree. Events after
-    `as_of` are ignored; "first"/"last" follow the timeline order (at, pk).
+    `as_of` are ignored; "first"/"last" follow the timeline order (at, pk). `prefix` is
+    put before each part's name (a caller that sums them under the plain names).
     """
     ev = unscoped(CaseEvent, why=Unscoped.SYSTEM).filter(  # the events of the cases given
         case=OuterRef("pk"), at__lte=as_of
@@ -202,26 +203,27 @@ def with_rate_parts(cases: QuerySet, as_of: dt.datetime) -> QuerySet:
     def flag(condition: Q) -> DbCase:
         return DbCase(When(condition, then=Value(1)), default=Value(0))
 
-    return cases.annotate(
-        response_base=flag(responded | Q(response_due_at__lte=as_of)),
-        responded_on_time=flag(responded & Q(rp_first_response__lte=F("response_due_at"))),
-        resolution_base=flag(
+    parts = {
+        "response_base": flag(responded | Q(response_due_at__lte=as_of)),
+        "responded_on_time": flag(responded & Q(rp_first_response__lte=F("response_due_at"))),
+        "resolution_base": flag(
             kept
             & Q(rp_state__in=("close", "withdraw"))
             & ~Q(rp_closure__in=(Closure.WITHDRAWN, Closure.DUPLICATE))
         ),
-        resolved=flag(closed_by_callback & Q(rp_closure__in=(Closure.RESOLVED, Closure.PARTLY))),
-        callbacks=DbCase(When(kept, then=F("rp_closes") + F("rp_reworks")), default=Value(0)),
-        satisfied_callbacks=DbCase(When(kept, then=F("rp_closes")), default=Value(0)),
-        on_time_base=flag(
+        "resolved": flag(closed_by_callback & Q(rp_closure__in=(Closure.RESOLVED, Closure.PARTLY))),
+        "callbacks": DbCase(When(kept, then=F("rp_closes") + F("rp_reworks")), default=Value(0)),
+        "satisfied_callbacks": DbCase(When(kept, then=F("rp_closes")), default=Value(0)),
+        "on_time_base": flag(
             closed_by_callback | (kept & still_open & not_answered & Q(resolve_due_at__lt=as_of))
         ),
-        on_time=flag(
+        "on_time": flag(
             closed_by_callback
             & Q(rp_last_reply__isnull=False)
             & Q(rp_last_reply__lte=F("resolve_due_at"))
         ),
-    )
+    }
+    return cases.annotate(**{prefix + name: parts[name] for name in RATE_PARTS})
 
 
 def _add_case(
