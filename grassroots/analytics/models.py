@@ -236,3 +236,22 @@ class MonthFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node} {self.path} {self.month:%Y-%m}"
+
+
+class StaleSubtree(models.Model):
+    """A node whose subtree changed since the figures were last recomputed.
+
+    Written after the change's commit (`Event.FIGURES_STALE`), consumed by the worker's
+    `refresh_stale` task: many changes in one town leave one row per node and one recompute
+    per town. Not scoped: only the worker reads it, and it holds no figures.
+    """
+
+    node = models.CharField(max_length=5, choices=MonthFigures.Node)
+    path = models.CharField(max_length=255)
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["node", "path"], name="stale_subtree_once")]
+
+    def __str__(self) -> str:
+        return f"{self.node} {self.path}"

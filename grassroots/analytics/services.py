@@ -50,6 +50,7 @@ from grassroots.analytics.models import (
     MonthFigures,
     OrgFigures,
     PlaceFigures,
+    StaleSubtree,
 )
 from grassroots.cadence.models import QuarterScore
 from grassroots.cadence.schedule import quarter_key
@@ -61,7 +62,14 @@ from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
 from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.duties.models import Assignment
-from grassroots.grid.models import Household, Place, Representative, Resident, Visit
+from grassroots.grid.models import (
+    TOWN_DEPTH_KINDS,
+    Household,
+    Place,
+    Representative,
+    Resident,
+    Visit,
+)
 from grassroots.inspections.models import Inspection
 from grassroots.party.models import Member, Organization
 from grassroots.rectify.models import OPEN_STATUSES as RECTIFY_OPEN
@@ -707,8 +715,100 @@ def refresh_subtree(
     *, place_path: str | None = None, org_path: str | None = None, now: dt.datetime | None = None
 ) -> None:
     """Recompute one subtree (a town's places and/or its committee's organisations) with the
-    rebuild's own SQL restricted to the path prefix, then re-sum its ancestors."""
+    rebuild's own SQL restricted to the path prefix, then re-sum its ancestors.
+
+    The ancestors' rows are locked first, top down: two refreshes that share an ancestor
+    (two towns of a county) run one after the other instead of deadlocking.
+    """
+    if place_path:
+        list(
+            PlaceFigures.objects.select_for_update()
+            .filter(path__in=prefixes_of(place_path))
+            .order_by("path")
+            .values_list("pk")
+        )
+    if org_path:
+        list(
+            OrgFigures.objects.select_for_update()
+            .filter(path__in=prefixes_of(org_path))
+            .order_by("path")
+            .values_list("pk")
+        )
     _refresh(windows(now), place_path or None, org_path or None, full=False)
+
+
+# --- staleness: what the worker recomputes after a change ---------------------------
+
+
+def mark_stale(*, place_path: str = "", org_path: str = "") -> bool:
+    """Remember that a node's figures changed (Event.FIGURES_STALE, after the commit).
+
+    One row per node however many changes: the worker's next cycle recomputes each town once.
+    """
+    now = clock.now()
+    rows = [
+        StaleSubtree(node=node, path=path, marked_at=now)
+        for node, path in ((MonthFigures.Node.PLACE, place_path), (MonthFigures.Node.ORG, org_path))
+        if path
+    ]
+    StaleSubtree.objects.bulk_create(rows, ignore_conflicts=True)
+    return bool(rows)
+
+
+def _outermost(paths: set[str]) -> list[str]:
+    """The paths not under another one of them (a town refresh covers its villages)."""
+    ordered = sorted(paths)
+    kept: list[str] = []
+    for path in ordered:
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def _subtree_roots(model: type, paths: set[str], kinds: Iterable[str]) -> list[str]:
+    """Each path's nearest enclosing town (places) or committee (organisations), else itself."""
+    prefixes = {p for path in paths for p in prefixes_of(path)}
+    # Which ancestors are towns/committees: no figures are read, only the tree's shape.
+    roots = set(
+        unscoped(model, why=Unscoped.SYSTEM)
+        .filter(path__in=prefixes, kind__in=list(kinds))
+        .values_list("path", flat=True)
+    )
+    found = set()
+    for path in paths:
+        enclosing = [p for p in prefixes_of(path) if p in roots]
+        found.add(enclosing[-1] if enclosing else path)
+    return _outermost(found)
+
+
+def refresh_stale(now: dt.datetime | None = None) -> int:
+    """Recompute every subtree marked stale; the worker runs it after each change's commit.
+
+    The marks are taken (deleted) before the recompute, so a change committed meanwhile
+    marks again and is picked up by the next cycle; a failed recompute puts them back.
+    """
+    marks = list(StaleSubtree.objects.values_list("pk", "node", "path", "marked_at"))
+    if not marks:
+        return 0
+    StaleSubtree.objects.filter(pk__in=[m[0] for m in marks]).delete()
+    places = {path for _, node, path, _ in marks if node == MonthFigures.Node.PLACE}
+    orgs = {path for _, node, path, _ in marks if node == MonthFigures.Node.ORG}
+    done = 0
+    try:
+        for path in _subtree_roots(Place, places, TOWN_DEPTH_KINDS):
+            refresh_subtree(place_path=path, now=now)
+            done += 1
+        committee = [Organization.Kind.COMMITTEE]
+        for path in _subtree_roots(Organization, orgs, committee):
+            refresh_subtree(org_path=path, now=now)
+            done += 1
+    except Exception:
+        StaleSubtree.objects.bulk_create(
+            [StaleSubtree(node=n, path=p, marked_at=at) for _, n, p, at in marks],
+            ignore_conflicts=True,
+        )
+        raise
+    return done
 
 
 # --- incremental deltas ------------------------------------------------------------
