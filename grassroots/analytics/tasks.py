@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -22,14 +23,51 @@ def refresh_stale() -> None:
     services.refresh_stale()
 
 
-def figures_stale(*, place_path: str = "", org_path: str = "") -> None:
-    """Subscriber of Event.FIGURES_STALE (after the commit): mark the node, wake the worker.
+class _Batch:
+    """The nodes one transaction marked stale, written and handed to the worker once after
+    its commit (a demo load or an import marks thousands: one flush, one task)."""
 
-    Many changes enqueue many tasks; the first recomputes every marked town, the others find
-    nothing left to do.
+    def __init__(self) -> None:
+        self.places: set[str] = set()
+        self.orgs: set[str] = set()
+        self.flushed = False
+
+    def flush(self) -> None:
+        self.flushed = True
+        marked = [services.mark_stale(place_path=p) for p in sorted(self.places)]
+        marked += [services.mark_stale(org_path=p) for p in sorted(self.orgs)]
+        if any(marked):
+            refresh_stale()
+
+
+def _batch() -> _Batch:
+    connection = transaction.get_connection()
+    batch: _Batch | None = getattr(connection, "_figures_stale_batch", None)
+    # A batch whose flush was dropped (rolled back) or already ran is not reused.
+    pending = (
+        batch is not None
+        and not batch.flushed
+        and any(func == batch.flush for _sids, func, _robust in connection.run_on_commit)
+    )
+    if batch is None or not pending:
+        batch = _Batch()
+        connection._figures_stale_batch = batch  # type: ignore[attr-defined]
+        transaction.on_commit(batch.flush)  # at once outside a transaction
+    return batch
+
+
+def figures_stale(*, place_path: str = "", org_path: str = "") -> None:
+    """Subscriber of Event.FIGURES_STALE (in the transaction): remember the node; after the
+    commit the nodes are marked (`StaleSubtree`) and the worker recomputes their towns.
+
+    Nothing is marked for a rolled-back change; the worker's task finds every mark made
+    so far, so tasks enqueued while one runs find little or nothing left to do.
     """
-    if services.mark_stale(place_path=place_path, org_path=org_path):
-        refresh_stale()
+    batch = _batch()
+    if place_path:
+        batch.places.add(place_path)
+    if org_path:
+        batch.orgs.add(org_path)
 
 
 def visit_stale(*, household: Any, visited_at: dt.datetime) -> None:

@@ -185,17 +185,18 @@ def test_closing_a_case_moves_the_figures_within_one_worker_cycle(
 def test_a_visit_a_duty_and_an_attendance_move_the_figures_within_one_cycle(
     town: Town, django_capture_on_commit_callbacks: Any
 ) -> None:
-    t, e = training_fixture(town)
-    clock.set_now(NOW)
-    make_plan(
-        town,
-        item_fields(
-            title="月度主题党日",
-            cadence=Cadence.MONTHLY,
-            due_rule=DueRule.END_OF_PERIOD,
-            due_n=None,
-        ),
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as on a server
+        t, e = training_fixture(town)
+        clock.set_now(NOW)
+        make_plan(
+            town,
+            item_fields(
+                title="月度主题党日",
+                cadence=Cadence.MONTHLY,
+                due_rule=DueRule.END_OF_PERIOD,
+                due_n=None,
+            ),
+        )
     services.rebuild()
     committee = OrgFigures.objects.get(path=town.committee.path)
     assert committee.duty_total_month == 0
