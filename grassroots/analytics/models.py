@@ -248,9 +248,11 @@ class StaleSubtree(models.Model):
 
     node = models.CharField(max_length=5, choices=MonthFigures.Node)
     path = models.CharField(max_length=255)
-    marked_at = models.DateTimeField()
+    marked_at = models.DateTimeField(_("marked at"))
 
     class Meta:
+        verbose_name = _("figures to recompute")
+        verbose_name_plural = _("figures to recompute")
         constraints = [models.UniqueConstraint(fields=["node", "path"], name="stale_subtree_once")]
 
     def __str__(self) -> str:
