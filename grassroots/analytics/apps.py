@@ -24,4 +24,5 @@ class AnalyticsConfig(AppConfig):
         # subscribers only note the node; tasks._Batch writes the marks once, after it).
         subscribe(Event.FIGURES_STALE, tasks.figures_stale, phase=Phase.IN_TRANSACTION)
         subscribe(Event.VISIT_LOGGED, tasks.visit_stale, phase=Phase.IN_TRANSACTION)
+        subscribe(Event.BRANCH_RECORD, tasks.branch_record, phase=Phase.IN_TRANSACTION)
         provide_prepared_households(selectors.prepared_households)

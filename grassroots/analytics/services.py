@@ -333,6 +333,15 @@ def mark_stale(*, place_path: str = "", org_path: str = "") -> bool:
     return bool(rows)
 
 
+def org_paths(ids: Iterable[int]) -> list[str]:
+    """The paths of these organisations (the tree's shape only, no figures)."""
+    return list(
+        unscoped(Organization, why=Unscoped.SYSTEM)
+        .filter(pk__in=list(ids))
+        .values_list("path", flat=True)
+    )
+
+
 def _outermost(paths: set[str]) -> list[str]:
     """The paths not under another one of them (a town refresh covers its villages)."""
     ordered = sorted(paths)

@@ -30,10 +30,13 @@ class _Batch:
     def __init__(self) -> None:
         self.places: set[str] = set()
         self.orgs: set[str] = set()
+        self.org_ids: set[int] = set()
         self.flushed = False
 
     def flush(self) -> None:
         self.flushed = True
+        if self.org_ids:
+            self.orgs.update(services.org_paths(self.org_ids))
         marked = [services.mark_stale(place_path=p) for p in sorted(self.places)]
         marked += [services.mark_stale(org_path=p) for p in sorted(self.orgs)]
         if any(marked):
@@ -68,6 +71,13 @@ def figures_stale(*, place_path: str = "", org_path: str = "") -> None:
         batch.places.add(place_path)
     if org_path:
         batch.orgs.add(org_path)
+
+
+def branch_record(*, organization_id: int, **record: Any) -> None:
+    """Subscriber of Event.BRANCH_RECORD: a meeting, a guidance visit, a site stage or a
+    branch's first attendance at a session (the check-in fast path's only event) moves the
+    branch's figures; its path is looked up once, after the commit."""
+    _batch().org_ids.add(organization_id)
 
 
 def visit_stale(*, household: Any, visited_at: dt.datetime) -> None:
