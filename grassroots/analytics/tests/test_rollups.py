@@ -259,3 +259,23 @@ def test_the_rollup_tenths_keep_decimal_hours_exact(town: Town) -> None:
     services.rebuild()
     branch = OrgFigures.objects.get(path=town.branch_a.path)
     assert branch.training_hours_tenths_year == 60 + 23  # 王书记's 6 hours and the 2.3
+
+
+def test_one_transaction_of_many_changes_is_one_recompute_per_town(
+    town: Town, hank: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    clock.set_now(NOW)
+    services.rebuild()
+    real, calls = services.refresh_subtree, []
+
+    def counted(**kwargs: Any) -> None:
+        calls.append(kwargs)
+        real(**kwargs)
+
+    monkeypatch.setattr(services, "refresh_subtree", counted)
+    with django_capture_on_commit_callbacks(execute=True):
+        for text in ("路灯不亮", "水沟堵塞", "道路破损"):
+            file_case(town, text=text, place=town.group_b1)
+        grid.visit_log(actor=town.root, household=town.household_a1)
+    assert calls == [{"place_path": town.town.path, "now": None}]
+    assert PlaceFigures.objects.get(path=town.village_b.path).cases_open == 3
