@@ -23,9 +23,9 @@ from grassroots.analytics.models import (
 from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.party.models import Instructor, Organization
 
-# Derived figures: name -> (part, base, scale). A figure is part ÷ base (× scale), None
-# when the base is 0; each appears where its counters do.
-RATES: dict[str, tuple[str, str, float]] = {
+# Derived figures: name -> (part, base, unit). A figure is part ÷ base (÷ unit: the scores
+# are kept in tenths), None when the base is 0; each appears where its counters do.
+RATES: dict[str, tuple[str, str, int]] = {
     "response_rate": ("responded_on_time", "response_base", 1),
     "resolution_rate": ("resolved", "resolution_base", 1),
     "satisfaction_rate": ("satisfied_callbacks", "callbacks", 1),
@@ -34,23 +34,27 @@ RATES: dict[str, tuple[str, str, float]] = {
     "coverage_90d": ("visited_90d", "households", 1),
     "households_per_rep": ("households", "representatives", 1),
     "duty_completion": ("duty_done_month", "duty_total_month", 1),
-    "avg_quarter_score": ("score_quarter_tenths", "scored_quarter", 0.1),
-    "avg_inspection_score": ("inspection_tenths_quarter", "inspections_quarter", 0.1),
+    "avg_quarter_score": ("score_quarter_tenths", "scored_quarter", 10),
+    "avg_inspection_score": ("inspection_tenths_quarter", "inspections_quarter", 10),
     # MonthFigures' own names
     "month_duty_completion": ("duty_done", "duty_total", 1),
 }
 PUBLIC_CACHE_SECONDS = 60  # the portal shows figures at most a minute old
 
 
-def rate(part: int, base: int, scale: float = 1) -> float | None:
-    return round(part * scale / base, 4) if base else None
+def rate(part: int, base: int, unit: int = 1) -> float | None:
+    """part ÷ base (unrounded: the pages format it), None when there is no base."""
+    if not base:
+        return None
+    value = part / base
+    return value / unit if unit != 1 else value
 
 
 def rates(counters: dict[str, Any]) -> dict[str, float | None]:
     """Every derived figure whose counters are in `counters`."""
     return {
-        name: rate(counters[part], counters[base], scale)
-        for name, (part, base, scale) in RATES.items()
+        name: rate(counters[part], counters[base], unit)
+        for name, (part, base, unit) in RATES.items()
         if part in counters and base in counters
     }
 
@@ -167,11 +171,13 @@ def _public_figures(town_path: str | None) -> dict[str, Any]:
     orgs = unscoped(OrgFigures, why=Unscoped.PUBLIC)
     instructors = unscoped(Instructor, why=Unscoped.PUBLIC).filter(kind=Instructor.Kind.INSTRUCTOR)
     if town_path:
+        # The town's committee: the outermost committee of the town (its figures hold the rest).
         committees = unscoped(Organization, why=Unscoped.PUBLIC).filter(
-            place_path=town_path, kind=Organization.Kind.COMMITTEE
+            town__path=town_path, kind=Organization.Kind.COMMITTEE
         )
-        orgs = orgs.filter(path__in=committees.values("path"))
-        instructors = instructors.filter(town__path__startswith=town_path)
+        top = committees.order_by("depth").values_list("depth", flat=True).first()
+        orgs = orgs.filter(path__in=committees.filter(depth=top).values("path"))
+        instructors = instructors.filter(town__path=town_path)
     else:
         orgs = orgs.filter(depth=1)
     p = places.aggregate(
@@ -200,5 +206,5 @@ def _public_figures(town_path: str | None) -> dict[str, Any]:
         "demonstration_sites": o["demonstration"] or 0,
         "cases_resolved_this_year": p["resolved"] or 0,
         "satisfaction_rate": rate(p["satisfied"] or 0, p["callbacks"] or 0),
-        "updated_at": updated.isoformat() if updated else None,
+        "updated_at": updated,
     }

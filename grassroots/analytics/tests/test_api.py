@@ -103,7 +103,9 @@ def test_the_public_figures_are_cached_for_a_minute(built: Town) -> None:
     assert selectors.public_figures() == first  # from the cache
     cache.clear()
     assert selectors.public_figures()["households"] == first["households"] + 1
-    assert selectors.public_figures(town.town.path)["households"] == first["households"] + 1
+    one_town = selectors.public_figures(town.town.path)
+    assert one_town["households"] == first["households"] + 1
+    assert (one_town["branches"], one_town["members"]) == (3, 2)  # the town's committee
 
 
 def test_node_figures_are_scoped(built: Town) -> None:
