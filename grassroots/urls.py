@@ -49,6 +49,7 @@ urlpatterns = [
     # The token scan's fast path, in front of the router's documented route (decision 0011).
     path("api/training-checkins/", trainings_checkin_api.checkin_fast_view),
     # --- rollups (issue #13): the public figures (no login), in front of the router
+    path("api/", include("grassroots.analytics.api_urls")),
     # --- end rollups
     path("api/", include(router.urls)),
     path("", include("grassroots.home.urls")),

@@ -1,13 +1,17 @@
-"""Dashboard reads per level, the full roll-up rebuild and the incremental update."""
+"""Dashboard reads per level (one node, and what a dashboard page reads: the node, its
+children and twelve months), the full roll-up rebuild, a town's recompute after a change
+and the incremental update."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from grassroots.analytics import selectors, services
+from grassroots.core import clock
 from grassroots.core.bench import BenchContext, Benchmark, BenchResult
 from grassroots.grid.models import Place
 
@@ -87,4 +91,94 @@ def incremental(ctx: BenchContext) -> list[BenchResult]:
     ]
 
 
-BENCHMARKS: list[Benchmark] = [dashboard_reads, rebuild, incremental]
+def _dashboard(user: object, node: Place, first: dt.date, last: dt.date) -> dict:
+    """What a dashboard page reads for a node: its figures, its children's, 12 months."""
+    return {
+        "node": selectors.node_figures(user, "place", node.path),
+        "children": selectors.child_figures(user, node.path, node.depth),
+        "months": selectors.month_series(user, "place", node.path, first, last),
+    }
+
+
+def dashboard_page_reads(ctx: BenchContext) -> list[BenchResult]:
+    user = ctx.options["users"]["root"]
+    root = ctx.options["root_path"]
+    reads = 50 if ctx.quick else 1000
+    last = clock.today().replace(day=1)
+    first = dt.date(last.year - 1, last.month, 1)
+    results = []
+    for kind in ("county", "town"):
+        node = Place.objects.filter(path__startswith=root, kind=kind).order_by("path").first()
+        if node is None:
+            continue
+        _dashboard(user, node, first, last)  # warm: scope and connection
+        with CaptureQueriesContext(connection) as captured:
+            read = _dashboard(user, node, first, last)
+        assert read["node"] is not None and len(read["months"]) == 13, node.path
+        samples = []
+        for _ in range(reads):
+            started = time.perf_counter()
+            _dashboard(user, node, first, last)
+            samples.append(time.perf_counter() - started)
+        results.append(
+            BenchResult(
+                name=(
+                    f"dashboard page read: {kind} node + {len(read['children'])} children "
+                    "+ 13 months"
+                ),
+                samples_s=samples,
+                queries=len(captured.captured_queries),
+                target="p95 < 20 ms",
+                target_s=0.020,
+            )
+        )
+    return results
+
+
+def town_refresh(ctx: BenchContext) -> list[BenchResult]:
+    """What the worker does after a change in a town: its subtree and ancestors recomputed."""
+    root = ctx.options["root_path"]
+    town = Place.objects.filter(path__startswith=root, kind=Place.Kind.TOWN).order_by("path")[0]
+    samples = []
+    for _ in range(2 if ctx.quick else 10):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            services.refresh_subtree(place_path=town.path)
+            samples.append(time.perf_counter() - started)
+    households = selectors.place_figures(ctx.options["users"]["root"], town.path)
+    return [
+        BenchResult(
+            name=f"town recompute after a change ({households.households:,} households)",
+            samples_s=samples,
+            queries=len(captured.captured_queries),
+            target="p95 < 5 s (well within one worker cycle)",
+            target_s=5.0,
+        )
+    ]
+
+
+def public_figures(ctx: BenchContext) -> list[BenchResult]:
+    """The portal's figures computed afresh (the cache is bypassed: the worst case)."""
+    samples = []
+    for _ in range(20 if ctx.quick else 200):
+        started = time.perf_counter()
+        selectors._public_figures(None)
+        samples.append(time.perf_counter() - started)
+    return [
+        BenchResult(
+            name="public figures, uncached (all towns)",
+            samples_s=samples,
+            target="p95 < 20 ms",
+            target_s=0.020,
+        )
+    ]
+
+
+BENCHMARKS: list[Benchmark] = [
+    dashboard_reads,
+    dashboard_page_reads,
+    rebuild,
+    town_refresh,
+    incremental,
+    public_figures,
+]

@@ -16,7 +16,8 @@ from grassroots.core.scoping import Scope, ScopedQuerySet
 from grassroots.grid.models import Place
 from grassroots.party.models import Organization
 
-# Counters of PlaceFigures that rebuild() and apply_delta() maintain.
+# Counters of PlaceFigures that rebuild() and apply_delta() maintain. Every counter's
+# definition is one aggregate in analytics/sources.py (shared with the direct counts).
 GRID_COUNTERS = (
     "households",
     "residents",
@@ -47,18 +48,18 @@ PLACE_COUNTERS = GRID_COUNTERS + CASE_COUNTERS
 PARTY_COUNTERS = ("members", "probationary", "branches")
 # The Party-building loop of an organisation node (issue #13), summed over its branches.
 LOOP_COUNTERS = (
-    "duty_total_month",  # duty assignments due this month
+    "duty_total_month",  # duty assignments (any cadence) whose due date is in this month
     "duty_done_month",  # of which done
-    "duty_overdue",  # not done and past due, any period
-    "score_quarter_tenths",  # sum of the last quarterly review's scores, in tenths of a point
+    "duty_overdue",  # not done and due before today, any period
+    "score_quarter_tenths",  # sum of the scores of cadence's last review before this quarter
     "scored_quarter",  # branches with a score in that review: average = tenths / 10 / scored
-    "inspections_quarter",  # inspections done this quarter
+    "inspections_quarter",  # inspections submitted or acknowledged, inspected this quarter
     "inspection_tenths_quarter",  # sum of their total scores, in tenths
     "rectify_open",  # rectification items not closed
-    "rectify_overdue",  # of which past their due date (red)
+    "rectify_overdue",  # of which past their deadline (red, as rectify.sweeps colours them)
     "training_attendances_year",  # attendances (on site, online, make-up) this year
     "training_hours_tenths_year",  # study hours credited this year, in tenths of an hour
-    "training_members_met_year",  # members who met this year's hours requirement
+    "training_members_met_year",  # enrolled members at their town's hours (trainings.measures)
     "sites_planned",  # site projects in survey, siting or design
     "sites_build",
     "sites_acceptance",
@@ -236,3 +237,24 @@ class MonthFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node} {self.path} {self.month:%Y-%m}"
+
+
+class StaleSubtree(models.Model):
+    """A node whose subtree changed since the figures were last recomputed.
+
+    Written after the change's commit (`Event.FIGURES_STALE`), consumed by the worker's
+    `refresh_stale` task: many changes in one town leave one row per node and one recompute
+    per town. Not scoped: only the worker reads it, and it holds no figures.
+    """
+
+    node = models.CharField(max_length=5, choices=MonthFigures.Node)
+    path = models.CharField(max_length=255)
+    marked_at = models.DateTimeField(_("marked at"))
+
+    class Meta:
+        verbose_name = _("figures to recompute")
+        verbose_name_plural = _("figures to recompute")
+        constraints = [models.UniqueConstraint(fields=["node", "path"], name="stale_subtree_once")]
+
+    def __str__(self) -> str:
+        return f"{self.node} {self.path}"

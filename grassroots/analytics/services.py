@@ -1,101 +1,69 @@
-"""Keeping the prepared figures right: full rebuild and incremental deltas.
+"""Keeping the prepared figures right: full rebuild, a town's recompute, and deltas.
 
-`rebuild()` recomputes every row set-based: one GROUP BY per source table into
-the leaves' own counters, then one UPDATE … FROM per depth level adding the
-children's sums to their parent (deepest level first). It never loops over
-households in Python, so its cost is a few sequential scans.
+`rebuild()` recomputes every row set-based: one GROUP BY per source table (`sources`) into
+the leaves' own counters, then one UPDATE … FROM per depth level adding the children's sums
+to their parent (deepest level first). It never loops over rows in Python, so its cost is a
+few sequential scans. `refresh_subtree()` runs the same SQL restricted to one town's path
+prefix and re-sums the town's ancestors, so an increment equals a rebuild by construction.
 
-Grid services emit events (`core.events`); the small subscribers below
-(`household_added`, `households_added`, `visit_logged`, registered in apps.py) apply
-them inside the same transaction, so dashboards move at once; the nightly task (tasks.py) rebuilds
-everything, which also refreshes the time-dependent figures (visited in the
-last 30/90 days, visits this month) and corrects any drift from writes that
-have no hook (e.g. re-linking a representative, deleting a household).
+After a change the services of cases, duties, inspections, rectify, trainings, sites and
+cadence emit `Event.FIGURES_STALE`; the node is marked (`mark_stale`, after the commit) and
+the worker's `refresh_stale` recomputes each marked town once (decision 0013). Households
+and visits also move PlaceFigures at once, in the change's transaction (`deltas`). The
+nightly task (tasks.py) rebuilds everything: the 30/90-day and this-month figures age.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
-from django.utils import timezone
 
-from grassroots.analytics.models import ORG_COUNTERS, PLACE_COUNTERS, OrgFigures, PlaceFigures
+from grassroots.analytics.deltas import (  # noqa: F401 - the subscribers' home is services
+    apply_delta,
+    apply_deltas,
+    household_added,
+    households_added,
+    visit_logged,
+)
+from grassroots.analytics.models import (
+    MONTH_COUNTERS,
+    ORG_COUNTERS,
+    PLACE_COUNTERS,
+    MonthFigures,
+    OrgFigures,
+    PlaceFigures,
+    StaleSubtree,
+)
+
+# The reference counts and the windows, read by tests and other apps as services.*.
+from grassroots.analytics.sources import (  # noqa: F401
+    ORG_MONTH_SOURCES,
+    ORG_SOURCES,
+    PLACE_MONTH_SOURCES,
+    PLACE_SOURCES,
+    STEP,
+    Source,
+    Windows,
+    _grouped,
+    count_months,
+    count_org,
+    count_place,
+    prefixes_of,
+    windows,
+)
 from grassroots.core import audit, clock
 from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
-from grassroots.grid.models import Household, Place, Representative, Resident, Visit
-from grassroots.party.models import Member, Organization
-
-STEP = Place.steplen
-
-
-@dataclass
-class Windows:
-    """The moments the time-dependent figures are counted from."""
-
-    now: dt.datetime
-    since_30d: dt.datetime
-    since_90d: dt.datetime
-    month_start: dt.datetime
-
-
-def windows(now: dt.datetime | None = None) -> Windows:
-    now = now or clock.now()
-    local = timezone.localtime(now)
-    month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return Windows(
-        now=now,
-        since_30d=now - dt.timedelta(days=30),
-        since_90d=now - dt.timedelta(days=90),
-        month_start=month_start,
-    )
-
-
-def prefixes_of(path: str) -> list[str]:
-    """The path of every ancestor of a node, and the node's own."""
-    return [path[:i] for i in range(STEP, len(path) + 1, STEP)]
-
-
-# --- direct counts (the reference the prepared figures must equal) --------------
-
-
-def count_place(path: str, now: dt.datetime | None = None) -> dict[str, int]:
-    """Figures of one place counted from the base tables (slow at scale; used to heal and test)."""
-    w = windows(now)
-    hh = Household.objects.filter(place_path__startswith=path).aggregate(
-        households=Count("id"),
-        households_with_rep=Count("representative_id"),
-        visited_30d=Count("id", filter=Q(last_visit_at__gte=w.since_30d)),
-        visited_90d=Count("id", filter=Q(last_visit_at__gte=w.since_90d)),
-    )
-    return {
-        **hh,
-        "residents": Resident.objects.filter(place_path__startswith=path).count(),
-        "representatives": Representative.objects.filter(
-            place_path__startswith=path, active=True
-        ).count(),
-        "visits_month": Visit.objects.filter(
-            place_path__startswith=path, visited_at__gte=w.month_start
-        ).count(),
-    }
-
-
-def count_org(path: str) -> dict[str, int]:
-    members = Member.objects.filter(org_path__startswith=path, active=True).aggregate(
-        members=Count("id"),
-        probationary=Count("id", filter=Q(status=Member.Status.PROBATIONARY)),
-    )
-    branches = Organization.objects.filter(
-        path__startswith=path, kind=Organization.Kind.BRANCH
-    ).count()
-    return {**members, "branches": branches}
-
+from grassroots.core.scoping import Unscoped, unscoped
+from grassroots.grid.models import (
+    TOWN_DEPTH_KINDS,
+    Place,
+)
+from grassroots.party.models import Organization
 
 # --- full rebuild ------------------------------------------------------------------
 
@@ -104,6 +72,7 @@ def count_org(path: str) -> dict[str, int]:
 class RebuildSummary:
     places: int
     organizations: int
+    months: int = 0
 
 
 def _sql(sql: str, params: Iterable[Any] = ()) -> int:
@@ -117,17 +86,52 @@ def _db_time(value: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _roll_up(table: str, counters: tuple[str, ...], max_depth: int) -> None:
-    """Add each level's sums to its parents, deepest level first (one UPDATE per level)."""
+def _db_date(value: dt.date) -> Any:
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _limit(alias: str, prefix: str | None) -> tuple[str, list[Any]]:
+    """SQL for `_within` on a figures table's own rows."""
+    if prefix is None:
+        return "1 = 1", []
+    ancestors = prefixes_of(prefix)
+    marks = ", ".join("%s" for _ in ancestors)
+    return f"({alias}.path LIKE %s OR {alias}.path IN ({marks}))", [prefix + "%", *ancestors]
+
+
+def _roll_up(
+    table: str,
+    counters: tuple[str, ...],
+    max_depth: int,
+    prefix: str | None = None,
+    *,
+    month_of: tuple[str, dt.date] | None = None,
+) -> None:
+    """Add each level's sums to its parents, deepest level first (one UPDATE per level).
+
+    `prefix`: only the subtree's rows and its ancestors are summed into (the others are
+    already right); `month_of`: a MonthFigures node kind and first month (rows keyed by month).
+    """
     sets = ", ".join(f"{c} = f.{c} + s.{c}" for c in counters)
     sums = ", ".join(f"SUM({c}) AS {c}" for c in counters)
+    limit, limit_params = _limit("f", prefix)
     for depth in range(max_depth - 1, 0, -1):
-        _sql(
-            f"UPDATE {table} AS f SET {sets} FROM ("  # noqa: S608 - names are constants
-            f"SELECT SUBSTR(path, 1, %s) AS p, {sums} FROM {table} WHERE depth = %s GROUP BY 1"
-            ") AS s WHERE f.path = s.p",
-            [depth * STEP, depth + 1],
-        )
+        if month_of is None:
+            _sql(
+                f"UPDATE {table} AS f SET {sets} FROM ("  # noqa: S608 - names are constants
+                f"SELECT SUBSTR(path, 1, %s) AS p, {sums} FROM {table} WHERE depth = %s GROUP BY 1"
+                f") AS s WHERE f.path = s.p AND {limit}",
+                [depth * STEP, depth + 1, *limit_params],
+            )
+        else:
+            node, first = month_of
+            _sql(
+                f"UPDATE {table} AS f SET {sets} FROM ("  # noqa: S608 - names are constants
+                f"SELECT SUBSTR(path, 1, %s) AS p, month AS m, {sums} FROM {table} "
+                "WHERE node = %s AND depth = %s AND month >= %s GROUP BY 1, 2"
+                f") AS s WHERE f.node = %s AND f.path = s.p AND f.month = s.m AND {limit}",
+                [depth * STEP, node, depth + 1, _db_date(first), node, *limit_params],
+            )
 
 
 def _direct(table: str, assignments: str, source_sql: str, params: list[Any]) -> None:
@@ -137,90 +141,145 @@ def _direct(table: str, assignments: str, source_sql: str, params: list[Any]) ->
     )
 
 
-def _rebuild_places(w: Windows) -> int:
-    table = PlaceFigures._meta.db_table
-    place = Place._meta.db_table
-    now = _db_time(w.now)
-    zeros = ", ".join("0" for _ in PLACE_COUNTERS)
-    _sql(
-        f"INSERT INTO {table} (place_id, path, depth, kind, {', '.join(PLACE_COUNTERS)}, updated_at) "  # noqa: S608
-        f"SELECT p.id, p.path, p.depth, p.kind, {zeros}, %s FROM {place} p "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.place_id = p.id)",
-        [now],
-    )
-    resets = ", ".join(f"{c} = 0" for c in PLACE_COUNTERS)
-    _sql(f"UPDATE {table} SET {resets}, updated_at = %s", [now])  # noqa: S608
-    _direct(
-        table,
-        "households = s.n, households_with_rep = s.r, visited_30d = s.v30, visited_90d = s.v90",
-        "SELECT place_path AS p, COUNT(*) AS n, COUNT(representative_id) AS r, "  # noqa: S608
-        "SUM(CASE WHEN last_visit_at >= %s THEN 1 ELSE 0 END) AS v30, "
-        "SUM(CASE WHEN last_visit_at >= %s THEN 1 ELSE 0 END) AS v90 "
-        f"FROM {Household._meta.db_table} GROUP BY place_path",  # noqa: S608
-        [_db_time(w.since_30d), _db_time(w.since_90d)],
-    )
-    _direct(
-        table,
-        "residents = s.n",
-        f"SELECT place_path AS p, COUNT(*) AS n FROM {Resident._meta.db_table} GROUP BY place_path",  # noqa: S608
-        [],
-    )
-    _direct(
-        table,
-        "representatives = s.n",
-        f"SELECT place_path AS p, COUNT(*) AS n FROM {Representative._meta.db_table} "  # noqa: S608
-        "WHERE active = %s GROUP BY place_path",
-        [True],
-    )
-    _direct(
-        table,
-        "visits_month = s.n",
-        f"SELECT place_path AS p, COUNT(*) AS n FROM {Visit._meta.db_table} "  # noqa: S608
-        "WHERE visited_at >= %s GROUP BY place_path",
-        [_db_time(w.month_start)],
-    )
-    max_depth = PlaceFigures.objects.order_by("-depth").values_list("depth", flat=True).first()
-    _roll_up(table, PLACE_COUNTERS, max_depth or 0)
-    return PlaceFigures.objects.count()
+def _fill(table: str, sources: tuple[Source, ...], w: Windows, prefix: str | None) -> None:
+    for source in sources:
+        sql, params = _grouped(source, w, prefix).query.sql_with_params()
+        names = list(source.counters(w))
+        _direct(table, ", ".join(f"{c} = s.{c}" for c in names), sql, list(params))
 
 
-def _rebuild_orgs(w: Windows) -> int:
-    table = OrgFigures._meta.db_table
-    org = Organization._meta.db_table
+def _refresh_nodes(
+    table: str,
+    nodes: str,
+    fk: str,
+    counters: tuple[str, ...],
+    sources: tuple[Source, ...],
+    w: Windows,
+    prefix: str | None,
+    extra: tuple[str, ...] = (),
+) -> None:
+    """Recompute a figures table (or one subtree of it and its ancestors)."""
     now = _db_time(w.now)
-    zeros = ", ".join("0" for _ in ORG_COUNTERS)
+    zeros = ", ".join("0" for _ in counters)
+    more = "".join(f", {c}" for c in extra)
     _sql(
-        f"INSERT INTO {table} (organization_id, path, depth, {', '.join(ORG_COUNTERS)}, updated_at) "  # noqa: S608
-        f"SELECT o.id, o.path, o.depth, {zeros}, %s FROM {org} o "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.organization_id = o.id)",
+        f"INSERT INTO {table} ({fk}, path, depth{more}, {', '.join(counters)}, updated_at) "  # noqa: S608
+        f"SELECT n.id, n.path, n.depth{''.join(f', n.{c}' for c in extra)}, {zeros}, %s "
+        f"FROM {nodes} n WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{fk} = n.id)",
         [now],
     )
-    resets = ", ".join(f"{c} = 0" for c in ORG_COUNTERS)
-    _sql(f"UPDATE {table} SET {resets}, updated_at = %s", [now])  # noqa: S608
-    _direct(
-        table,
-        "members = s.n, probationary = s.pr",
-        "SELECT org_path AS p, COUNT(*) AS n, "  # noqa: S608
-        "SUM(CASE WHEN status = %s THEN 1 ELSE 0 END) AS pr "
-        f"FROM {Member._meta.db_table} WHERE active = %s GROUP BY org_path",  # noqa: S608
-        [Member.Status.PROBATIONARY, True],
+    limit, limit_params = _limit(table, prefix)
+    resets = ", ".join(f"{c} = 0" for c in counters)
+    _sql(f"UPDATE {table} SET {resets}, updated_at = %s WHERE {limit}", [now, *limit_params])  # noqa: S608
+    _fill(table, sources, w, prefix)
+    max_depth = _sql_value(f"SELECT MAX(depth) FROM {table}")  # noqa: S608
+    _roll_up(table, counters, max_depth or 0, prefix)
+
+
+def _sql_value(sql: str, params: Iterable[Any] = ()) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _refresh_months(
+    node: str, nodes: str, sources: tuple[Source, ...], w: Windows, prefix: str | None
+) -> None:
+    """Recompute the MonthFigures rows of the last MONTHS months of one node kind.
+
+    Rows exist only for months with data: each source inserts its (path, month) keys, the
+    ancestors' keys follow level by level, then the counters are written and rolled up.
+    """
+    table = MonthFigures._meta.db_table
+    first = w.first_month.date()
+    now = _db_time(w.now)
+    zeros = ", ".join("0" for _ in MONTH_COUNTERS)
+    columns = f"node, path, depth, month, {', '.join(MONTH_COUNTERS)}, updated_at"
+    if prefix is None:
+        _sql(f"DELETE FROM {table} WHERE node = %s AND month >= %s", [node, _db_date(first)])  # noqa: S608
+    else:
+        # The subtree's rows go; its ancestors' rows are kept and re-summed.
+        _sql(
+            f"DELETE FROM {table} WHERE node = %s AND month >= %s AND path LIKE %s",  # noqa: S608
+            [node, _db_date(first), prefix + "%"],
+        )
+        resets = ", ".join(f"{c} = 0" for c in MONTH_COUNTERS)
+        ancestors = prefixes_of(prefix)[:-1]
+        if ancestors:
+            marks = ", ".join("%s" for _ in ancestors)
+            _sql(
+                f"UPDATE {table} SET {resets}, updated_at = %s WHERE node = %s "  # noqa: S608
+                f"AND month >= %s AND path IN ({marks})",
+                [now, node, _db_date(first), *ancestors],
+            )
+    missing = (
+        f"NOT EXISTS (SELECT 1 FROM {table} y WHERE y.node = %s AND y.path = k.p AND y.month = k.m)"  # noqa: S608
     )
-    _direct(
-        table,
-        "branches = s.n",
-        f"SELECT path AS p, 1 AS n FROM {org} WHERE kind = %s",  # noqa: S608
-        [Organization.Kind.BRANCH],
-    )
-    max_depth = OrgFigures.objects.order_by("-depth").values_list("depth", flat=True).first()
-    _roll_up(table, ORG_COUNTERS, max_depth or 0)
-    return OrgFigures.objects.count()
+    for source in sources:
+        sql, params = _grouped(source, w, prefix).query.sql_with_params()
+        _sql(
+            f"INSERT INTO {table} ({columns}) SELECT %s, k.p, n.depth, k.m, {zeros}, %s "  # noqa: S608
+            f"FROM ({sql}) AS k JOIN {nodes} n ON n.path = k.p WHERE {missing}",
+            [node, now, *params, node],
+        )
+    max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
+    for depth in range(max_depth - 1, 0, -1):
+        _sql(
+            f"INSERT INTO {table} ({columns}) SELECT DISTINCT %s, k.p, %s, k.m, {zeros}, %s "  # noqa: S608
+            f"FROM (SELECT SUBSTR(path, 1, %s) AS p, month AS m FROM {table} "
+            f"WHERE node = %s AND depth = %s AND month >= %s) AS k WHERE {missing}",
+            [node, depth, now, depth * STEP, node, depth + 1, _db_date(first), node],
+        )
+    for source in sources:
+        sql, params = _grouped(source, w, prefix).query.sql_with_params()
+        names = list(source.counters(w))
+        sets = ", ".join(f"{c} = s.{c}" for c in names)
+        _sql(
+            f"UPDATE {table} AS f SET {sets} FROM ({sql}) AS s "  # noqa: S608
+            "WHERE f.node = %s AND f.path = s.p AND f.month = s.m",
+            [*params, node],
+        )
+    _roll_up(table, MONTH_COUNTERS, max_depth, prefix, month_of=(node, first))
+
+
+def _refresh(w: Windows, place_prefix: str | None, org_prefix: str | None, *, full: bool) -> None:
+    place, org = Place._meta.db_table, Organization._meta.db_table
+    if full or place_prefix:
+        _refresh_nodes(
+            PlaceFigures._meta.db_table,
+            place,
+            "place_id",
+            PLACE_COUNTERS,
+            PLACE_SOURCES,
+            w,
+            place_prefix,
+            extra=("kind",),
+        )
+        _refresh_months(MonthFigures.Node.PLACE, place, PLACE_MONTH_SOURCES, w, place_prefix)
+    if full or org_prefix:
+        _refresh_nodes(
+            OrgFigures._meta.db_table,
+            org,
+            "organization_id",
+            ORG_COUNTERS,
+            ORG_SOURCES,
+            w,
+            org_prefix,
+        )
+        _refresh_months(MonthFigures.Node.ORG, org, ORG_MONTH_SOURCES, w, org_prefix)
 
 
 @transaction.atomic
 def rebuild(*, actor: Actor = None, now: dt.datetime | None = None) -> RebuildSummary:
     """Recompute every prepared figure from the base tables."""
     w = windows(now)
-    summary = RebuildSummary(places=_rebuild_places(w), organizations=_rebuild_orgs(w))
+    _refresh(w, None, None, full=True)
+    summary = RebuildSummary(
+        places=PlaceFigures.objects.count(),
+        organizations=OrgFigures.objects.count(),
+        months=MonthFigures.objects.count(),
+    )
     audit.record(
         actor=actor,
         action=Action.ANALYTICS_REBUILT,
@@ -229,109 +288,111 @@ def rebuild(*, actor: Actor = None, now: dt.datetime | None = None) -> RebuildSu
     return summary
 
 
-# --- incremental deltas ------------------------------------------------------------
-
-
-def _heal(paths: list[str], now: dt.datetime, pending: Mapping[str, int] | None = None) -> None:
-    """Create missing rows (a place added since the last rebuild) from direct counts.
-
-    `pending` are changes the caller has counted but not yet written to the base tables.
-    """
-    have = set(PlaceFigures.objects.filter(path__in=paths).values_list("path", flat=True))
-    missing = [p for p in paths if p not in have]
-    for place in Place.objects.filter(path__in=missing).only("id", "path", "depth", "kind"):
-        PlaceFigures.objects.create(
-            place=place,
-            path=place.path,
-            depth=place.depth,
-            kind=place.kind,
-            updated_at=now,
-            **{k: v + (pending or {}).get(k, 0) for k, v in count_place(place.path, now).items()},
-        )
-
-
-def apply_delta(place_path: str, *, pending: Mapping[str, int] | None = None, **deltas: int) -> int:
-    """Add `deltas` (e.g. households=1) to a place and all its ancestors in one UPDATE.
-
-    `pending`: the part of `deltas` not yet visible in the base tables (see _heal).
-    """
-    deltas = {k: v for k, v in deltas.items() if v}
-    unknown = set(deltas) - set(PLACE_COUNTERS)
-    if unknown:
-        raise ValueError(f"unknown counters: {sorted(unknown)}")
-    if not deltas:
-        return 0
-    prefixes = prefixes_of(place_path)
-    now = clock.now()
-    updated = PlaceFigures.objects.filter(path__in=prefixes).update(
-        updated_at=now, **{k: F(k) + v for k, v in deltas.items()}
-    )
-    if updated < len(prefixes):
-        _heal(prefixes, now, pending)
-    return updated
-
-
-def apply_deltas(by_path: Mapping[str, Mapping[str, int]]) -> None:
-    """Many places' deltas: summed per ancestor, one UPDATE per distinct delta."""
-    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for path, deltas in by_path.items():
-        for prefix in prefixes_of(path):
-            for name, value in deltas.items():
-                totals[prefix][name] += value
-    groups: dict[tuple[tuple[str, int], ...], list[str]] = defaultdict(list)
-    for prefix, deltas in totals.items():
-        key = tuple(sorted((k, v) for k, v in deltas.items() if v))
-        if key:
-            groups[key].append(prefix)
-    now = clock.now()
-    updated = 0
-    for key, paths in groups.items():
-        updated += PlaceFigures.objects.filter(path__in=paths).update(
-            updated_at=now, **{k: F(k) + v for k, v in key}
-        )
-    if updated < sum(len(p) for p in groups.values()):
-        _heal(list(totals), now)
-
-
-# --- subscribers to grid events (registered in apps.py, run inside the change's transaction) ---
-
-
-def household_added(*, household: Household) -> None:
-    apply_delta(
-        household.place_path,
-        households=1,
-        households_with_rep=1 if household.representative_id else 0,
-    )
-
-
-def households_added(
-    *,
-    households: Iterable[Household],
-    residents: Iterable[Resident] = (),
-    representatives: Iterable[Representative] = (),
+@transaction.atomic
+def refresh_subtree(
+    *, place_path: str | None = None, org_path: str | None = None, now: dt.datetime | None = None
 ) -> None:
-    by_path: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for h in households:
-        by_path[h.place_path]["households"] += 1
-        if h.representative_id or h.representative is not None:
-            by_path[h.place_path]["households_with_rep"] += 1
-    for r in residents:
-        by_path[r.place_path]["residents"] += 1
-    for rep in representatives:
-        by_path[rep.place_path]["representatives"] += 1
-    apply_deltas(by_path)
+    """Recompute one subtree (a town's places and/or its committee's organisations) with the
+    rebuild's own SQL restricted to the path prefix, then re-sum its ancestors.
+
+    The ancestors' rows are locked first, top down: two refreshes that share an ancestor
+    (two towns of a county) run one after the other instead of deadlocking.
+    """
+    if place_path:
+        list(
+            PlaceFigures.objects.select_for_update()
+            .filter(path__in=prefixes_of(place_path))
+            .order_by("path")
+            .values_list("pk")
+        )
+    if org_path:
+        list(
+            OrgFigures.objects.select_for_update()
+            .filter(path__in=prefixes_of(org_path))
+            .order_by("path")
+            .values_list("pk")
+        )
+    _refresh(windows(now), place_path or None, org_path or None, full=False)
 
 
-def visit_logged(*, household: Household, visited_at: dt.datetime) -> None:
-    """Call before the household's last_visit_at moves: it decides the 30/90-day counters."""
-    previous = (
-        Household.objects.filter(pk=household.pk).values_list("last_visit_at", flat=True).first()
+# --- staleness: what the worker recomputes after a change ---------------------------
+
+
+def mark_stale(*, place_path: str = "", org_path: str = "") -> bool:
+    """Remember that a node's figures changed (Event.FIGURES_STALE, after the commit).
+
+    One row per node however many changes: the worker's next cycle recomputes each town once.
+    """
+    now = clock.now()
+    rows = [
+        StaleSubtree(node=node, path=path, marked_at=now)
+        for node, path in ((MonthFigures.Node.PLACE, place_path), (MonthFigures.Node.ORG, org_path))
+        if path
+    ]
+    StaleSubtree.objects.bulk_create(rows, ignore_conflicts=True)
+    return bool(rows)
+
+
+def org_paths(ids: Iterable[int]) -> list[str]:
+    """The paths of these organisations (the tree's shape only, no figures)."""
+    return list(
+        unscoped(Organization, why=Unscoped.SYSTEM)
+        .filter(pk__in=list(ids))
+        .values_list("path", flat=True)
     )
-    w = windows()
-    deltas = {"visits_month": 1 if visited_at >= w.month_start else 0}
-    for name, since in (("visited_30d", w.since_30d), ("visited_90d", w.since_90d)):
-        newly = visited_at >= since and (previous is None or previous < since)
-        deltas[name] = 1 if newly else 0
-    # The visit row exists already; last_visit_at moves after this call.
-    pending = {"visited_30d": deltas["visited_30d"], "visited_90d": deltas["visited_90d"]}
-    apply_delta(household.place_path, pending=pending, **deltas)
+
+
+def _outermost(paths: set[str]) -> list[str]:
+    """The paths not under another one of them (a town refresh covers its villages)."""
+    ordered = sorted(paths)
+    kept: list[str] = []
+    for path in ordered:
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def _subtree_roots(model: type, paths: set[str], kinds: Iterable[str]) -> list[str]:
+    """Each path's nearest enclosing town (places) or committee (organisations), else itself."""
+    prefixes = {p for path in paths for p in prefixes_of(path)}
+    # Which ancestors are towns/committees: no figures are read, only the tree's shape.
+    roots = set(
+        unscoped(model, why=Unscoped.SYSTEM)
+        .filter(path__in=prefixes, kind__in=list(kinds))
+        .values_list("path", flat=True)
+    )
+    found = set()
+    for path in paths:
+        enclosing = [p for p in prefixes_of(path) if p in roots]
+        found.add(enclosing[-1] if enclosing else path)
+    return _outermost(found)
+
+
+def refresh_stale(now: dt.datetime | None = None) -> int:
+    """Recompute every subtree marked stale; the worker runs it after each change's commit.
+
+    The marks are taken (deleted) before the recompute, so a change committed meanwhile
+    marks again and is picked up by the next cycle; a failed recompute puts them back.
+    """
+    marks = list(StaleSubtree.objects.values_list("pk", "node", "path", "marked_at"))
+    if not marks:
+        return 0
+    StaleSubtree.objects.filter(pk__in=[m[0] for m in marks]).delete()
+    places = {path for _, node, path, _ in marks if node == MonthFigures.Node.PLACE}
+    orgs = {path for _, node, path, _ in marks if node == MonthFigures.Node.ORG}
+    done = 0
+    try:
+        for path in _subtree_roots(Place, places, TOWN_DEPTH_KINDS):
+            refresh_subtree(place_path=path, now=now)
+            done += 1
+        committee = [Organization.Kind.COMMITTEE]
+        for path in _subtree_roots(Organization, orgs, committee):
+            refresh_subtree(org_path=path, now=now)
+            done += 1
+    except Exception:
+        StaleSubtree.objects.bulk_create(
+            [StaleSubtree(node=n, path=p, marked_at=at) for _, n, p, at in marks],
+            ignore_conflicts=True,
+        )
+        raise
+    return done

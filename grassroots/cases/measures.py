@@ -31,7 +31,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from grassroots.cases import deadlines
@@ -131,17 +146,94 @@ class Measures:
         }
 
 
+# The eight parts of the four rates, per case (0/1, or a count for the call-backs).
+RATE_PARTS = (
+    "response_base",
+    "responded_on_time",
+    "resolution_base",
+    "resolved",
+    "callbacks",
+    "satisfied_callbacks",
+    "on_time_base",
+    "on_time",
+)
+
+
+def with_rate_parts(cases: QuerySet, as_of: dt.datetime, *, prefix: str = "") -> QuerySet:
+    """`cases` submitted by `as_of`, each annotated with its RATE_PARTS as of `as_of`.
+
+    The single definition of the rates (see the module docstring), in SQL so that the
+    prepared figures (analytics) sum it with GROUP BY over a county's cases, and this
+    module's pages sum the same expressions: the two can never disagree. Events after
+    `as_of` are ignored; "first"/"last" follow the timeline order (at, pk). `prefix` is
+    put before each part's name (a caller that sums them under the plain names).
+    """
+    ev = unscoped(CaseEvent, why=Unscoped.SYSTEM).filter(  # the events of the cases given
+        case=OuterRef("pk"), at__lte=as_of
+    )
+
+    def pick(kinds: tuple[str, ...], column: str, *, last: bool) -> Subquery:
+        order = ("-at", "-pk") if last else ("at", "pk")
+        return Subquery(ev.filter(kind__in=kinds).order_by(*order).values(column)[:1])
+
+    def count(kind: str) -> Coalesce:
+        n = ev.filter(kind=kind).order_by().annotate(n=Func(F("pk"), function="COUNT"))
+        return Coalesce(Subquery(n.values("n")[:1]), 0, output_field=IntegerField())
+
+    state_kinds = ("close", "withdraw", "reopen")
+    closure = ev.filter(kind__in=state_kinds).order_by("-at", "-pk").annotate(c=KT("data__closure"))
+    cases = cases.filter(submitted_at__lte=as_of).annotate(
+        rp_first_response=pick(("accept", "reject", "withdraw"), "at", last=False),
+        rp_rejected=Exists(ev.filter(kind="reject")),
+        rp_closes=count("close"),
+        rp_reworks=count("rework"),
+        # The case's state at as_of: the last of close/withdraw/reopen decides.
+        rp_state=pick(state_kinds, "kind", last=True),
+        rp_closure=Coalesce(Subquery(closure.values("c")[:1]), Value(""), output_field=CharField()),
+        rp_last_reply=pick(("reply",), "at", last=True),
+        # Is the latest answer still standing (a reply not sent back by rework/reopen)?
+        rp_answer=pick(("reply", "rework", "reopen"), "kind", last=True),
+    )
+    responded = Q(rp_first_response__isnull=False)
+    kept = Q(rp_rejected=False)  # a rejected case counts in the response rate only
+    closed_by_callback = kept & Q(rp_state="close")
+    still_open = Q(rp_state__isnull=True) | Q(rp_state="reopen")
+    not_answered = Q(rp_answer__isnull=True) | ~Q(rp_answer="reply")
+
+    def flag(condition: Q) -> DbCase:
+        return DbCase(When(condition, then=Value(1)), default=Value(0))
+
+    parts = {
+        "response_base": flag(responded | Q(response_due_at__lte=as_of)),
+        "responded_on_time": flag(responded & Q(rp_first_response__lte=F("response_due_at"))),
+        "resolution_base": flag(
+            kept
+            & Q(rp_state__in=("close", "withdraw"))
+            & ~Q(rp_closure__in=(Closure.WITHDRAWN, Closure.DUPLICATE))
+        ),
+        "resolved": flag(closed_by_callback & Q(rp_closure__in=(Closure.RESOLVED, Closure.PARTLY))),
+        "callbacks": DbCase(When(kept, then=F("rp_closes") + F("rp_reworks")), default=Value(0)),
+        "satisfied_callbacks": DbCase(When(kept, then=F("rp_closes")), default=Value(0)),
+        "on_time_base": flag(
+            closed_by_callback | (kept & still_open & not_answered & Q(resolve_due_at__lt=as_of))
+        ),
+        "on_time": flag(
+            closed_by_callback
+            & Q(rp_last_reply__isnull=False)
+            & Q(rp_last_reply__lte=F("resolve_due_at"))
+        ),
+    }
+    return cases.annotate(**{prefix + name: parts[name] for name in RATE_PARTS})
+
+
 def _add_case(
     m: Measures, case: dict[str, Any], events: list[dict[str, Any]], as_of: dt.datetime
 ) -> None:
     m.cases += 1
-    first_response = next(
-        (e["at"] for e in events if e["kind"] in ("accept", "reject", "withdraw")), None
-    )
-    if first_response is not None or case["response_due_at"] <= as_of:
-        m.response_base += 1
-        if first_response is not None and first_response <= case["response_due_at"]:
-            m.responded_on_time += 1
+    # The rate parts come from SQL (`with_rate_parts`): one definition for this page,
+    # the prepared figures (analytics) and everything that reads them.
+    for name in RATE_PARTS:
+        setattr(m, name, getattr(m, name) + case[name])
     kinds = [e["kind"] for e in events]
     if "reject" in kinds:
         return
@@ -151,47 +243,31 @@ def _add_case(
             m.returned += 1
     closes = [e for e in events if e["kind"] == "close"]
     reworks = [e for e in events if e["kind"] == "rework"]
-    m.callbacks += len(closes) + len(reworks)
-    m.satisfied_callbacks += len(closes)
     if closes or reworks:
         m.called_back_cases += 1
         if reworks:
             m.reworked += 1
-    # The case's state at as_of: the last of close/withdraw/reopen decides.
     last = next((e for e in reversed(events) if e["kind"] in ("close", "withdraw", "reopen")), None)
-    closed_by = last["kind"] if last and last["kind"] != "reopen" else None
-    if closed_by is not None:
-        closure = (last["data"] or {}).get("closure", "")
-        if closure not in (Closure.WITHDRAWN, Closure.DUPLICATE):
-            m.resolution_base += 1
-            if closed_by == "close" and closure in (Closure.RESOLVED, Closure.PARTLY):
-                m.resolved += 1
-    if closed_by == "close":
+    if last is not None and last["kind"] == "close":
         last_reply = next((e["at"] for e in reversed(events) if e["kind"] == "reply"), None)
-        m.on_time_base += 1
         if last_reply is not None:
-            if last_reply <= case["resolve_due_at"]:
-                m.on_time += 1
             m.resolve_days.append(
                 round(deadlines.working_days_elapsed(case["submitted_at"], last_reply), 2)
             )
-    elif closed_by is None:
-        replied = False  # is the latest answer still standing (not sent back)?
-        for e in events:
-            if e["kind"] == "reply":
-                replied = True
-            elif e["kind"] in ("rework", "reopen"):
-                replied = False
-        if not replied and case["resolve_due_at"] < as_of:
-            m.on_time_base += 1
 
 
 def _collect(
     cases: QuerySet, as_of: dt.datetime
 ) -> tuple[list[dict[str, Any]], dict[int, list[dict[str, Any]]]]:
     rows = list(
-        cases.filter(submitted_at__lte=as_of).values(
-            "pk", "place_path", "submitted_at", "response_due_at", "resolve_due_at", "status"
+        with_rate_parts(cases, as_of).values(
+            "pk",
+            "place_path",
+            "submitted_at",
+            "response_due_at",
+            "resolve_due_at",
+            "status",
+            *RATE_PARTS,
         )
     )
     events: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -243,4 +319,11 @@ def village_ranking(
     return ranked
 
 
-__all__ = ["Measures", "measures_for", "month_bounds", "village_ranking"]
+__all__ = [
+    "RATE_PARTS",
+    "Measures",
+    "measures_for",
+    "month_bounds",
+    "village_ranking",
+    "with_rate_parts",
+]

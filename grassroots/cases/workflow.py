@@ -28,6 +28,7 @@ from grassroots.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
 from grassroots.core import audit, clock, glossary
 from grassroots.core.actors import Actor, acting_user
 from grassroots.core.audit import Action
+from grassroots.core.events import Event, emit
 from grassroots.core.models import AuditEvent
 from grassroots.core.scoping import scope_for
 
@@ -193,6 +194,7 @@ def record_event(
     )
     event.save(force_insert=True)
     audit_row.save(force_insert=True)
+    emit(Event.FIGURES_STALE, place_path=case.place_path)
     return event
 
 

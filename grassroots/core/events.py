@@ -39,6 +39,10 @@ class Event(enum.StrEnum):
     """households, residents, representatives: lists of rows added in bulk."""
     VISIT_LOGGED = "grid.visit_logged"
     """household: Household, visited_at: datetime."""
+    FIGURES_STALE = "core.figures_stale"
+    """A change the prepared figures count (analytics): place_path or org_path (str), the
+    node it happened at. Cases, duties, inspections, rectify, trainings, sites and cadence
+    emit it; analytics recomputes that town's figures after the commit (one worker cycle)."""
     BRANCH_RECORD = "core.branch_record"
     """A record that may complete a duty item (`core.records`): kind: str (a registered
     `RecordKind.key`), organization_id: int (the branch), on: date, record_id: int."""

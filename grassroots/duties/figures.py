@@ -19,6 +19,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from grassroots.core.events import Event, emit
 from grassroots.duties.models import Assignment, BranchFigure
 
 Key = tuple[int, str, str]  # organization id, cadence, period
@@ -49,6 +50,7 @@ def key_of(a: Assignment) -> Key:
 
 def apply(a: Assignment, before: dict[str, int]) -> None:
     """Add the change of one assignment's contribution (`before` = `contribution` then)."""
+    emit(Event.FIGURES_STALE, org_path=a.org_path)
     after = contribution(a)
     delta = {name: after[name] - before[name] for name in COUNTERS if after[name] != before[name]}
     if not delta:

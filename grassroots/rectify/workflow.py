@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from grassroots.core import clock, glossary
 from grassroots.core.actors import Actor, acting_user
+from grassroots.core.events import Event, emit
 from grassroots.core.roles import Cap
 from grassroots.core.scoping import scope_for
 from grassroots.rectify.models import OPEN_STATUSES, Item, ItemEvent, Status
@@ -179,4 +180,5 @@ def record_event(
     if evidence is not None:
         event.evidence = evidence
     event.save(force_insert=True)
+    emit(Event.FIGURES_STALE, org_path=item.org_path)
     return event

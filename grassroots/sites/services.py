@@ -189,6 +189,7 @@ def project_create(
         obj=project,
         data={"branch": branch.pk, "deadline": project.deadline.isoformat()},
     )
+    emit(Event.FIGURES_STALE, org_path=project.org_path)
     return project
 
 
@@ -231,6 +232,7 @@ def project_update(*, actor: Actor, project: Project, **changes: Any) -> Project
     audit.record(
         actor=actor, action=Action.SITES_PROJECT_UPDATED, obj=project, data={"changed": changed}
     )
+    emit(Event.FIGURES_STALE, org_path=project.org_path)
     return project
 
 
@@ -260,6 +262,7 @@ def plan_set(*, actor: Actor, project: Project, planned: Mapping[str, dt.date | 
 
 
 def _emit(project: Project, stage: str, on: dt.date) -> None:
+    emit(Event.FIGURES_STALE, org_path=project.org_path)
     emit(
         Event.BRANCH_RECORD,
         kind=record_key(stage),

@@ -5,54 +5,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('grid', '0001_initial'),
-        ('party', '0001_initial'),
+        ("grid", "0001_initial"),
+        ("party", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrgFigures',
+            name="OrgFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveSmallIntegerField()),
-                ('members', models.IntegerField(default=0, verbose_name='members')),
-                ('probationary', models.IntegerField(default=0, verbose_name='probationary members')),
-                ('branches', models.IntegerField(default=0, verbose_name='branches')),
-                ('updated_at', models.DateTimeField(verbose_name='updated')),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='party.organization', verbose_name='Party organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveSmallIntegerField()),
+                ("members", models.IntegerField(default=0, verbose_name="members")),
+                (
+                    "probationary",
+                    models.IntegerField(default=0, verbose_name="probationary members"),
+                ),
+                ("branches", models.IntegerField(default=0, verbose_name="branches")),
+                ("updated_at", models.DateTimeField(verbose_name="updated")),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to="party.organization",
+                        verbose_name="Party organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation figures',
-                'verbose_name_plural': 'organisation figures',
-                'indexes': [models.Index(fields=['depth', 'path'], name='analytics_o_depth_1dad37_idx')],
+                "verbose_name": "organisation figures",
+                "verbose_name_plural": "organisation figures",
+                "indexes": [
+                    models.Index(fields=["depth", "path"], name="analytics_o_depth_1dad37_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PlaceFigures',
+            name="PlaceFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveSmallIntegerField()),
-                ('kind', models.CharField(max_length=12, verbose_name='kind')),
-                ('households', models.IntegerField(default=0, verbose_name='households')),
-                ('residents', models.IntegerField(default=0, verbose_name='residents')),
-                ('representatives', models.IntegerField(default=0, verbose_name='representatives')),
-                ('households_with_rep', models.IntegerField(default=0, verbose_name='households with a representative')),
-                ('visited_30d', models.IntegerField(default=0, verbose_name='households visited in the last 30 days')),
-                ('visited_90d', models.IntegerField(default=0, verbose_name='households visited in the last 90 days')),
-                ('visits_month', models.IntegerField(default=0, verbose_name='visits this month')),
-                ('updated_at', models.DateTimeField(verbose_name='updated')),
-                ('place', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='grid.place', verbose_name='place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveSmallIntegerField()),
+                ("kind", models.CharField(max_length=12, verbose_name="kind")),
+                ("households", models.IntegerField(default=0, verbose_name="households")),
+                ("residents", models.IntegerField(default=0, verbose_name="residents")),
+                ("representatives", models.IntegerField(default=0, verbose_name="representatives")),
+                (
+                    "households_with_rep",
+                    models.IntegerField(default=0, verbose_name="households with a representative"),
+                ),
+                (
+                    "visited_30d",
+                    models.IntegerField(
+                        default=0, verbose_name="households visited in the last 30 days"
+                    ),
+                ),
+                (
+                    "visited_90d",
+                    models.IntegerField(
+                        default=0, verbose_name="households visited in the last 90 days"
+                    ),
+                ),
+                ("visits_month", models.IntegerField(default=0, verbose_name="visits this month")),
+                ("updated_at", models.DateTimeField(verbose_name="updated")),
+                (
+                    "place",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to="grid.place",
+                        verbose_name="place",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'place figures',
-                'verbose_name_plural': 'place figures',
-                'indexes': [models.Index(fields=['depth', 'path'], name='analytics_p_depth_236414_idx')],
+                "verbose_name": "place figures",
+                "verbose_name_plural": "place figures",
+                "indexes": [
+                    models.Index(fields=["depth", "path"], name="analytics_p_depth_236414_idx")
+                ],
             },
         ),
     ]

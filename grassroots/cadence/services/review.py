@@ -38,6 +38,7 @@ from grassroots.cadence.models import Band, QuarterScore
 from grassroots.cadence.services.runs import RunContext, job
 from grassroots.core import audit
 from grassroots.core.audit import Action
+from grassroots.core.events import Event, emit
 from grassroots.duties.models import Assignment
 from grassroots.grid.models import Place
 from grassroots.party.models import Organization
@@ -172,6 +173,8 @@ def review_publish(*, town: Place, period: str, now: dt.datetime) -> list[Quarte
         object_id=f"{town.pk}:{period}",
         data={"period": period, "town": town.pk, "branches": len(rows)},
     )
+    if rows:  # analytics recomputes the town's committee, whose branches these are
+        emit(Event.FIGURES_STALE, org_path=rows[0].org_path)
     return rows
 
 

@@ -37,6 +37,7 @@ from grassroots.cases.services.recipients import dispatchers_at, send
 from grassroots.cases.suggest import suggest_category
 from grassroots.core import clock, personal, rows
 from grassroots.core.actors import Actor, acting_user
+from grassroots.core.events import Event, emit
 from grassroots.core.personal import clean_phone
 from grassroots.core.scoping import scope_for
 from grassroots.grid.models import Household, Place, Resident, Visit
@@ -278,6 +279,7 @@ def _insert(case: Case, actor: Actor, photos: Sequence[Any], *, announce_now: bo
         at=now,
     )
     family = [(event, "case_id", rows.FK), (audit_row, "object_id", rows.TEXT)]
+    emit(Event.FIGURES_STALE, place_path=case.place_path)  # after the commit (analytics)
     if not photos and not announce_now:
         # The usual filing: one atomic statement on PostgreSQL (core.rows).
         rows.insert_family(case, family)

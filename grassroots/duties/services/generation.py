@@ -27,6 +27,7 @@ from django.utils import timezone
 from grassroots.core import audit, records
 from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
+from grassroots.core.events import Event, emit
 from grassroots.duties import figures, periods, selectors, targets
 from grassroots.duties.models import Assignment, Item, Plan
 from grassroots.party.models import Organization
@@ -151,6 +152,8 @@ def generate(
     new = [_build(r, secretaries, found) for r in rows]
     Assignment.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
     figures.refresh({figures.key_of(a) for a in new})
+    for path in {a.org_path for a in new}:  # analytics coalesces them per town
+        emit(Event.FIGURES_STALE, org_path=path)
     counts = {
         "plans": len(plans),
         "created": len(new),

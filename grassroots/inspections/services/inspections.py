@@ -307,6 +307,7 @@ def inspection_submit(*, actor: Actor, inspection: Inspection) -> Inspection:
     inspection.status = Inspection.Status.SUBMITTED
     inspection.submitted_at = clock.now()
     inspection.save(update_fields=["total", "status", "submitted_at"])
+    emit(Event.FIGURES_STALE, org_path=inspection.org_path)
     audit.record(
         actor=actor,
         action=Action.INSPECTIONS_INSPECTION_SUBMITTED,

@@ -114,6 +114,7 @@ def attend(
             row.save(force_insert=True)
     except IntegrityError:
         raise AlreadyCheckedIn(already, code="already") from None
+    emit(Event.FIGURES_STALE, org_path=row.org_path)
     audit.record(
         actor=actor,
         action=Action.TRAININGS_ATTENDANCE_RECORDED,

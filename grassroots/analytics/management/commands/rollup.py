@@ -17,6 +17,6 @@ class Command(BaseCommand):
         started = time.perf_counter()
         summary = services.rebuild(actor=None)
         self.stdout.write(
-            f"rebuilt {summary.places} places, {summary.organizations} organisations "
-            f"in {time.perf_counter() - started:.2f} s"
+            f"rebuilt {summary.places} places, {summary.organizations} organisations, "
+            f"{summary.months} month rows in {time.perf_counter() - started:.2f} s"
         )

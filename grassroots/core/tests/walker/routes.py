@@ -385,6 +385,9 @@ ROUTES: dict[str, Rule] = {
     "sites:photo": Rule(Kind.DETAIL, "sites.Photo"),
     # --- end sites
     # --- rollups (issue #13)
+    "public-figures": Rule(Kind.PUBLIC),  # totals only: analytics/tests/test_api.py
+    "figures-place": Rule(Kind.DETAIL, "grid.Place"),
+    "figures-org": Rule(Kind.DETAIL, "party.Organization"),
     # --- end rollups
     # --- dashboards (issue #13)
     "dashboards:cockpit": Rule(Kind.PAGE),
