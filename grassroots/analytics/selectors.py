@@ -120,7 +120,8 @@ def node_figures(user: Any, node: str, path: str) -> dict[str, Any] | None:
     return None if row is None else figures_dict(row)
 
 
-def _months(first: dt.date, last: dt.date) -> list[dt.date]:
+def months(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first day of every month from first's to last's (inclusive)."""
     months, month = [], first.replace(day=1)
     while month <= last:
         months.append(month)
@@ -136,16 +137,16 @@ def month_series(
     model = PlaceFigures if node == MonthFigures.Node.PLACE else OrgFigures
     if not model.objects.visible_to(user).filter(path=path).exists():
         return []
-    months = _months(first_month, last_month)
+    wanted = months(first_month, last_month)
     found = {
         row["month"]: row
         for row in MonthFigures.objects.visible_to(user)
-        .filter(node=node, path=path, month__gte=months[0] if months else first_month)
+        .filter(node=node, path=path, month__gte=wanted[0] if wanted else first_month)
         .filter(month__lte=last_month)
         .values("month", *MONTH_COUNTERS)
     }
     series = []
-    for month in months:
+    for month in wanted:
         values = {c: found.get(month, {}).get(c, 0) for c in MONTH_COUNTERS}
         series.append({"month": month, **values, **rates(values)})
     return series

@@ -85,6 +85,7 @@ from grassroots.party.models import (
 )
 from grassroots.portal.demo import load_demo_portal
 from grassroots.rectify.demo import load_demo_rectify
+from grassroots.reports.demo import load_demo_reports
 from grassroots.sites.demo import load_demo_sites
 from grassroots.trainings.demo import load_demo_trainings
 
@@ -252,6 +253,14 @@ def _extras(*, actor: User, town: Place, now: dt.datetime, seed: int, cases: boo
     except Exception as exc:
         log.exception("analytics rebuild failed")
         warnings.append(f"analytics: {exc}")
+    # The reports read the prepared figures: made after the rebuild (issue #13).
+    if cases:
+        try:
+            with transaction.atomic():
+                load_demo_reports(actor=actor, town=town, now=now, seed=seed)
+        except Exception as exc:  # any failure of another app's generator
+            log.exception("reports demo generator failed")
+            warnings.append(f"reports: {exc}")
     return warnings
 
 

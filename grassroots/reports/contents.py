@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from grassroots.analytics.models import MONTH_COUNTERS
 from grassroots.cadence import schedule
 from grassroots.cadence import selectors as cadence_selectors
 from grassroots.cadence.templatetags.cadence_tags import period_label
@@ -184,11 +185,11 @@ def committee_of(place: Place) -> Organization | None:
 
 
 def _summed(series: list[dict[str, Any]]) -> dict[str, Any]:
-    total: dict[str, Any] = {}
+    # The counters add up over months; the rates are derived again from the sums.
+    total: dict[str, Any] = dict.fromkeys(MONTH_COUNTERS, 0)
     for row in series:
-        for key, value in row.items():
-            if key != "month":
-                total[key] = total.get(key, 0) + (value or 0)
+        for key in MONTH_COUNTERS:
+            total[key] += row.get(key) or 0
     out = F.with_rates(total)
     out["training_hours"] = total.get("training_hours_tenths", 0) / 10
     return out

@@ -111,9 +111,6 @@ def test_the_portal_shows_the_demo_figures(demo: dict[str, Any]) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True, reason="needs the rollups branch: OrgFigures.sites_demonstration is filled there"
-)
 def test_the_portal_shows_three_demonstration_sites(demo: dict[str, Any]) -> None:
     html = Client().get(reverse("portal:figures")).content.decode()
     assert re.search(r"示范阵地</span>\s*<span class=\"tile__value\">3<", html)

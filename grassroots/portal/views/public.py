@@ -28,11 +28,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from grassroots.analytics.selectors import public_figures
 from grassroots.core import clock
 from grassroots.core.glossary import PLACES
 from grassroots.core.memo import Memo
 from grassroots.portal import counter, selectors, services
-from grassroots.portal.figures import public_figures
 from grassroots.portal.sanitise import image_url
 
 MAX_AGE = 60
