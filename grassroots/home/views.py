@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from grassroots.cases import selectors as case_selectors
 from grassroots.core.roles import Cap, Role
 from grassroots.core.scoping import scope_for
+from grassroots.dashboards import rules as dashboard_rules
 from grassroots.grid import selectors as grid_selectors
 from grassroots.home import figures, tiles
 from grassroots.party import selectors as party_selectors
@@ -31,6 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.representative_ids and only_representative:
         return redirect("grid:mine")
     context: dict[str, Any] = {"scope": scope}
+    # The charts of the figures below, with drill-down, are the cockpit's (issue #13).
+    context["sees_dashboards"] = dashboard_rules.sees_dashboards(scope)
     if scope.can(Cap.VIEW_GRID) and (field_roles or scope.everything):
         context["grid"] = grid_selectors.figures(user)
         context["grid_tiles"] = tiles.grid_tiles(context["grid"])
