@@ -25,6 +25,7 @@ from grassroots.cases.models import OPEN_STATUSES, Case, Status
 from grassroots.core import clock
 from grassroots.core.tests.browser.conftest import UiTown
 from grassroots.grid import selectors as grid_selectors
+from grassroots.portal.models import Article
 from grassroots.trainings.models import Kind, Programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,6 +63,11 @@ def _venue_screen() -> str:
     sessions = main.sessions.order_by("starts_at")
     session = sessions.filter(starts_at__gte=clock.now()).first() or sessions.last()
     return reverse("trainings:venue_screen", args=[session.pk, main.pk])
+
+
+def _portal_article() -> str:
+    article = Article.objects.filter(status=Article.Status.PUBLISHED).order_by("-published_at")
+    return reverse("portal:article", args=[article.first().pk])  # type: ignore[union-attr]
 
 
 SHOTS: tuple[Shot, ...] = (
@@ -120,10 +126,18 @@ SHOTS: tuple[Shot, ...] = (
     ),
     Shot("training-hours", "secretary", lambda t: reverse("trainings:hours")),
     Shot("venue-screen", "town administrator", lambda t: _venue_screen()),
+    Shot("cockpit", "town administrator", lambda t: reverse("dashboards:cockpit")),
+    Shot("reports", "town administrator", lambda t: reverse("reports:list")),
+    Shot("portal", "anonymous", lambda t: reverse("portal:home")),
+    Shot("portal-article", "anonymous", lambda t: _portal_article()),
 )
 
 
 TITLES = {
+    "cockpit": "The town's cockpit: figures, charts and drill-down (town administrator)",
+    "reports": "Monthly and quarterly reports (town administrator)",
+    "portal": "The public portal's home",
+    "portal-article": "A portal article (专题资料库 > 正文)",
     "site-board": "Branch sites by stage (organisation officer)",
     "training": "The winter–spring training, attendance by village (organisation officer)",
     "training-hours": "Study hours and who is behind (secretary)",
