@@ -98,7 +98,23 @@ class PlaceFiguresQuerySet(ScopedQuerySet):
         return self.filter(scope.places("path"))
 
 
-class PlaceFigures(models.Model):
+class RateParts(models.Model):
+    """The eight parts of the four case rates (cases.measures.RATE_PARTS): a node's year or a month."""
+
+    response_base = _counter("response_base")
+    responded_on_time = _counter("responded_on_time")
+    resolution_base = _counter("resolution_base")
+    resolved = _counter("resolved")
+    callbacks = _counter("callbacks")
+    satisfied_callbacks = _counter("satisfied_callbacks")
+    on_time_base = _counter("on_time_base")
+    on_time = _counter("on_time")
+
+    class Meta:
+        abstract = True
+
+
+class PlaceFigures(RateParts):
     place = models.OneToOneField(
         Place, on_delete=models.CASCADE, related_name="figures", verbose_name=_("place")
     )
@@ -116,14 +132,6 @@ class PlaceFigures(models.Model):
     cases_overdue = _counter("cases_overdue")
     cases_year = _counter("cases_year")
     cases_closed_year = _counter("cases_closed_year")
-    response_base = _counter("response_base")
-    responded_on_time = _counter("responded_on_time")
-    resolution_base = _counter("resolution_base")
-    resolved = _counter("resolved")
-    callbacks = _counter("callbacks")
-    satisfied_callbacks = _counter("satisfied_callbacks")
-    on_time_base = _counter("on_time_base")
-    on_time = _counter("on_time")
     updated_at = models.DateTimeField(_("updated"))
 
     objects = PlaceFiguresQuerySet.as_manager()
@@ -192,7 +200,7 @@ class MonthFiguresQuerySet(ScopedQuerySet):
         )
 
 
-class MonthFigures(models.Model):
+class MonthFigures(RateParts):
     """What one node's month added up to: the trends and the monthly report read these rows.
 
     One row per (node kind, path, month); a place row counts visits and cases, an
@@ -211,14 +219,6 @@ class MonthFigures(models.Model):
     visits = _counter("visits")
     cases_submitted = _counter("cases_submitted")
     cases_closed = _counter("cases_closed")
-    response_base = _counter("response_base")
-    responded_on_time = _counter("responded_on_time")
-    resolution_base = _counter("resolution_base")
-    resolved = _counter("resolved")
-    callbacks = _counter("callbacks")
-    satisfied_callbacks = _counter("satisfied_callbacks")
-    on_time_base = _counter("on_time_base")
-    on_time = _counter("on_time")
     duty_total = _counter("duty_total")
     duty_done = _counter("duty_done")
     training_attendances = _counter("training_attendances")
