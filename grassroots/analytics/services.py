@@ -55,15 +55,26 @@ from grassroots.analytics.sources import (  # noqa: F401
     prefixes_of,
     windows,
 )
+from grassroots.cadence.models import QuarterScore
+from grassroots.cases.models import Case, CaseEvent
 from grassroots.core import audit, clock
 from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
 from grassroots.core.scoping import Unscoped, unscoped
+from grassroots.duties.models import Assignment
 from grassroots.grid.models import (
     TOWN_DEPTH_KINDS,
+    Household,
     Place,
+    Representative,
+    Resident,
+    Visit,
 )
-from grassroots.party.models import Organization
+from grassroots.inspections.models import Inspection
+from grassroots.party.models import Member, Organization
+from grassroots.rectify.models import Item as RectifyItem
+from grassroots.sites.models import Project
+from grassroots.trainings.models import Attendance, Enrolment, HoursRequirement, Programme
 
 # --- full rebuild ------------------------------------------------------------------
 
@@ -134,11 +145,22 @@ def _roll_up(
             )
 
 
+def _update_from(table: str, sets: str, source_sql: str, where: str, params: list[Any]) -> None:
+    """UPDATE the figures rows `f` from the grouped source `s` (its params come first).
+
+    On PostgreSQL the source is a MATERIALIZED CTE: computed once, whatever the planner
+    believes of freshly loaded tables (with no statistics yet it may otherwise re-run the
+    aggregate for every figures row in a nested loop: minutes instead of a second).
+    """
+    if connection.vendor == "postgresql":
+        sql = f"WITH s AS MATERIALIZED ({source_sql}) UPDATE {table} AS f SET {sets} FROM s WHERE {where}"  # noqa: S608
+    else:
+        sql = f"UPDATE {table} AS f SET {sets} FROM ({source_sql}) AS s WHERE {where}"  # noqa: S608
+    _sql(sql, params)
+
+
 def _direct(table: str, assignments: str, source_sql: str, params: list[Any]) -> None:
-    _sql(
-        f"UPDATE {table} AS f SET {assignments} FROM ({source_sql}) AS s WHERE f.path = s.p",  # noqa: S608
-        params,
-    )
+    _update_from(table, assignments, source_sql, "f.path = s.p", params)
 
 
 def _fill(table: str, sources: tuple[Source, ...], w: Windows, prefix: str | None) -> None:
@@ -235,15 +257,58 @@ def _refresh_months(
         sql, params = _grouped(source, w, prefix).query.sql_with_params()
         names = list(source.counters(w))
         sets = ", ".join(f"{c} = s.{c}" for c in names)
-        _sql(
-            f"UPDATE {table} AS f SET {sets} FROM ({sql}) AS s "  # noqa: S608
-            "WHERE f.node = %s AND f.path = s.p AND f.month = s.m",
-            [*params, node],
+        _update_from(
+            table, sets, sql, "f.node = %s AND f.path = s.p AND f.month = s.m", [*params, node]
         )
     _roll_up(table, MONTH_COUNTERS, max_depth, prefix, month_of=(node, first))
 
 
+# The tables the sources read (analytics/sources.py), for _fresh_statistics.
+SOURCE_MODELS = (
+    Household,
+    Resident,
+    Representative,
+    Visit,
+    Member,
+    Organization,
+    Place,
+    Case,
+    CaseEvent,
+    Assignment,
+    QuarterScore,
+    Inspection,
+    RectifyItem,
+    Attendance,
+    Enrolment,
+    Programme,
+    HoursRequirement,
+    Project,
+)
+
+
+def _fresh_statistics() -> None:
+    """ANALYZE (PostgreSQL) the source tables whose statistics lag far behind their rows.
+
+    Right after a load (the demo, an import, a new town) the planner still believes the
+    tables empty and runs the per-member subqueries as scans of whole tables: minutes for a
+    statement that takes a second. Tables already analysed are left alone (one catalogue read).
+    """
+    if connection.vendor != "postgresql":
+        return
+    names = [m._meta.db_table for m in SOURCE_MODELS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) AND "
+            "(COALESCE(last_analyze, last_autoanalyze) IS NULL "
+            "OR n_mod_since_analyze > 100 + n_live_tup / 5)",
+            [names],
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'ANALYZE "{name}"')
+
+
 def _refresh(w: Windows, place_prefix: str | None, org_prefix: str | None, *, full: bool) -> None:
+    _fresh_statistics()
     place, org = Place._meta.db_table, Organization._meta.db_table
     if full or place_prefix:
         _refresh_nodes(
