@@ -380,6 +380,21 @@ def refresh_subtree(
     _refresh(windows(now), place_path or None, org_path or None, full=False)
 
 
+def forget_removed_nodes() -> int:
+    """Delete the month rows and stale marks of places and organisations that are gone.
+
+    PlaceFigures and OrgFigures follow their node's deletion; the month rows and the stale
+    marks are keyed by path, so after a subtree is removed (the demo's reset) they would be
+    read by whatever later takes the same path. One statement per table.
+    """
+    deleted = 0
+    for node, model in ((MonthFigures.Node.PLACE, Place), (MonthFigures.Node.ORG, Organization)):
+        alive = unscoped(model, why=Unscoped.SYSTEM).values("path")
+        deleted += MonthFigures.objects.filter(node=node).exclude(path__in=alive).delete()[0]
+        StaleSubtree.objects.filter(node=node).exclude(path__in=alive).delete()
+    return deleted
+
+
 # --- staleness: what the worker recomputes after a change ---------------------------
 
 

@@ -54,6 +54,9 @@ ORDER = [
     "cadence",
     "trainings",
     "sites",
+    "dashboards",
+    "reports",
+    "portal",
     "demo",
 ]
 BENCH_PASSWORD = "bench-only-password-7Qx"  # noqa: S105 - synthetic bench users on a bench database

@@ -27,7 +27,7 @@ from django.db.models import ProtectedError, RestrictedError
 from grassroots.accounts import services as account_services
 from grassroots.accounts.models import User
 from grassroots.alliances.demo import load_demo_alliances
-from grassroots.analytics.services import rebuild
+from grassroots.analytics.services import forget_removed_nodes, rebuild
 from grassroots.cadence.demo import load_demo_cadence
 from grassroots.cases.demo import load_demo_cases
 from grassroots.core import audit, clock
@@ -302,6 +302,7 @@ def reset_demo(*, actor: User | None = None) -> dict[str, int]:
             node = Place.objects.filter(kind=kind, name=name, is_demo=True).first()
             if node is not None and not Place.objects.get_children(node).exists():
                 note("p", Place.objects.filter(pk=node.pk).delete())
+    deleted["analytics.MonthFigures"] = forget_removed_nodes()
     users = list(demo_users())
     if users:
         note("u", demo_users().delete())

@@ -22,7 +22,15 @@ from django.utils.translation import pgettext_lazy
 from grassroots.core.images import content_type as image_content_type
 from grassroots.core.images import random_name
 from grassroots.core.roles import Cap
-from grassroots.core.scoping import NOTHING, Scope, ScopedQuerySet, prefix_q
+from grassroots.core.scoping import (
+    NOTHING,
+    Scope,
+    ScopedQuerySet,
+    Unscoped,
+    minimal_prefixes,
+    prefix_q,
+    unscoped,
+)
 from grassroots.grid.models import Place
 from grassroots.party.models import Organization
 
@@ -44,12 +52,36 @@ class Collection(models.Model):
         return self.name
 
 
+def publishing_paths(scope: Scope) -> tuple[str, ...]:
+    """The place prefixes under which a publisher writes articles.
+
+    Their own place reach (a town administrator's town), and the town of each Party
+    committee they reach: an organisation officer publishes for their committee's town
+    without reaching its households.
+    """
+    if not scope.org_paths:
+        return scope.place_paths
+    committees = (
+        unscoped(Organization, why=Unscoped.SYSTEM)
+        .filter(prefix_q("path", scope.org_paths), kind=Organization.Kind.COMMITTEE)
+        .exclude(place_path="")
+        .values_list("place_path", flat=True)
+    )
+    return minimal_prefixes([*scope.place_paths, *committees])
+
+
+def publishes_for(scope: Scope, town_path: str) -> bool:
+    return scope.can(Cap.PUBLISH) and (
+        scope.everything or any(town_path.startswith(p) for p in publishing_paths(scope))
+    )
+
+
 class ArticleQuerySet(ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> models.QuerySet:
         # A publisher who reaches the whole town (a town-level anchor) edits its articles.
         if not scope.can(Cap.PUBLISH):
             return self.filter(NOTHING)
-        return self.filter(prefix_q("town_path", scope.place_paths))
+        return self.filter(prefix_q("town_path", publishing_paths(scope)))
 
 
 class Article(models.Model):
@@ -112,7 +144,7 @@ class ArticleImageQuerySet(ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> models.QuerySet:
         if not scope.can(Cap.PUBLISH):
             return self.filter(NOTHING)
-        return self.filter(prefix_q("article__town_path", scope.place_paths))
+        return self.filter(prefix_q("article__town_path", publishing_paths(scope)))
 
 
 class ArticleImage(models.Model):

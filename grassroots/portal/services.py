@@ -41,6 +41,7 @@ from grassroots.portal.models import (
     Counter,
     Disclosure,
     VisitorDay,
+    publishes_for,
 )
 from grassroots.portal.privacy import refuse_personal
 from grassroots.portal.quarters import valid_quarter
@@ -54,7 +55,7 @@ TOWN_KINDS = (Place.Kind.TOWN, Place.Kind.SUBDISTRICT)
 def _require_town(actor: Actor, town: Place) -> None:
     """A publisher writes for a town they reach as a whole (404 for any other place)."""
     require(actor, Cap.PUBLISH)
-    if town.kind not in TOWN_KINDS or not scope_for(actor).covers_place_path(town.path):
+    if town.kind not in TOWN_KINDS or not publishes_for(scope_for(actor), town.path):
         raise Http404
 
 

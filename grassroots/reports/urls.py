@@ -8,7 +8,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("new/", views.generate, name="new"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/xlsx/", views.download_xlsx, name="xlsx"),
-    path("<int:pk>/pdf/", views.download_pdf, name="pdf"),
+    path("<id:pk>/", views.detail, name="detail"),
+    path("<id:pk>/xlsx/", views.download_xlsx, name="xlsx"),
+    path("<id:pk>/pdf/", views.download_pdf, name="pdf"),
 ]

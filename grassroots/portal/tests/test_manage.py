@@ -82,6 +82,23 @@ def test_a_publisher_writes_publishes_and_every_step_is_audited(
     ]
 
 
+def test_the_organisation_officer_publishes_for_the_committees_town(
+    client_for: Any, town: Town, topic: Collection, far_article: Article
+) -> None:
+    client = client_for("olga")  # reaches the town committee, not the town's places
+    assert client.get(reverse("portal:manage_new")).status_code == 200
+    response = client.post(
+        reverse("portal:manage_new"),
+        {"town": town.town.pk, "collection": topic.pk, "title": "党委中心组学习"},
+    )
+    article = Article.objects.get(title="党委中心组学习")
+    assert response.status_code == 302 and article.town == town.town
+    assert client.get(reverse("portal:manage_article", args=[article.pk])).status_code == 200
+    assert client.get(reverse("portal:manage_article", args=[far_article.pk])).status_code == 404
+    with pytest.raises(Http404):
+        services.article_create(actor=town.olga, town=far_article.town, collection=topic, title="x")
+
+
 def test_images_are_reordered_recaptioned_and_removed(
     client_for: Any, town: Town, published: Article
 ) -> None:

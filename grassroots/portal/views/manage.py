@@ -24,7 +24,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from grassroots.core import clock
 from grassroots.core.roles import Cap
-from grassroots.core.scoping import get_visible_or_404, scope_for
+from grassroots.core.scoping import (
+    Unscoped,
+    get_visible_or_404,
+    prefix_q,
+    scope_for,
+    unscoped,
+)
 from grassroots.grid.models import Place
 from grassroots.party.models import Organization
 from grassroots.portal import selectors, services
@@ -35,7 +41,7 @@ from grassroots.portal.forms import (
     ImageForm,
     PublishForm,
 )
-from grassroots.portal.models import Article, ArticleImage, Disclosure
+from grassroots.portal.models import Article, ArticleImage, Disclosure, publishing_paths
 from grassroots.portal.sanitise import image_url
 
 PER_PAGE = 30
@@ -55,9 +61,12 @@ def _discloser(request: HttpRequest) -> None:
 def towns_for(user: Any) -> QuerySet:
     """Towns the user reaches as a whole (where they may publish)."""
     scope = scope_for(user)
-    towns = Place.objects.visible_to(user).filter(kind__in=TOWN_KINDS)
-    ids = [t.pk for t in towns if scope.covers_place_path(t.path)]
-    return Place.objects.visible_to(user).filter(pk__in=ids).order_by("path")
+    # Checked against the scope here: an organisation officer publishes for their
+    # committee's town without reaching its places.
+    towns = unscoped(Place, why=Unscoped.SYSTEM).filter(kind__in=TOWN_KINDS)
+    if not scope.everything:
+        towns = towns.filter(prefix_q("path", publishing_paths(scope)))
+    return towns.order_by("path")
 
 
 def branches_for(user: Any) -> QuerySet:
