@@ -228,6 +228,14 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing 
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# --- backup (issue #14): between here and its end marker
+# `grassroots backup` writes here by default; the worker's daily backups go to daily/
+# at GRASSROOTS_BACKUP_HOUR (town time), keeping the newest GRASSROOTS_BACKUP_KEEP.
+BACKUP_DIR = Path(envstr("GRASSROOTS_BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_HOUR = envstr("GRASSROOTS_BACKUP_HOUR", "02:30")
+BACKUP_KEEP = envint("GRASSROOTS_BACKUP_KEEP", 7)
+PG_BIN = envstr("GRASSROOTS_PG_BIN")  # the directory of pg_dump/pg_restore; found if unset
+# --- end backup
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -203,6 +203,12 @@ class Action(enum.StrEnum):
     PORTAL_DISCLOSURE_UNPUBLISHED = "portal.disclosure_unpublished"
     # --- end portal
 
+    # --- backup (issue #14): between here and its end marker
+    CORE_BACKUP_CREATED = "core.backup_created"
+    CORE_BACKUPS_ROTATED = "core.backups_rotated"
+    CORE_BACKUP_RESTORED = "core.backup_restored"
+    # --- end backup
+
     # Case timeline: one member per CaseEvent kind (cases.workflow.audit_action maps
     # kind → member); the stored values keep their historical spelling `case.<kind>`.
     CASE_SUBMITTED = "case.submit"
