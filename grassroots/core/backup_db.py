@@ -67,6 +67,7 @@ def vendor_of(database: dict[str, Any]) -> str:
 @contextlib.contextmanager
 def connect(database: dict[str, Any]) -> Iterator[Any]:
     """A DB-API connection of its own to `database` (a DATABASES entry)."""
+    conn: Any
     if vendor_of(database) == SQLITE:
         name = str(database["NAME"])
         conn = sqlite3.connect(name, uri=name.startswith("file:"), timeout=20)

@@ -203,6 +203,8 @@ def test_a_missing_damaged_or_foreign_archive_is_refused_clearly_before_any_writ
         with connections["default"].cursor() as cur:
             cur.execute("SELECT COUNT(*) FROM pg_database WHERE datname = %s", [nowhere["NAME"]])
             assert cur.fetchone()[0] == 0
+    with pytest.raises(CommandError, match="add --yes"):  # no terminal to ask
+        call_command("restore", str(archive), "--database-url", url)
     out = io.StringIO()
     call_command("restore", str(archive), "--check", stdout=out)
     assert "checksums match (2 files)" in out.getvalue()
@@ -227,8 +229,19 @@ def test_the_daily_backup_rotates_and_is_audited(
     rotated = AuditEvent.objects.get(action=Action.CORE_BACKUPS_ROTATED)
     assert rotated.data == {"removed": [names[0]], "kept": 2}
 
+    # By hand: `grassroots backup --to DIR --keep N` rotates that directory.
+    out = io.StringIO()
+    clock.set_now(datetime.fromisoformat("2026-11-04T09:00:00+08:00"))
+    call_command("backup", "--to", str(tmp_path / "daily"), "--keep", "1", stdout=out)
+    assert "grassroots-20261104-090000.tar (" in out.getvalue()
+    assert f"removed {names[1]}" in out.getvalue() and f"removed {names[2]}" in out.getvalue()
+
 
 def test_the_schedule_reads_town_time_and_refuses_a_bad_hour(settings: Any) -> None:
+    # The worker's task fires once a day, at the configured hour on Huey's clock.
+    hour, minute = backup.worker_clock(*backup.daily_time(settings.BACKUP_HOUR))
+    assert daily_backup.s().validate_datetime(datetime(2026, 11, 1, hour, minute))
+    assert not daily_backup.s().validate_datetime(datetime(2026, 11, 1, hour, (minute + 1) % 60))
     assert backup.daily_time("02:30") == (2, 30)
     for bad in ("2.30", "24:00", "02:60", "soon", ""):
         with pytest.raises(ImproperlyConfigured, match="GRASSROOTS_BACKUP_HOUR"):

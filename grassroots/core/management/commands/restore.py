@@ -89,7 +89,7 @@ def target_database(url: str | None) -> dict[str, Any]:
     if not url:
         return backup.default_database()
     try:
-        return dj_database_url.parse(url)
+        return dict(dj_database_url.parse(url))
     except ValueError as exc:
         raise CommandError(f"--database-url: {exc}") from exc
 
