@@ -114,7 +114,7 @@ def create(
     directory = Path(to or settings.BACKUP_DIR)
     if directory.resolve().is_relative_to(media_root.resolve()):
         raise BackupError(f"{directory} is inside MEDIA_ROOT: back up to another directory")
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     at = clock.now()
     stamp = at.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).strftime("%Y%m%d-%H%M%S")
     final = directory / f"grassroots-{stamp}.tar"
@@ -123,7 +123,6 @@ def create(
     partial = final.with_name(final.name + ".partial")
     try:
         manifest = write_archive(partial, database, media_root, at)
-        partial.chmod(0o600)
         partial.rename(final)
     finally:
         partial.unlink(missing_ok=True)
@@ -149,7 +148,12 @@ def write_archive(path: Path, database: dict[str, Any], media_root: Path, at: da
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".backup-") as work:
         dump_path = Path(work) / dump_name
         snapshot = backup_db.dump(database, dump_path)
-        with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
+        # Readable by the owner only from its first byte: it holds the whole database.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with (
+            os.fdopen(fd, "wb") as raw,
+            tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar,
+        ):
             files[dump_name] = add_file(tar, dump_path, dump_name)
             dump_path.unlink()
             for media, arcname in media_files(media_root):
