@@ -33,6 +33,7 @@ from grassroots.cases import services as cases
 from grassroots.cases.models import Category, Channel
 from grassroots.core import backup, backup_db, clock
 from grassroots.core.audit import Action
+from grassroots.core.management.commands.restore import Command as RestoreCommand
 from grassroots.core.models import AuditEvent
 from grassroots.core.tasks import daily_backup
 from grassroots.testing import Town
@@ -214,6 +215,10 @@ def test_a_missing_damaged_or_foreign_archive_is_refused_clearly_before_any_writ
             assert cur.fetchone()[0] == 0
     with pytest.raises(CommandError, match="add --yes"):  # no terminal to ask
         call_command("restore", str(archive), "--database-url", url)
+    # A restore whose counts differ from the manifest says which tables, and fails.
+    differs = backup.Restored(tables=2, rows=9, media=0, mismatches={"grid_household": (7, 6)})
+    with pytest.raises(CommandError, match="grid_household: 7 in the backup, 6 now"):
+        RestoreCommand().report(differs, {"database_url": url})
     out = io.StringIO()
     call_command("restore", str(archive), "--check", stdout=out)
     assert "checksums match (2 files)" in out.getvalue()
