@@ -3,7 +3,10 @@
 Payload formats follow the group-robot documentation of WeChat Work (企业微信,
 `{"msgtype": "markdown", "markdown": {"content": ...}}`) and DingTalk (钉钉,
 `{"msgtype": "markdown", "markdown": {"title": ..., "text": ...}}`, optional
-HMAC-SHA256 signature over "timestamp\\nsecret" appended to the URL).
+HMAC-SHA256 signature over "timestamp\\nsecret" appended to the URL). A robot's
+message is the title and an absolute link only (decision 0016). E-mail goes through
+Django's backend (SMTP when GRASSROOTS_SMTP_HOST is set), SMS through the backend
+`settings.NOTIFY_SMS_BACKEND` names (notify.sms for Aliyun and Tencent Cloud).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import hmac
 import json
 import logging
 import re
+import smtplib
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -160,7 +164,11 @@ def send_email(address: str, title: str, body: str, link: str) -> None:
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[address],
         )
-    except Exception as exc:  # SMTP errors come in many classes
+    except smtplib.SMTPException as exc:  # the server answered, and said no
+        raise DeliveryError(f"email failed: {exc}", code="smtp") from exc
+    except OSError as exc:  # refused, unreachable, timed out
+        raise DeliveryError(f"email failed: {exc}", code="connection") from exc
+    except Exception as exc:  # a backend may raise anything else
         raise DeliveryError(f"email failed: {exc}", code="smtp") from exc
 
 

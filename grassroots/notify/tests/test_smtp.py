@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 
-from grassroots.notify import services
+from grassroots.notify import channels, services
+from grassroots.notify.channels import DeliveryError
 from grassroots.notify.models import Delivery, Preference
 from grassroots.testing import Town
 
@@ -173,6 +174,9 @@ def test_a_refusing_smtp_server_leaves_the_delivery_for_a_retry(
     delivery = Delivery.objects.get(channel="email")
     assert (delivery.status, delivery.attempts) == ("pending", 1)
     assert delivery.last_error.startswith("email failed")
+    with pytest.raises(DeliveryError) as failed:
+        channels.send_email("sam@example.cn", "t", "", "")
+    assert failed.value.code == "connection"
 
 
 SHOW = """
