@@ -77,3 +77,13 @@ def test_group_text_masks_names_and_phone_landline_and_id_numbers() -> None:
     assert safe == "张** 139****5678 057*****6666 身份证 110101********4477 已报"
     # Absolute links are left alone, relative ones get the site.
     assert channels.absolute_url("https://other.example/x") == "https://other.example/x"
+
+
+def test_grassroots_check_wants_a_site_url_people_can_open() -> None:
+    from grassroots.core.management.commands.deploy_check import site_url_problem
+
+    assert site_url_problem("https://gr.example.cn", production=True) == ""
+    assert site_url_problem("http://127.0.0.1:8000", production=False) == ""
+    assert "points at this machine" in site_url_problem("http://127.0.0.1:8000", production=True)
+    assert "must look like" in site_url_problem("gr.example.cn", production=False)
+    assert "must look like" in site_url_problem("https://gr.example.cn/grassroots", production=True)
