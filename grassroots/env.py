@@ -93,3 +93,16 @@ def envheader(name: str) -> tuple[str, str] | None:
         raise ImproperlyConfigured(f"{name} must look like 'X-Forwarded-Proto: https', got {raw!r}")
     meta = "HTTP_" + header.strip().upper().replace("-", "_")
     return meta, value.strip()
+
+
+def envjson(name: str, default: object) -> object:
+    """A JSON value (a template map, say); set but unparsable is an error, not a silent default."""
+    import json
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be JSON, got {raw!r}") from exc

@@ -10,7 +10,7 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.env import envbool, envheader, envint, envstr, stored_secret
+from grassroots.env import envbool, envheader, envint, envjson, envstr, stored_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("GRASSROOTS_VAR_DIR", str(BASE_DIR / "var")))
@@ -358,7 +358,48 @@ else:
         }
     }
 
-EMAIL_BACKEND = envstr("GRASSROOTS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# --- messages (issue #14): between here and its end marker
+# Outgoing e-mail: SMTP when GRASSROOTS_SMTP_HOST is set, else the console (development).
+EMAIL_HOST = envstr("GRASSROOTS_SMTP_HOST", "")
+EMAIL_PORT = envint("GRASSROOTS_SMTP_PORT", 25)
+EMAIL_HOST_USER = envstr("GRASSROOTS_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = envstr("GRASSROOTS_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = envbool("GRASSROOTS_SMTP_TLS", default=False)  # STARTTLS after connecting
+EMAIL_USE_SSL = envbool("GRASSROOTS_SMTP_SSL", default=False)  # TLS from the first byte
+EMAIL_TIMEOUT = envint("GRASSROOTS_SMTP_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = envstr("GRASSROOTS_EMAIL_FROM", "grassroots@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = envstr(
+    "GRASSROOTS_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("set GRASSROOTS_SMTP_TLS or GRASSROOTS_SMTP_SSL, not both")
+# SMS: a provider's gateway (notify/sms.py) when GRASSROOTS_SMS_PROVIDER is set, else the log.
+NOTIFY_SMS = {
+    "PROVIDER": envstr("GRASSROOTS_SMS_PROVIDER", ""),  # aliyun | tencent
+    "KEY_ID": envstr("GRASSROOTS_SMS_KEY_ID", ""),  # AccessKey ID / SecretId
+    "KEY_SECRET": envstr("GRASSROOTS_SMS_KEY_SECRET", ""),  # AccessKey secret / SecretKey
+    "SIGN_NAME": envstr("GRASSROOTS_SMS_SIGN_NAME", ""),
+    "APP_ID": envstr("GRASSROOTS_SMS_APP_ID", ""),  # Tencent's SmsSdkAppId
+    "REGION": envstr("GRASSROOTS_SMS_REGION", ""),
+    "ENDPOINT": envstr("GRASSROOTS_SMS_ENDPOINT", ""),  # the provider's own when empty
+    "TEMPLATES": envjson("GRASSROOTS_SMS_TEMPLATES", {}),  # notice kind -> template
+}
+NOTIFY_SMS_BACKEND = {
+    "": "grassroots.notify.channels.LogSmsBackend",
+    "aliyun": "grassroots.notify.sms.AliyunSms",
+    "tencent": "grassroots.notify.sms.TencentSms",
+}.get(NOTIFY_SMS["PROVIDER"], "")
+if not NOTIFY_SMS_BACKEND:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("GRASSROOTS_SMS_PROVIDER must be aliyun or tencent (or unset)")
+# --- end messages
 
 LOGGING = {
     "version": 1,

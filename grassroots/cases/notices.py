@@ -8,10 +8,12 @@ the town's time zone) for the warning; `level` (a number) for an escalation;
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from grassroots.notify.messages import register
+from grassroots.notify.messages import register, register_personal
 
 SUBMITTED = register(
     "case.submitted",
@@ -79,3 +81,18 @@ HANDLER_LATE = register(
     _("Case %(code)s: %(handler)s has neither taken nor returned it within one working day"),
     label=pgettext_lazy("notice kind", "Cases a handler has not taken in time"),
 )
+
+
+# --- messages (issue #14): what a group chat must not read of a case
+def _personal(case: Any) -> list[str]:
+    """The reporter's and the resident's names (numbers are masked by notify itself)."""
+    names = [case.reporter_name]
+    if case.resident_id:
+        names.append(case.resident.name)
+    if case.household_id:
+        names.append(case.household.head_name)
+    return names
+
+
+register_personal("cases.case", _personal)
+# --- end messages

@@ -188,6 +188,10 @@ class Action(enum.StrEnum):
     CASES_MEASURES_EXPORTED = "cases.measures_exported"
     # --- end reports
 
+    # --- messages (issue #14): between here and its end marker
+    NOTIFY_TEST_SENT = "notify.test_sent"
+    # --- end messages
+
     # --- portal (issue #13): between here and its end marker
     PORTAL_ARTICLE_CREATED = "portal.article_created"
     PORTAL_ARTICLE_UPDATED = "portal.article_updated"

@@ -149,6 +149,9 @@ ACTIONS: dict[str, Promise] = {
     # --- reports (issue #13): this app's actions go between here and its end marker
     "generate_report": pgettext_lazy("action", "Generate now"),
     # --- end reports
+    # --- messages (issue #14): this part's actions go between here and its end marker
+    "send_test": pgettext_lazy("action", "Send a test message"),
+    # --- end messages
     # --- portal (issue #13): this app's actions go between here and its end marker
     "new_article": pgettext_lazy("action", "Write an article"),
     "schedule_publish": pgettext_lazy("action", "Publish now or at a time"),

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.db.models import F
 
 from grassroots.core import clock
-from grassroots.notify import channels
-from grassroots.notify.models import Channel, Delivery, Preference
+from grassroots.core.scoping import Unscoped, unscoped
+from grassroots.notify import channels, messages
+from grassroots.notify.models import Channel, Delivery, Notice, Preference
 
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = dt.timedelta(minutes=1)
@@ -34,26 +35,46 @@ def _send(delivery: Delivery) -> None:
     hook = delivery.town_webhook
     if hook is not None:
         # A group chat reads the town's language.
-        args = (*notice.render(settings.LANGUAGE_CODE), notice.url)
+        title, _body = notice.render(settings.LANGUAGE_CODE)
+        hidden = hidden_values(notice)
         if delivery.channel == Channel.WECOM:
-            channels.send_wecom(hook.url, *args)
+            channels.send_wecom(hook.url, title, notice.url, hidden)
         else:
-            channels.send_dingtalk(hook.url, hook.secret, *args)
+            channels.send_dingtalk(hook.url, hook.secret, title, notice.url, hidden)
         return
     pref = Preference.objects.filter(user_id=notice.recipient_id).first()
     if pref is None:
         raise channels.DeliveryError("no preferences")
-    args = (*notice.render(pref.language or settings.LANGUAGE_CODE), notice.url)
-    if delivery.channel == Channel.EMAIL:
-        channels.send_email(pref.email or notice.recipient.email, *args)
-    elif delivery.channel == Channel.WECOM:
-        channels.send_wecom(pref.wecom_webhook, *args)
-    elif delivery.channel == Channel.DINGTALK:
-        channels.send_dingtalk(pref.dingtalk_webhook, pref.dingtalk_secret, *args)
-    elif delivery.channel == Channel.SMS:
-        channels.send_sms(pref.phone, *args)
+    send_to(pref, delivery.channel, notice)
+
+
+def hidden_values(notice: Notice) -> list[str]:
+    """The personal values of the notice's object (its app says which), for robots to mask."""
+    if notice.object_type_id is None or not notice.object_id:
+        return []
+    model = notice.object_type.model_class()
+    if model is None:
+        return []
+    # A system read: the worker sends for a notice already recorded for its recipient.
+    obj = unscoped(model, why=Unscoped.SYSTEM).filter(pk=notice.object_id).first()
+    return messages.personal_values(obj)
+
+
+def send_to(pref: Preference, channel: str, notice: Notice) -> None:
+    """Send `notice` over one of the user's own channels (raises channels.DeliveryError)."""
+    title, body = notice.render(pref.language or settings.LANGUAGE_CODE)
+    if channel == Channel.EMAIL:
+        channels.send_email(pref.email or notice.recipient.email, title, body, notice.url)
+    elif channel == Channel.WECOM:
+        channels.send_wecom(pref.wecom_webhook, title, notice.url, hidden_values(notice))
+    elif channel == Channel.DINGTALK:
+        hook, secret = pref.dingtalk_webhook, pref.dingtalk_secret
+        channels.send_dingtalk(hook, secret, title, notice.url, hidden_values(notice))
+    elif channel == Channel.SMS:
+        message = channels.sms_message(notice.kind, title, notice.url, notice.params)
+        channels.send_sms(pref.phone, message)
     else:
-        raise channels.DeliveryError(f"unknown channel {delivery.channel}")
+        raise channels.DeliveryError(f"unknown channel {channel}")
 
 
 def attempt_delivery(delivery_id: int) -> str:

@@ -16,7 +16,7 @@ text stored with it (the notices written before this registry existed).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,3 +138,25 @@ def render(
 
 def default_language() -> str:
     return settings.LANGUAGE_CODE
+
+
+# --- what a group chat must not read ------------------------------------------------
+
+# model label ("cases.case") -> the personal values of one of its rows (names, phones).
+PERSONAL: dict[str, Callable[[Any], Iterable[str]]] = {}
+
+
+def register_personal(model_label: str, values: Callable[[Any], Iterable[str]]) -> None:
+    """Say which values of a `model_label` row are personal: robots' messages hide them.
+
+    A robot posts into a group chat, so its message leaves out the notice's body
+    and masks these values (and phone or ID numbers) wherever the title holds them.
+    """
+    PERSONAL[model_label] = values
+
+
+def personal_values(obj: Any) -> list[str]:
+    if obj is None:
+        return []
+    values = PERSONAL.get(obj._meta.label_lower)
+    return [v for v in (values(obj) if values else ()) if v and v.strip()]

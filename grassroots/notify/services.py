@@ -15,12 +15,14 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from grassroots.core import audit, clock, personal
+from grassroots.core import audit, clock, personal, ratelimit
 from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
-from grassroots.notify import channels, messages
+from grassroots.notify import channels, delivery, messages, notices
 from grassroots.notify.messages import Message
 from grassroots.notify.models import Channel, Delivery, Notice, Preference, TownWebhook
 from grassroots.notify.tasks import deliver_task
@@ -293,3 +295,86 @@ def town_webhook_save(*, actor: Actor, hook: TownWebhook) -> TownWebhook:
         data={"town": hook.town_id, "channel": hook.channel, "enabled": hook.enabled},
     )
     return hook
+
+
+# --- a test message per channel ------------------------------------------------------
+
+TEST_LIMIT = 5  # test messages per user…
+TEST_WINDOW = 600  # …in ten minutes
+
+# What went wrong, in plain words, by DeliveryError.code (a provider's own code is shown as is).
+FAILURE_WORDS = {
+    "connection": gettext_lazy("the service could not be reached"),
+    "host_not_allowed": gettext_lazy("the webhook address is not an official robot address"),
+    "no_address": gettext_lazy("there is no e-mail address"),
+    "smtp": gettext_lazy("the mail server did not accept it"),
+    "no_phone": gettext_lazy("there is no mobile phone number"),
+    "not_mobile": gettext_lazy("the number is not a mobile phone number"),
+    "no_template": gettext_lazy("no SMS template is set up for this kind of message"),
+    "config": gettext_lazy("SMS is not fully set up on this server"),
+    "bad_answer": gettext_lazy("the service gave an answer that could not be read"),
+}
+
+
+def configured_channels(pref: Preference, user: Any) -> list[str]:
+    """The channels a test message can go to: those with an address, enabled or not."""
+    found = []
+    if pref.email or getattr(user, "email", ""):
+        found.append(Channel.EMAIL)
+    if pref.wecom_webhook:
+        found.append(Channel.WECOM)
+    if pref.dingtalk_webhook:
+        found.append(Channel.DINGTALK)
+    if pref.phone:
+        found.append(Channel.SMS)
+    return found
+
+
+def failure_words(exc: channels.DeliveryError) -> str:
+    words = FAILURE_WORDS.get(exc.code)
+    if words is not None:
+        return str(words)
+    if exc.code:
+        return _("the service refused it (code %(code)s)") % {"code": exc.code}
+    return _("it could not be sent")
+
+
+def send_test_message(*, actor: Actor, channel: str) -> None:
+    """Send the actor a test message over one of their configured channels, now.
+
+    Not a notice (the inbox stays as it is) and not queued: it is rendered and sent at
+    once, outside any transaction, and its outcome is audited. Raises ValidationError
+    when the channel is not set up or the actor asked too often, and
+    channels.DeliveryError when sending failed.
+    """
+    pref = preference_for(actor)
+    if channel not in configured_channels(pref, actor):
+        raise ValidationError(_("This channel is not set up."))
+    if not ratelimit.hit("notify-test", str(actor.pk), limit=TEST_LIMIT, window=TEST_WINDOW):
+        raise ValidationError(_("Too many test messages: try again in a few minutes."))
+    notice = Notice(
+        recipient=actor,
+        kind=notices.TEST.notice_kind,
+        message=notices.TEST.key,
+        url=reverse("notify:inbox"),
+        created_at=clock.now(),
+    )
+    failure: channels.DeliveryError | None = None
+    try:
+        delivery.send_to(pref, channel, notice)
+    except channels.DeliveryError as exc:
+        failure = exc
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action=Action.NOTIFY_TEST_SENT,
+            object_type="accounts.user",
+            object_id=actor.pk,
+            data={
+                "channel": channel,
+                "result": "failed" if failure else "sent",
+                "code": failure.code if failure else "",
+            },
+        )
+    if failure is not None:
+        raise failure

@@ -1,4 +1,4 @@
-"""Pages: the inbox (with HTMX mark-read), the unread badge, and preferences."""
+"""Pages: the inbox (with HTMX mark-read), the unread badge, preferences and test messages."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from grassroots.core.scoping import get_visible_or_404
 from grassroots.notify import services
+from grassroots.notify.channels import DeliveryError
 from grassroots.notify.filters import NoticeFilter
 from grassroots.notify.forms import PreferenceForm
-from grassroots.notify.models import Notice
+from grassroots.notify.models import Channel, Notice
 
 PAGE_SIZE = 30
 
@@ -107,5 +108,32 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notify/preferences.html",
-        {"form": form, "pref": pref},
+        {
+            "form": form,
+            "pref": pref,
+            "testable": [
+                (c, Channel(c).label) for c in services.configured_channels(pref, request.user)
+            ],
+        },
     )
+
+
+@login_required
+@require_POST
+def send_test(request: HttpRequest) -> HttpResponse:
+    """Send a test message over one of the user's channels; the outcome is a message."""
+    channel = request.POST.get("channel", "")
+    label = dict(Channel.choices).get(channel, "")
+    try:
+        services.send_test_message(actor=request.user, channel=channel)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except DeliveryError as exc:
+        messages.error(
+            request,
+            _("The test message to %(channel)s could not be sent: %(reason)s.")
+            % {"channel": label, "reason": services.failure_words(exc)},
+        )
+    else:
+        messages.success(request, _("A test message was sent to %(channel)s.") % {"channel": label})
+    return redirect("notify:preferences")

@@ -105,8 +105,9 @@ def test_muted_kinds_stay_in_the_inbox_only(
 
 
 def test_wecom_robot_receives_a_markdown_message(
-    town: Town, robot: Any, django_capture_on_commit_callbacks: Any
+    town: Town, robot: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
+    settings.SITE_URL = "http://127.0.0.1:8000"
     prefs(town.sam, wecom_enabled=True, wecom_webhook=robot.url)
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(
@@ -117,7 +118,9 @@ def test_wecom_robot_receives_a_markdown_message(
     assert message["content_type"].startswith("application/json")
     assert message["json"]["msgtype"] == "markdown"
     content = message["json"]["markdown"]["content"]
-    assert "新案件" in content and "路灯坏了" in content and "/c/1/" in content
+    # A robot posts into a group chat: the title and an absolute link, never the body.
+    assert content == "**新案件**\n[http://127.0.0.1:8000/c/1/](http://127.0.0.1:8000/c/1/)"
+    assert "路灯坏了" not in content
     assert Delivery.objects.get(channel="wecom").status == "sent"
 
 
@@ -131,7 +134,7 @@ def test_dingtalk_robot_gets_a_signed_markdown_message(
     message = robot.received[0]
     assert message["json"] == {
         "msgtype": "markdown",
-        "markdown": {"title": "督办", "text": "#### 督办\n\n已超期"},
+        "markdown": {"title": "督办", "text": "#### 督办"},
     }
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(message["path"]).query)
     timestamp = query["timestamp"][0]

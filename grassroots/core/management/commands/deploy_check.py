@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,23 @@ from django.db.migrations.executor import MigrationExecutor
 
 from grassroots.core import personal
 from grassroots.env import SECRET_KEY_MIN_LENGTH, SECRET_KEY_MIN_UNIQUE, strong_secret
+
+
+# --- messages (issue #14)
+def site_url_problem(site_url: str, *, production: bool) -> str:
+    """What is wrong with the address links in messages start with ('' when nothing)."""
+    parts = urllib.parse.urlsplit(site_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        return f"GRASSROOTS_SITE_URL must look like https://town.example.cn, got {site_url!r}"
+    if production and parts.hostname in ("127.0.0.1", "localhost", "::1"):
+        return (
+            "GRASSROOTS_SITE_URL points at this machine: links in e-mail, robot messages "
+            "and SMS would not open; set it to the address people open"
+        )
+    return ""
+
+
+# --- end messages
 
 
 class Command(BaseCommand):
@@ -44,6 +62,13 @@ class Command(BaseCommand):
             personal.decrypt(personal.encrypt("check"))
         except Exception as exc:  # noqa: BLE001
             problems.append(f"GRASSROOTS_FIELD_KEY unusable: {exc}")
+        # --- messages (issue #14)
+        problem = site_url_problem(settings.SITE_URL, production=settings.PRODUCTION)
+        if problem:
+            problems.append(problem)
+        if settings.PRODUCTION and not settings.EMAIL_HOST:
+            self.stdout.write("note: GRASSROOTS_SMTP_HOST is not set; e-mail is not sent")
+        # --- end messages
         if problems:
             raise CommandError("\n".join(problems))
         self.stdout.write(self.style.SUCCESS("all checks passed"))

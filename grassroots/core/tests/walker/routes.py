@@ -158,6 +158,9 @@ ROUTES: dict[str, Rule] = {
     "notify:badge": Rule(Kind.PAGE),
     "notify:read_all": Rule(Kind.WRITE),
     "notify:preferences": Rule(Kind.PAGE),
+    # --- messages (issue #14)
+    "notify:send_test": Rule(Kind.WRITE),
+    # --- end messages
     "notify:read": Rule(Kind.ACTION, "notify.Notice"),
     "notify:open": Rule(Kind.DETAIL, "notify.Notice"),
     "analytics:place_figures": Rule(Kind.DETAIL, "grid.Place"),
