@@ -22,18 +22,22 @@ from rest_framework.response import Response
 from grassroots.accounts.authentication import CachedTokenAuthentication
 from grassroots.cases import selectors, services, workflow
 from grassroots.cases.filters import CaseFilter
-from grassroots.cases.models import Case, Category
+from grassroots.cases.models import OPEN_STATUSES, Case, Category
 from grassroots.cases.serializers import (
     CaseDetailSerializer,
     CaseIntakeSerializer,
     CaseSerializer,
     CaseSubmitSerializer,
     CategorySerializer,
+    ReportInSerializer,
+    SimilarCaseSerializer,
+    SimilarQuerySerializer,
     TransitionSerializer,
 )
+from grassroots.cases.suggest import similar_open_cases
 from grassroots.core.api import ScopedViewSetMixin
 from grassroots.core.parsers import BoundedJSONParser, load_json
-from grassroots.core.scoping import get_visible_or_404
+from grassroots.core.scoping import get_visible_or_404, scope_for
 from grassroots.grid.models import Household
 from grassroots.grid.selectors import place_by_id
 
@@ -198,6 +202,52 @@ class CaseViewSet(
         case = file_with(services.case_submit, request)
         return Response(represent(CaseSerializer, case), status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        parameters=[SimilarQuerySerializer],
+        responses={200: SimilarCaseSerializer(many=True)},
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def similar(self, request: Request) -> Response:
+        """Open cases of the same village that look like a case or a text (before filing).
+
+        The same detection as the pages (`cases.suggest.similar_open_cases`),
+        over the cases the caller reaches; `?case=` or `?text=` with
+        `?household=` or `?place=`. Join one instead of filing again.
+        """
+        query = validated(SimilarQuerySerializer, request.query_params)
+        visible = selectors.visible_cases(request.user)
+        exclude = None
+        if "case" in query:
+            case = get_visible_or_404(Case, request.user, pk=query["case"])
+            text, place, exclude = case.text, case.place, case.pk
+        else:
+            text = query["text"]
+            place = _place_of(request.user, query)
+        found = similar_open_cases(text, place=place, exclude=exclude, base=visible)
+        return Response([represent(SimilarCaseSerializer, s) for s in found])
+
+    @extend_schema(request=ReportInSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="report-in", url_name="report_in")
+    def report_in(self, request: Request, pk: str | None = None) -> Response:
+        """报到: the caller (or their unit) reports in after the whistle, as on the case page.
+
+        400 when the case is no longer open (naming the actions allowed) or no
+        summons waits for the caller; 404 for a case or summons out of reach.
+        """
+        case = self.get_object()
+        body = validated(ReportInSerializer, request.data)
+        if case.status not in OPEN_STATUSES:
+            raise _api_errors(workflow.not_allowed(case, "acknowledge"))
+        summons = _summons_for(request.user, case, body.get("summons"))
+        try:
+            services.case_acknowledge(actor=request.user, summons=summons, note=body["note"])
+        except ValidationError as exc:
+            raise _api_errors(exc) from exc
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)
+
     def _transition(self, request: Request, name: str) -> Response:
         case = self.get_object()
         ser = TransitionSerializer(data=request.data)
@@ -211,6 +261,37 @@ class CaseViewSet(
             raise ApiDenied(str(exc)) from exc
         case = self.get_queryset().get(pk=case.pk)
         return Response(CaseDetailSerializer(case, context={"request": request}).data)
+
+
+def _place_of(user: Any, query: dict[str, Any]) -> Any:
+    if query.get("household"):
+        household = get_visible_or_404(
+            Household.objects.select_related("place"), user, pk=query["household"]
+        )
+        return household.place
+    place = place_by_id(query["place"])
+    if place is None:
+        raise Http404
+    return place
+
+
+def _summons_for(user: Any, case: Case, pk: int | None) -> Any:
+    """The summons named, or the caller's own waiting one (400 when there is none)."""
+    summonses = list(case.summonses.all())
+    if pk is not None:
+        found = next((s for s in summonses if s.pk == pk), None)
+        if found is None:
+            raise Http404
+        return found
+    units = scope_for(user).handler_place_ids
+    waiting = [
+        s
+        for s in summonses
+        if s.acknowledged_at is None and (s.user_id == user.pk or s.place_id in units)
+    ]
+    if not waiting:
+        raise ApiInvalid({"summons": [_("No whistle is waiting for your report on this case.")]})
+    return waiting[0]
 
 
 def _resolve(case: Case, params: dict[str, Any]) -> dict[str, Any]:

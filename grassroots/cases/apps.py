@@ -19,11 +19,13 @@ class CasesConfig(AppConfig):
         from grassroots.cases.models import Category
         from grassroots.cases.selectors import CATEGORIES
         from grassroots.cases.services import DISPATCHERS, intake_drain
+        from grassroots.cases.suggest import PLACE_WORDS
         from grassroots.cases.text import warm
         from grassroots.core import pollers
         from grassroots.core.glossary import PLACES
         from grassroots.core.nav import NavItem, register
         from grassroots.core.scoping import register_scope_part
+        from grassroots.grid.models import Place
         from grassroots.party.models import Organization
 
         # A handler's scope also reaches the households of the cases they hold.
@@ -75,6 +77,7 @@ class CasesConfig(AppConfig):
             ),
         )
         CATEGORIES.watch(Category)
+        PLACE_WORDS.watch(Place)  # similar cases read the town's place names
         DISPATCHERS.watch(RoleAssignment, Organization)
         # New cases are announced to their dispatchers within seconds (decision 0007).
         pollers.register("case announcements", sweeps.sweep_announcements, every_s=2.0)

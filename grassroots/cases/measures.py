@@ -10,8 +10,11 @@ events after `as_of` are ignored. Rejected cases count only in the response rate
 - resolution rate (解决率) = cases closed by a call-back with closure "resolved" or
   "partly resolved", ÷ cases closed (by call-back or withdrawal) other than those
   withdrawn or duplicate.
-- satisfaction rate (满意率) = satisfied call-backs ("close" events) ÷ all call-backs
-  ("close" + "rework" events).
+- satisfaction rate (满意率) = satisfied judgments ÷ all judgments, a judgment being
+  a call-back ("close" satisfied, "rework" not) or a resident's own rating of an
+  answer ("rate" events: RATING_SATISFIED and up satisfied, below not). The rate
+  parts keep their names: `callbacks` counts all judgments, `satisfied_callbacks`
+  the satisfied ones.
 - on-time rate (按期办结率) = closed-by-call-back cases whose last reply came at or
   before `resolve_due_at`, ÷ (those closed cases + cases still open, not yet
   replied, whose `resolve_due_at` has passed at `as_of`).
@@ -147,6 +150,9 @@ class Measures:
 
 
 # The eight parts of the four rates, per case (0/1, or a count for the call-backs).
+# A resident's rating (1–5) from this value up counts as satisfied (满意, 非常满意).
+RATING_SATISFIED = 4
+
 RATE_PARTS = (
     "response_base",
     "responded_on_time",
@@ -176,8 +182,8 @@ def with_rate_parts(cases: QuerySet, as_of: dt.datetime, *, prefix: str = "") ->
         order = ("-at", "-pk") if last else ("at", "pk")
         return Subquery(ev.filter(kind__in=kinds).order_by(*order).values(column)[:1])
 
-    def count(kind: str) -> Coalesce:
-        n = ev.filter(kind=kind).order_by().annotate(n=Func(F("pk"), function="COUNT"))
+    def count(kind: str, **where: Any) -> Coalesce:
+        n = ev.filter(kind=kind, **where).order_by().annotate(n=Func(F("pk"), function="COUNT"))
         return Coalesce(Subquery(n.values("n")[:1]), 0, output_field=IntegerField())
 
     state_kinds = ("close", "withdraw", "reopen")
@@ -187,6 +193,8 @@ def with_rate_parts(cases: QuerySet, as_of: dt.datetime, *, prefix: str = "") ->
         rp_rejected=Exists(ev.filter(kind="reject")),
         rp_closes=count("close"),
         rp_reworks=count("rework"),
+        rp_ratings=count("rate"),
+        rp_pleased=count("rate", data__rating__gte=RATING_SATISFIED),
         # The case's state at as_of: the last of close/withdraw/reopen decides.
         rp_state=pick(state_kinds, "kind", last=True),
         rp_closure=Coalesce(Subquery(closure.values("c")[:1]), Value(""), output_field=CharField()),
@@ -212,8 +220,13 @@ def with_rate_parts(cases: QuerySet, as_of: dt.datetime, *, prefix: str = "") ->
             & ~Q(rp_closure__in=(Closure.WITHDRAWN, Closure.DUPLICATE))
         ),
         "resolved": flag(closed_by_callback & Q(rp_closure__in=(Closure.RESOLVED, Closure.PARTLY))),
-        "callbacks": DbCase(When(kept, then=F("rp_closes") + F("rp_reworks")), default=Value(0)),
-        "satisfied_callbacks": DbCase(When(kept, then=F("rp_closes")), default=Value(0)),
+        "callbacks": DbCase(
+            When(kept, then=F("rp_closes") + F("rp_reworks") + F("rp_ratings")),
+            default=Value(0),
+        ),
+        "satisfied_callbacks": DbCase(
+            When(kept, then=F("rp_closes") + F("rp_pleased")), default=Value(0)
+        ),
         "on_time_base": flag(
             closed_by_callback | (kept & still_open & not_answered & Q(resolve_due_at__lt=as_of))
         ),

@@ -23,7 +23,8 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.fields.json import KT
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -432,9 +433,13 @@ class CaseEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at"])]
         constraints = [
-            # The resident rates a case once (services.case_rate refuses a second).
+            # The resident rates each answer once (services.case_rate refuses a second);
+            # data.reply is the answer's "reply" event.
             models.UniqueConstraint(
-                fields=["case"], condition=Q(kind="rate"), name="case_rated_once"
+                F("case"),
+                KT("data__reply"),
+                condition=Q(kind="rate"),
+                name="case_rated_once_per_reply",
             )
         ]
 

@@ -38,6 +38,7 @@ from grassroots.cases.models import (
     Priority,
     clean_code,
 )
+from grassroots.cases.suggest import Similar, similar_open_cases
 from grassroots.core import clock
 from grassroots.core.memo import Memo
 from grassroots.core.roles import Role
@@ -375,3 +376,25 @@ def children_of(place: Place) -> list[Place]:
         .filter(path__startswith=place.path, depth=place.depth + 1)
         .order_by("path")
     )
+
+
+# ------------------------------------------------------------ similar cases
+
+
+def similar_for(user: Any, case: Case) -> list[Similar]:
+    """Open cases the user reaches that look like `case` (same village, window); not itself."""
+    if case.status not in OPEN_STATUSES:
+        return []
+    return similar_open_cases(
+        case.text, place=case.place, exclude=case.pk, base=visible_cases(user)
+    )
+
+
+def public_similar(text: str, place: Place, exclude: int | None = None) -> list[Similar]:
+    """Similar open cases for a filer without an account (self-service, Open311).
+
+    Only cases of public categories, as on the public board; callers show
+    their public fields (category, status, date, Open311 id), never the text.
+    """
+    base = unscoped(Case, why=Unscoped.PUBLIC).filter(category__public=True)
+    return similar_open_cases(text, place=place, exclude=exclude, base=base)

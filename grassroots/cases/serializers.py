@@ -165,3 +165,42 @@ class CaseIntakeSerializer(serializers.Serializer):
 
     def get_track_url(self, obj: dict[str, Any]) -> str:
         return reverse("cases:track", args=[obj["code"]])
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    """What to compare: a case already filed, or a text and where it is (before filing)."""
+
+    case = id_field(required=False, help_text="a case id: the open cases like it")
+    text = serializers.CharField(max_length=2000, required=False)
+    household = id_field(required=False)
+    place = id_field(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "case" not in attrs and not (
+            attrs.get("text") and ("household" in attrs or "place" in attrs)
+        ):
+            raise serializers.ValidationError(
+                _("Give a case, or a text with a household or a place.")
+            )
+        return attrs
+
+
+class SimilarCaseSerializer(serializers.Serializer):
+    """An open case of the same village that looks like the one asked about."""
+
+    id = serializers.IntegerField(source="case.pk")
+    title = serializers.CharField(source="case.title")
+    status = serializers.CharField(source="case.status")
+    category = serializers.CharField(source="case.category.code")
+    submitted_at = serializers.DateTimeField(source="case.submitted_at")
+    affected_households = serializers.IntegerField(source="case.affected_households")
+    score = serializers.FloatField(help_text="0–1; listed from the similarity threshold up")
+
+
+class ReportInSerializer(serializers.Serializer):
+    """报到: the caller's unit reports in after the whistle."""
+
+    summons = id_field(
+        required=False, help_text="the summons answered; by default the caller's waiting one"
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

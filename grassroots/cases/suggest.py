@@ -1,8 +1,11 @@
 """Similar open cases on filing, and a category suggestion from the text.
 
 Similar: open cases of the same village filed within SIMILAR_WINDOW_DAYS,
-ranked by TF-IDF cosine between jieba tokens (IDF over the candidates plus the
-new text), kept above SIMILAR_THRESHOLD.
+ranked by `text.similarity` (TF-IDF cosine over the words and character
+bigrams of the texts read in the town's vocabulary: the synonym list and the
+town's place names; IDF over the candidates plus the new text), kept at or
+above SIMILAR_THRESHOLD. Measured on the labelled complaints in
+`cases/tests/data/` (docs/BENCHMARKS.md, "Similar-case detection").
 
 Category: multinomial naive Bayes with Laplace smoothing, trained on the town's
 closed cases (closure resolved/partly/explained); below MIN_TRAINING closed cases
@@ -20,12 +23,15 @@ from typing import Any
 from django.db.models import Count, Max, QuerySet, Sum
 
 from grassroots.cases.models import OPEN_STATUSES, Case, Category, Closure, Status
-from grassroots.cases.text import cosine, tfidf_vectors, tokens
+from grassroots.cases.text import Lexicon, similarity, tokens, town_lexicon
 from grassroots.core import clock
+from grassroots.core.memo import Memo
+from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.grid.models import Place
 
 SIMILAR_WINDOW_DAYS = 30
-SIMILAR_THRESHOLD = 0.2  # short texts share few words; tried on the seed phrases
+# Chosen on cases/tests/data/similar_labelled.json (best F1 of 0.10–0.40 in steps of 0.05).
+SIMILAR_THRESHOLD = 0.2
 SIMILAR_LIMIT = 5
 MIN_TRAINING = 30
 TRAINING_LIMIT = 2000  # the most recent closed cases are enough to learn from
@@ -66,17 +72,45 @@ def similar_open_cases(
     if exclude:
         qs = qs.exclude(pk=exclude)
     candidates = list(qs.order_by("-submitted_at")[:300])
-    query = tokens(text)
-    if not candidates or not query:
+    if not candidates or not (text or "").strip():
         return []
-    vectors = tfidf_vectors([query, *(tokens(c.text) for c in candidates)])
+    scores = similarity(text, [c.text for c in candidates], place_lexicon(town_path))
     scored = [
-        Similar(case=c, score=round(cosine(vectors[0], v), 3))
-        for c, v in zip(candidates, vectors[1:], strict=True)
+        Similar(case=c, score=round(score, 3)) for c, score in zip(candidates, scores, strict=True)
     ]
     scored = [s for s in scored if s.score >= SIMILAR_THRESHOLD]
     scored.sort(key=lambda s: -s.score)
     return scored[:SIMILAR_LIMIT]
+
+
+# The town's vocabulary with its place names, per town path: the names change
+# rarely, so a process reads them once per PLACE_WORDS_TTL (at once after a
+# change it made itself: the memo watches Place, see apps.py).
+PLACE_WORDS_TTL = 300.0
+PLACE_WORDS: Memo[str, Lexicon] = Memo("case place words", ttl=PLACE_WORDS_TTL, maxsize=64)
+_VILLAGE_LEVEL = (
+    Place.Kind.TOWN,
+    Place.Kind.SUBDISTRICT,
+    Place.Kind.VILLAGE,
+    Place.Kind.COMMUNITY,
+)
+
+
+def place_lexicon(town_path: str) -> Lexicon:
+    """`town_lexicon()` with the names of the town's places (one query per TTL)."""
+    return PLACE_WORDS.get(town_path, _load_place_lexicon) or town_lexicon()
+
+
+def _load_place_lexicon(town_path: str) -> Lexicon:
+    rows = (
+        unscoped(Place, why=Unscoped.SYSTEM)
+        .filter(path__startswith=town_path)
+        .values_list("kind", "name")
+    )
+    villages, groups = [], []
+    for kind, name in rows:
+        (villages if kind in _VILLAGE_LEVEL else groups).append(name)
+    return town_lexicon().with_places(villages, groups)
 
 
 def _fallback(text: str, categories: list[Category]) -> Category:

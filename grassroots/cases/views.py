@@ -14,6 +14,8 @@ from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -101,6 +103,8 @@ def _detail_context(request: HttpRequest, case: Any, errors: list[str] | None = 
         "place_label": selectors.with_place_labels([case])[0].place_label,
         "overdue": case.status in CLOCK_STATUSES and case.resolve_due_at < now,
         "now": now,
+        # Whatever channel the case came by: the handler sees its likely duplicates.
+        "similar": selectors.similar_for(request.user, case),
     }
 
 
@@ -171,6 +175,9 @@ def acknowledge(request: HttpRequest, pk: int, summons_pk: int) -> HttpResponse:
         services.case_acknowledge(actor=request.user, summons=summons)
     except PermissionDenied:
         raise Http404 from None
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     return redirect("cases:detail", pk=pk)
 
 
@@ -347,6 +354,7 @@ def report(request: HttpRequest) -> HttpResponse:
         else:
             request.session.pop("case_challenge", None)
             request.session["case_filed"] = case.code
+            request.session["case_similar"] = _public_similar(case)
             return redirect("cases:filed")
     question, answer = new_challenge()
     request.session["case_challenge"] = answer
@@ -359,11 +367,24 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _public_similar(case: Any) -> list[dict[str, str]]:
+    """What a resident may know of the open cases like theirs: category, status, date."""
+    return [
+        {
+            "category": str(s.case.category),
+            "status": str(s.case.get_status_display()),
+            "date": date_format(timezone.localtime(s.case.submitted_at), "SHORT_DATE_FORMAT"),
+        }
+        for s in selectors.public_similar(case.text, case.place, exclude=case.pk)
+    ]
+
+
 def filed(request: HttpRequest) -> HttpResponse:
     code = request.session.get("case_filed")
     if not code:
         return redirect("cases:report")
-    return render(request, "cases/filed.html", {"code": code})
+    similar = request.session.get("case_similar") or []
+    return render(request, "cases/filed.html", {"code": code, "similar": similar})
 
 
 def track_lookup(request: HttpRequest) -> HttpResponse:
@@ -396,8 +417,8 @@ PUBLIC_KINDS = frozenset(
 def track(request: HttpRequest, code: str) -> HttpResponse:
     """The public timeline: statuses, dates and the answer; never names or phones.
 
-    Once the case is answered the resident may rate it, once: a second rating
-    is refused with a message (400) and records nothing.
+    Once the case is answered the resident may rate the answer, once: a second
+    rating of the same answer is refused with a message (400) and records nothing.
     """
     case = selectors.case_by_code(code)
     if case is None:
@@ -411,7 +432,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             errors = [
-                _("This case has already been rated; a case is rated once.")
+                str(services.ALREADY_RATED)
                 if case.rating is not None
                 else _("The case can be rated once it is answered.")
             ]

@@ -141,17 +141,22 @@ def actions_for(actor: Actor, case: Case) -> list[str]:
     return [a for a in actions_from(case.status) if may(actor, case, a)]
 
 
+def not_allowed(case: Case, action: str) -> ValidationError:
+    """The refusal of `action` in the case's status, naming the actions allowed there."""
+    allowed = ", ".join(actions_from(case.status)) or "—"
+    return ValidationError(
+        _("“%(action)s” is not allowed from “%(status)s”; allowed: %(allowed)s.")
+        % {"action": action, "status": case.get_status_display(), "allowed": allowed},
+        code="invalid_transition",
+        params={"allowed": actions_from(case.status)},
+    )
+
+
 def check(case: Case, action: str, actor: Actor, to: str | None = None) -> str:
     """The target status, or raise without changing anything."""
     rule = TRANSITIONS.get((case.status, action))
     if rule is None:
-        allowed = ", ".join(actions_from(case.status)) or "—"
-        raise ValidationError(
-            _("“%(action)s” is not allowed from “%(status)s”; allowed: %(allowed)s.")
-            % {"action": action, "status": case.get_status_display(), "allowed": allowed},
-            code="invalid_transition",
-            params={"allowed": actions_from(case.status)},
-        )
+        raise not_allowed(case, action)
     if actor is not None and not may(actor, case, action):
         raise PermissionDenied(_("You may not do this on this case."))
     target = to or rule.to[0]

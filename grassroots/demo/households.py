@@ -18,6 +18,7 @@ from grassroots.demo.spec import (
     ANCESTORS,
     HOUSEHOLDS,
     REPRESENTATIVES,
+    TOWN_CODE,
     TOWN_NAME,
     VILLAGES,
     TagSpec,
@@ -26,6 +27,7 @@ from grassroots.demo.spec import (
     first_gets,
     partition,
     split_evenly,
+    village_code,
 )
 from grassroots.grid import services as grid
 from grassroots.grid.models import Place, Representative, Tag
@@ -51,18 +53,17 @@ def _ancestors(actor: User) -> Place:
         siblings = Place.objects.get_children(parent) if parent else Place.objects.get_root_nodes()
         node = siblings.filter(kind=kind, name=name).first()
         if node is None:
-            free = not Place.objects.filter(code=code).exists()
             node = grid.place_create(
-                actor=actor,
-                parent=parent,
-                kind=kind,
-                name=name,
-                code=code if free else None,
-                is_demo=True,
+                actor=actor, parent=parent, kind=kind, name=name, code=_free(code), is_demo=True
             )
         parent = node
     assert parent is not None
     return parent
+
+
+def _free(code: str) -> str | None:
+    """`code`, unless a real place already holds it (division codes are unique)."""
+    return None if Place.objects.filter(code=code).exists() else code
 
 
 # --- residents -----------------------------------------------------------------
@@ -165,7 +166,12 @@ def build_grid(
     """The town, its villages and groups, representatives, and every household row."""
     county = _ancestors(actor)
     town = grid.place_create(
-        actor=actor, parent=county, kind=Place.Kind.TOWN, name=TOWN_NAME, is_demo=True
+        actor=actor,
+        parent=county,
+        kind=Place.Kind.TOWN,
+        name=TOWN_NAME,
+        code=_free(TOWN_CODE),
+        is_demo=True,
     )
     counts = household_counts(households)
     rep_counts = representative_counts(households)
@@ -242,7 +248,12 @@ def _village(  # noqa: PLR0913 - the village's place in the town
 ) -> None:
     rng = ctx.rng
     village = grid.place_create(
-        actor=ctx.actor, parent=built.town, kind=spec.kind, name=spec.name, is_demo=True
+        actor=ctx.actor,
+        parent=built.town,
+        kind=spec.kind,
+        name=spec.name,
+        code=_free(village_code(vi)),
+        is_demo=True,
     )
     built.villages.append(village)
     groups = _groups(ctx.actor, village, spec)

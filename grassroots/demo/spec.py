@@ -17,6 +17,10 @@ SEED = 20230101
 HOUSEHOLDS = 6896
 REPRESENTATIVES = 605
 TOWN_NAME = "路口镇"
+# Division codes (GB/T 2260 + the statistics bureau's town and village digits):
+# county 430121, town 110, then 0xx for communities and 2xx for villages. Real-looking,
+# not official; Open311 clients give the town's as jurisdiction_id (docs/OPEN311.md).
+TOWN_CODE = "430121110000"
 ANCESTORS = (
     (Place.Kind.PROVINCE, "湖南省", "430000000000"),
     (Place.Kind.CITY, "长沙市", "430100000000"),
@@ -46,6 +50,18 @@ VILLAGES: tuple[VillageSpec, ...] = (
     VillageSpec("松林村", Place.Kind.VILLAGE, 8, 420),
     VillageSpec("枫树村", Place.Kind.VILLAGE, 8, 396),
 )
+
+
+def village_code(index: int) -> str:
+    """The division code of VILLAGES[index]: communities 001…, villages 201… in order."""
+    spec = VILLAGES[index]
+    same = [
+        v
+        for v in VILLAGES[: index + 1]
+        if (v.kind == Place.Kind.COMMUNITY) == (spec.kind == Place.Kind.COMMUNITY)
+    ]
+    base = 0 if spec.kind == Place.Kind.COMMUNITY else 200
+    return f"{TOWN_CODE[:9]}{base + len(same):03d}"
 
 
 # The villages' pinyin, for the secretaries' logins (secretary.<pinyin>).

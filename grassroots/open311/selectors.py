@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 
 from grassroots.cases.models import OPEN_STATUSES, Case, Category, clean_code
+from grassroots.cases.selectors import public_similar
 from grassroots.core import clock
 from grassroots.core.ids import parse_id
 from grassroots.core.scoping import Unscoped, unscoped
@@ -67,7 +69,9 @@ def place_by_address(
             address_string,
         )
         if village is None:
-            return town, None
+            # Only an address naming the town itself is filed at town level;
+            # anything else may be outside it (the view refuses it).
+            return (town, None) if town.name and town.name in address_string else (None, None)
         group = _named(
             unscoped(Place, why=Unscoped.PUBLIC).filter(
                 path__startswith=village.path, depth=village.depth + 1
@@ -76,6 +80,34 @@ def place_by_address(
         )
         return group or village, None
     return town, None
+
+
+# Around the positions known in a town, how far a request may still be (about 3 km).
+EXTENT_MARGIN = Decimal("0.03")
+
+
+def town_extent(town: Place) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
+    """(south, north, west, east) of the positions recorded in the town, with a margin.
+
+    Places carry no boundary, so the town is as far as its located households
+    and cases reach; None while it has none (a position cannot then be checked).
+    """
+    bounds = [
+        unscoped(model, why=Unscoped.SYSTEM)
+        .filter(town=town, latitude__isnull=False, longitude__isnull=False)
+        .aggregate(s=Min("latitude"), n=Max("latitude"), w=Min("longitude"), e=Max("longitude"))
+        for model in (Household, Case)
+    ]
+    known = [b for b in bounds if b["s"] is not None]
+    if not known:
+        return None
+    m = EXTENT_MARGIN
+    return (
+        min(b["s"] for b in known) - m,
+        max(b["n"] for b in known) + m,
+        min(b["w"] for b in known) - m,
+        max(b["e"] for b in known) + m,
+    )
 
 
 def _named(candidates: Iterable[Place], text: str) -> Place | None:
@@ -155,3 +187,8 @@ def place_names(cases: Iterable[Any], town: Place) -> dict[str, str]:
         ]
         result[path] = "".join(parts) or town.name
     return result
+
+
+def similar_requests(case: Case) -> list[Any]:
+    """Open requests of the case's village like it, as the public may list them (public categories)."""
+    return public_similar(case.text, case.place, exclude=case.pk)

@@ -7,6 +7,7 @@ list of {code, description}.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -225,22 +226,10 @@ def _create_request(request: HttpRequest, town: Place, fmt: str) -> HttpResponse
     category = selectors.category(code)
     if category is None:
         return errors(fmt, 404, _("service_code provided was not found"))
-    lat, long = p.get("lat", "").strip(), p.get("long", "").strip()
-    address_id = p.get("address_id", "").strip()
-    address_string = p.get("address_string", "").strip()
-    if not (address_id or address_string or (lat and long)):
-        return errors(
-            fmt, 400, _("A location is required: lat and long, address_string or address_id.")
-        )
-    if lat or long:
-        try:
-            if not (-90 <= float(lat) <= 90 and -180 <= float(long) <= 180):
-                raise ValueError
-        except ValueError:
-            return errors(fmt, 400, _("lat and long must be WGS84 decimal degrees."))
-    place, household = selectors.place_by_address(town, address_id, address_string)
-    if place is None:
-        return errors(fmt, 404, _("address_id provided was not found"))
+    where = _where(p, town, fmt)
+    if isinstance(where, HttpResponse):
+        return where
+    place, household, lat, long, address_string = where
     priority = p.get("attribute[priority]") or None
     if priority is not None and priority not in Priority.values:
         return errors(fmt, 400, _("attribute[priority] is not one of the listed values"))
@@ -264,6 +253,7 @@ def _create_request(request: HttpRequest, town: Place, fmt: str) -> HttpResponse
     )
     try:
         case = services.request_submit(actor=key, request=new, category=category)
+        similar = selectors.similar_requests(case)
     except ValidationError as exc:
         messages = [str(m) for m in exc.messages] or [_("The request is not valid.")]
         return errors(fmt, 400, *messages)
@@ -274,14 +264,74 @@ def _create_request(request: HttpRequest, town: Place, fmt: str) -> HttpResponse
         {
             "service_request_id": str(case.pk),
             "token": case.code,
-            "service_notice": _(
-                "Keep the token: it is the tracking code of this request. Progress: %(url)s"
-            )
-            % {"url": track},
+            "service_notice": _notice(track, similar),
             "account_id": p.get("account_id", ""),
         }
     ]
     return respond(fmt, "service_requests", data, status=201)
+
+
+def _where(p: Any, town: Place, fmt: str) -> tuple[Any, Any, str, str, str] | HttpResponse:
+    """The place, household and position of a POST, or the spec error refusing them.
+
+    A request outside the town (an address naming none of its villages, a
+    position beyond the positions known in it) is refused, never filed at
+    town level.
+    """
+    lat, long = p.get("lat", "").strip(), p.get("long", "").strip()
+    address_id = p.get("address_id", "").strip()
+    address_string = p.get("address_string", "").strip()
+    if not (address_id or address_string or (lat and long)):
+        return errors(
+            fmt, 400, _("A location is required: lat and long, address_string or address_id.")
+        )
+    if lat or long:
+        try:
+            if not (-90 <= float(lat) <= 90 and -180 <= float(long) <= 180):
+                raise ValueError
+        except ValueError:
+            return errors(fmt, 400, _("lat and long must be WGS84 decimal degrees."))
+    place, household = selectors.place_by_address(town, address_id, address_string)
+    if place is None and address_id:
+        return errors(fmt, 404, _("address_id provided was not found"))
+    if place is None:
+        return errors(
+            fmt,
+            400,
+            _(
+                "address_string names no village or community of %(town)s: "
+                "give one of their names, or address_id."
+            )
+            % {"town": town.name},
+        )
+    if lat and not _inside(town, Decimal(lat), Decimal(long)):
+        return errors(
+            fmt,
+            400,
+            _("lat and long are outside %(town)s: nothing was filed.") % {"town": town.name},
+        )
+    return place, household, lat, long, address_string
+
+
+def _inside(town: Place, lat: Decimal, long: Decimal) -> bool:
+    extent = selectors.town_extent(town)
+    if extent is None:
+        return True  # no position known in the town yet: the address decides
+    south, north, west, east = extent
+    return south <= lat <= north and west <= long <= east
+
+
+def _notice(track: str, similar: list[Any]) -> str:
+    """The request's notice; the similar open requests' ids when there are some."""
+    notice = _("Keep the token: it is the tracking code of this request. Progress: %(url)s") % {
+        "url": track
+    }
+    if similar:
+        ids = ", ".join(str(s.case.pk) for s in similar)
+        notice += " " + _(
+            "Similar open requests in the same village (service_request_id): %(ids)s."
+        ) % {"ids": ids}
+    return notice
 
 
 @csrf_exempt  # machine clients authenticate with api_key, not a session

@@ -15,6 +15,7 @@ Callers write `from grassroots.cases import services` and `services.<name>(...)`
 from __future__ import annotations
 
 from grassroots.cases.services.closing import (
+    ALREADY_RATED,
     case_call_back,
     case_rate,
     case_reopen,
@@ -72,6 +73,7 @@ __all__ = [
     "Filing",
     "case_accept",
     "case_acknowledge",
+    "ALREADY_RATED",
     "case_announce",
     "case_approve_suspension",
     "case_assign",

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from grassroots.cases import deadlines, notices, workflow
-from grassroots.cases.models import Case, Closure, Status
+from grassroots.cases.models import Case, CaseEvent, Closure, Status
 from grassroots.cases.services.levels import escalation_chain
 from grassroots.cases.services.locks import lock, refresh
 from grassroots.cases.services.recipients import dispatchers_at, handler_recipients, send
@@ -164,10 +165,13 @@ def case_reopen(*, actor: Actor, case: Case, note: str) -> Case:
 
 @transaction.atomic
 def case_rate(*, actor: Actor, case: Case, rating: int, comment: str = "") -> Case:
-    """The resident rates the answer from the tracking page (no account), once.
+    """The resident rates the answer from the tracking page (no account), once per answer.
 
-    A second rating is refused and records nothing; the unique constraint
-    `case_rated_once` on the timeline holds the same rule in the database.
+    A second rating of the same answer is refused and records nothing; a new
+    answer (after rework or reopening) clears `rating` and may be rated again.
+    The unique constraint `case_rated_once_per_reply` on the timeline holds
+    the same rule in the database. Ratings count in the satisfaction rate
+    (`measures.with_rate_parts`).
     """
     if rating not in (1, 2, 3, 4, 5):
         raise ValidationError({"rating": _("Rate from 1 to 5.")})
@@ -175,12 +179,21 @@ def case_rate(*, actor: Actor, case: Case, rating: int, comment: str = "") -> Ca
     if locked.status not in (Status.REPLIED, Status.CLOSED):
         raise ValidationError(_("The case can be rated once it is answered."))
     if locked.rating is not None:
-        raise ValidationError(
-            _("This case has already been rated; a case is rated once."),
-            code="already_rated",
-        )
+        raise ValidationError(ALREADY_RATED, code="already_rated")
+    answer = (
+        CaseEvent.objects.filter(case=locked, kind="reply")
+        .order_by("-at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     locked.rating = rating
     locked.rating_comment = (comment or "").strip()[:200]
     locked.save(update_fields=["rating", "rating_comment", "updated_at"])
-    workflow.record_event(locked, "rate", actor, data={"rating": rating})
+    workflow.record_event(locked, "rate", actor, data={"rating": rating, "reply": answer})
     return refresh(case, locked)
+
+
+ALREADY_RATED = gettext_lazy(
+    "This answer has already been rated; each answer is rated once. "
+    "If the case is answered again, the new answer can be rated."
+)

@@ -350,13 +350,15 @@ def case_reply(*, actor: Actor, case: Case, reply: str) -> Case:
     locked.replied_at = clock.now()
     # The resolution clock stops at the answer; the call-back has no deadline sweep.
     locked.warn_at = locked.escalate_at = None
+    # A new answer: the resident may rate it (one rating per answer, `case_rate`).
+    locked.rating, locked.rating_comment = None, ""
     workflow.apply(
         locked,
         "reply",
         actor,
         to=to,
         note=reply,
-        fields=["reply", "replied_at", "warn_at", "escalate_at"],
+        fields=["reply", "replied_at", "warn_at", "escalate_at", "rating", "rating_comment"],
     )
     recipients = []
     if locked.reporter_representative_id and locked.reporter_representative.user_id:

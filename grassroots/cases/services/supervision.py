@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import RoleAssignment, User
 from grassroots.cases import notices, workflow
-from grassroots.cases.models import Case, CaseSummons
+from grassroots.cases.models import OPEN_STATUSES, Case, CaseSummons
 from grassroots.cases.selectors import eligible_handlers, town_units
 from grassroots.cases.services.locks import lock, refresh
 from grassroots.cases.services.recipients import handler_recipients, send, users_at
@@ -107,6 +107,9 @@ def case_acknowledge(*, actor: Actor, summons: CaseSummons, note: str = "") -> C
         ]
     if not mine:
         raise PermissionDenied(_("This summons is for another unit."))
+    if locked.case.status not in OPEN_STATUSES:
+        # Reporting in on a closed or rejected case would start no work.
+        raise workflow.not_allowed(locked.case, "acknowledge")
     if locked.acknowledged_at is None:
         locked.acknowledged_at = clock.now()
         locked.acknowledged_by = acting_user(actor)

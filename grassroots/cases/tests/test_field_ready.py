@@ -116,11 +116,14 @@ def test_a_resident_rates_a_case_once_and_the_second_rating_records_nothing(
     assert CaseEvent.objects.filter(case=case, kind="rate").count() == 1
 
 
-def test_the_database_keeps_one_rating_event_per_case(town: Town, hank: Any, monday: Any) -> None:
+def test_the_database_keeps_one_rating_event_per_answer(town: Town, hank: Any, monday: Any) -> None:
     case = _replied(town, hank)
     services.case_rate(actor=None, case=case, rating=5)
+    reply = CaseEvent.objects.get(case=case, kind="reply").pk
     with pytest.raises(IntegrityError), transaction.atomic():
-        CaseEvent.objects.create(case=case, kind="rate", at=clock.now(), data={"rating": 1})
+        CaseEvent.objects.create(
+            case=case, kind="rate", at=clock.now(), data={"rating": 1, "reply": reply}
+        )
 
 
 def test_the_tracking_page_refuses_a_second_rating_with_a_clear_message(

@@ -83,3 +83,15 @@ def test_the_load_benchmark_measures_a_small_town_and_leaves_the_database_as_it_
     assert result.items_per_sample == QUICK_HOUSEHOLDS
     assert loader.demo_town() == town
     assert (Household.objects.count(), Member.objects.count(), User.objects.count()) == before
+
+
+def test_the_demo_town_is_an_open311_jurisdiction_by_its_division_code(
+    small_demo: loader.DemoResult,
+) -> None:
+    from grassroots.demo.spec import TOWN_CODE, VILLAGES, village_code
+    from grassroots.open311.selectors import jurisdiction
+
+    assert small_demo.town.code == TOWN_CODE
+    assert jurisdiction(TOWN_CODE) == small_demo.town
+    codes = dict(Place.objects.filter(code__startswith=TOWN_CODE[:9]).values_list("name", "code"))
+    assert codes[VILLAGES[0].name] == village_code(0) and len(codes) == len(VILLAGES) + 1

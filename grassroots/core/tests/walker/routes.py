@@ -86,6 +86,10 @@ ROUTES: dict[str, Rule] = {
     "case-intake-list": Rule(Kind.WRITE),
     "case-intake-detail": Rule(Kind.DETAIL, obj_kwarg="code", foreign="foreign_intake"),
     "api/case-intake/": Rule(Kind.WRITE),  # intake_fast, the unnamed fast path (decision 0007)
+    # --- cases (issue #14): similar open cases and 报到 through the API
+    "case-similar": Rule(Kind.LIST, "cases.Case"),
+    "case-report_in": Rule(Kind.ACTION, "cases.Case"),
+    # --- end cases
     "case-category-list": Rule(Kind.SYSTEM),  # the category catalogue: not personal, not scoped
     "case-category-detail": Rule(Kind.SYSTEM, kwargs={"pk": 1}),
     **_api("grid.Place", basename="place"),
