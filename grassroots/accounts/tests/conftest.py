@@ -1,0 +1,3 @@
+"""The browser fixtures for the acceptance test."""
+
+from grassroots.browser_testing import browser, persona_context  # noqa: F401 - fixtures
