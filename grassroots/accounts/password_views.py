@@ -40,7 +40,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             form.add_error("new_password1", exc)
         else:
             update_session_auth_hash(request, request.user)
-            messages.success(request, _("Your password was changed."))
+            messages.success(request, _("Password changed."))
             return redirect(_next(request))
     context = {"form": form, "next": _next(request), "forced": request.user.must_change_password}
     return render(request, "accounts/password_change.html", context)

@@ -1,8 +1,8 @@
 """Accounts for the imported roster: one login per representative without one.
 
-Usernames follow one documented pattern, `rep.<village>.<nnn>`: `<village>` is the village's
+Usernames follow one documented pattern, `r.<village>.<nnn>`: `<village>` is the village's
 12-digit division code when it has one, else `v<village id>`; `<nnn>` is the next free
-three-digit number in that village (`rep.430121101000.001`, `rep.v12.002`). No pinyin, so no
+three-digit number in that village (`r.430121101000.001`, `r.v12.002`). No pinyin, so no
 spelling questions. Each account gets a temporary password it must change at first login; the
 passwords exist only in the returned rows and the `.xlsx` made from them (printed once, never
 stored in clear). One audit row per account, and one for the batch.
@@ -26,6 +26,7 @@ from grassroots.core.scoping import scope_for
 from grassroots.grid.models import Place, Representative
 
 MAX_BATCH = 2_000
+PREFIX = "r"  # one letter: a representative's login, in either language
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,10 @@ def without_account(actor: Actor) -> list[Representative]:
 
 
 def _next_username(key: str, taken: set[str]) -> str:
-    pattern = re.compile(rf"^rep\.{re.escape(key)}\.(\d+)$")
+    pattern = re.compile(rf"^{PREFIX}\.{re.escape(key)}\.(\d+)$")
     numbers = [int(m.group(1)) for name in taken if (m := pattern.match(name))]
     number = max(numbers, default=0) + 1
-    username = f"rep.{key}.{number:03d}"
+    username = f"{PREFIX}.{key}.{number:03d}"
     taken.add(username)
     return username
 
@@ -64,7 +65,9 @@ def roster_accounts_create(*, actor: Actor) -> list[Issued]:
     if not services.manages_accounts(actor):
         raise PermissionDenied(_("Only a town administrator can manage accounts."))
     reps = without_account(actor)
-    taken = set(User.objects.filter(username__startswith="rep.").values_list("username", flat=True))
+    taken = set(
+        User.objects.filter(username__startswith=f"{PREFIX}.").values_list("username", flat=True)
+    )
     issued = []
     for rep in reps:
         username = _next_username(village_key(rep.place), taken)

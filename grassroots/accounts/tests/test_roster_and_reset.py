@@ -30,7 +30,7 @@ def test_roster_accounts_are_made_once_and_printed_once(town: Town, client_for: 
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert len(rows) == 2
     username, name, village, password = rows[1]
-    assert username == f"rep.v{town.village_a.pk}.001" and name == "张代表" and village == "明月村"
+    assert username == f"r.v{town.village_a.pk}.001" and name == "张代表" and village == "明月村"
     user = User.objects.get(username=username)
     assert user.must_change_password and user.check_password(password)
     assert password not in str(list(AuditEvent.objects.values_list("data", flat=True)))
