@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
@@ -81,20 +81,25 @@ class GrantForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         rank = rank_of(user)
-        self.fields["role"].choices = [
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
             (value, label)
             for value, label in Role.choices
             if value not in LINKED_ROLES and ROLE_RANK.get(value, 10_000) <= rank
         ]
-        self.fields["place"].queryset = town_places(user)
-        self.fields["organization"].queryset = town_organizations(user)
+        cast(forms.ModelChoiceField, self.fields["place"]).queryset = town_places(user)
+        orgs = cast(forms.ModelChoiceField, self.fields["organization"])
+        orgs.queryset = town_organizations(user)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         place, org = data.get("place"), data.get("organization")
         if bool(place) == bool(org):
             raise forms.ValidationError(_("Choose either a place or an organisation."))
         return data
+
+
+def _representative_label(rep: Representative) -> str:
+    return f"{rep.name} · {rep.place.name}"
 
 
 class RepresentativeForm(forms.Form):
@@ -107,8 +112,9 @@ class RepresentativeForm(forms.Form):
         reps = Representative.objects.visible_to(user).filter(user__isnull=True, active=True)
         if not scope_for(user).everything:
             reps = reps.filter(prefix_q("place_path", scope_for(user).town_paths))
-        self.fields["representative"].queryset = reps.select_related("place")
-        self.fields["representative"].label_from_instance = lambda r: f"{r.name} · {r.place.name}"
+        field = cast(forms.ModelChoiceField, self.fields["representative"])
+        field.queryset = reps.select_related("place")
+        field.label_from_instance = _representative_label  # type: ignore[method-assign,assignment]
 
 
 class OwnPasswordForm(PasswordChangeForm):

@@ -67,7 +67,8 @@ class User(AbstractUser):
 class Account(User):
     """A user as the town administrator's account pages see it: scoped (`AccountQuerySet`)."""
 
-    objects = AccountQuerySet.as_manager()
+    # Not a UserManager: accounts are created through services.user_create, never here.
+    objects = AccountQuerySet.as_manager()  # type: ignore[misc,assignment]
 
     class Meta:
         proxy = True

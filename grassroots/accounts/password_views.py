@@ -3,6 +3,8 @@ with a code sent to the account's e-mail or phone (`accounts.reset`)."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from grassroots.accounts import reset, services
 from grassroots.accounts.forms import ForgotCodeForm, ForgotForm, OwnPasswordForm
+from grassroots.accounts.models import User
 
 THROTTLED = 429
 
@@ -30,19 +33,18 @@ def _next(request: HttpRequest) -> str:
 @never_cache
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = OwnPasswordForm(request.user, request.POST or None)
+    user = cast(User, request.user)  # login_required: never anonymous here
+    form = OwnPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.password_change(
-                actor=request.user, password=form.cleaned_data["new_password1"]
-            )
+            services.password_change(actor=user, password=form.cleaned_data["new_password1"])
         except ValidationError as exc:
             form.add_error("new_password1", exc)
         else:
-            update_session_auth_hash(request, request.user)
+            update_session_auth_hash(request, user)
             messages.success(request, _("Password changed."))
             return redirect(_next(request))
-    context = {"form": form, "next": _next(request), "forced": request.user.must_change_password}
+    context = {"form": form, "next": _next(request), "forced": user.must_change_password}
     return render(request, "accounts/password_change.html", context)
 
 
@@ -68,7 +70,7 @@ def password_forgot(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_forgot.html", {"form": form})
 
 
-def _throttled(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+def _throttled(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     messages.error(request, _("Too many attempts. Try again in an hour."))
     return render(request, template, context, status=THROTTLED)
 

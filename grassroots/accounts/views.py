@@ -159,7 +159,7 @@ def account_grant(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("accounts:manage_account", pk=account.pk)
     try:
         services.role_grant(actor=request.user, user=account, **form.cleaned_data)
