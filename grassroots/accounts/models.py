@@ -38,9 +38,13 @@ class AccountQuerySet(ScopedQuerySet):
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
-    phone = SealedField(_("phone"), blank=True)
-    phone_hash = models.CharField(max_length=40, blank=True, editable=False)
-    phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
+    # Database defaults: rows written by code that predates these columns (older migration
+    # states, e.g. a data migration of another app) still insert.
+    phone = SealedField(_("phone"), blank=True, db_default="")
+    phone_hash = models.CharField(max_length=40, blank=True, editable=False, db_default="")
+    phone_masked = models.CharField(
+        _("phone"), max_length=20, blank=True, editable=False, db_default=""
+    )
     town = models.ForeignKey(
         "grid.Place",
         on_delete=models.SET_NULL,
@@ -53,6 +57,7 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         _("must change password"),
         default=False,
+        db_default=False,
         help_text=_("Set by a temporary password; the user must choose a new one first."),
     )
 
