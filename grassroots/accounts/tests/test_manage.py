@@ -110,6 +110,12 @@ def test_grant_and_revoke_inside_the_town_with_history(town: Town, client_for: A
     page = alice.get(reverse("accounts:manage_account", args=[town.sam.pk])).content.decode()
     assert page.count("timeline__item") >= 3  # the secretary's grant, the inspector's grant and end
 
+    sam, household = client_for("sam"), reverse("grid:household", args=[town.household_a1.pk])
+    assert sam.get(household).status_code == 200
+    secretary = RoleAssignment.objects.get(user=town.sam, role=Role.SECRETARY, active=True)
+    alice.post(reverse("accounts:manage_revoke", args=[town.sam.pk]), {"assignment": secretary.pk})
+    assert sam.get(household).status_code == 404  # the very next request
+
 
 def test_no_role_above_one_s_own_and_no_superuser(town: Town) -> None:
     with pytest.raises(PermissionDenied):
