@@ -18,3 +18,19 @@ class AccountsConfig(AppConfig):
 
         register_scope_provider(compute_scope)
         watch_scope_sources()
+
+        from grassroots.accounts.views import manages
+        from grassroots.core.glossary import PLACES
+        from grassroots.core.nav import NavItem, register
+
+        register(
+            NavItem(
+                "accounts",
+                PLACES["accounts"],
+                "accounts:manage",
+                "users",
+                "data",
+                90,
+                visible=manages,
+            )
+        )

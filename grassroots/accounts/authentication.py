@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
@@ -28,7 +30,13 @@ TOKENS: Memo[str, tuple[Any, Any]] = Memo("api tokens", ttl=TOKEN_TTL)
 
 class CachedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        return TOKENS.get(key, super().authenticate_credentials)  # type: ignore[return-value]
+        user, token = TOKENS.get(key, super().authenticate_credentials)  # type: ignore[misc]
+        if getattr(user, "must_change_password", False):
+            # A temporary password (set by an administrator) is changed before any work.
+            raise exceptions.PermissionDenied(
+                _("Change your temporary password first."), code="password_change_required"
+            )
+        return user, token
 
 
 def watch_scope_sources() -> None:

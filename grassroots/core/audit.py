@@ -212,6 +212,19 @@ class Action(enum.StrEnum):
     CORE_BACKUPS_ROTATED = "core.backups_rotated"
     CORE_BACKUP_RESTORED = "core.backup_restored"
     # --- end backup
+    # --- accounts (issue #14): between here and its end marker
+    ACCOUNTS_USER_UPDATED = "accounts.user_updated"
+    ACCOUNTS_USER_DEACTIVATED = "accounts.user_deactivated"
+    ACCOUNTS_USER_REACTIVATED = "accounts.user_reactivated"
+    ACCOUNTS_ROLE_REVOKED = "accounts.role_revoked"
+    ACCOUNTS_REPRESENTATIVE_LINKED = "accounts.representative_linked"
+    ACCOUNTS_REPRESENTATIVE_UNLINKED = "accounts.representative_unlinked"
+    ACCOUNTS_PASSWORD_RESET = "accounts.password_reset"  # noqa: S105 - an action name
+    ACCOUNTS_PASSWORD_CHANGED = "accounts.password_changed"  # noqa: S105 - an action name
+    ACCOUNTS_RESET_CODE_SENT = "accounts.reset_code_sent"
+    ACCOUNTS_PASSWORD_RESET_BY_CODE = "accounts.password_reset_by_code"  # noqa: S105
+    ACCOUNTS_ROSTER_ACCOUNTS_CREATED = "accounts.roster_accounts_created"
+    # --- end accounts
 
     # Case timeline: one member per CaseEvent kind (cases.workflow.audit_action maps
     # kind → member); the stored values keep their historical spelling `case.<kind>`.

@@ -47,6 +47,12 @@ class Event(enum.StrEnum):
     """A record that may complete a duty item (`core.records`): kind: str (a registered
     `RecordKind.key`), organization_id: int (the branch), on: date, record_id: int."""
 
+    # --- accounts (issue #14)
+    RESET_CODE_REQUESTED = "accounts.reset_code_requested"
+    """A forgotten-password code to send by SMS: sealed_phone (str, `core.personal`
+    ciphertext), code (str, six digits), minutes (int, how long it is valid). notify sends it."""
+    # --- end accounts
+
 
 class Phase(enum.Enum):
     IN_TRANSACTION = "in_transaction"

@@ -164,6 +164,21 @@ ACTIONS: dict[str, Promise] = {
     "new_disclosure": pgettext_lazy("action", "New disclosure item"),
     "view_on_portal": pgettext_lazy("action", "View on the portal"),
     # --- end portal
+    # --- accounts (issue #14): this app's actions go between here and its end marker
+    "new_account": pgettext_lazy("action", "New account"),
+    "grant_role": pgettext_lazy("action", "Grant the role"),
+    "revoke_role": pgettext_lazy("action", "Revoke"),
+    "deactivate": pgettext_lazy("action", "Deactivate"),
+    "reactivate": pgettext_lazy("action", "Reactivate"),
+    "reset_password": pgettext_lazy("action", "Reset the password"),
+    "change_password": pgettext_lazy("action", "Change password"),
+    "forgot_password": pgettext_lazy("action", "Forgot password?"),
+    "send_code": pgettext_lazy("action", "Send the code"),
+    "set_password": pgettext_lazy("action", "Set the new password"),
+    "roster_accounts": pgettext_lazy("action", "Create the representatives' accounts"),
+    "link_representative": pgettext_lazy("action", "Link"),
+    "unlink_representative": pgettext_lazy("action", "Unlink"),
+    # --- end accounts
 }
 
 # The destinations the navigation leads to (core.nav), one name each.
@@ -240,6 +255,9 @@ PLACES: dict[str, Promise] = {
     "portal_manage": pgettext_lazy("destination", "Portal articles"),
     "portal_disclosures": pgettext_lazy("destination", "Disclosure items"),
     # --- end portal
+    # --- accounts (issue #14): this app's destinations go between here and its end marker
+    "accounts": pgettext_lazy("destination", "Accounts"),
+    # --- end accounts
 }
 
 # The sidebar's groups, in order.

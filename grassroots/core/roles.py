@@ -50,6 +50,9 @@ class Cap:
     MAKE_REPORTS = "make_reports"  # generate the monthly and quarterly reports
     PUBLISH = "publish"  # write, publish and unpublish portal articles of the town
     DISCLOSE = "disclose"  # a branch's Party-affairs disclosure (党务公开) items
+    # --- accounts (issue #14)
+    MANAGE_ACCOUNTS = "manage_accounts"  # a town's accounts: create, edit, roles, passwords
+    # --- end accounts
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -141,3 +144,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 PLACE_ROLES_REACHING_ORGS = {Role.TOWN_ADMIN, Role.SECRETARY, Role.INSPECTOR}
 # Roles whose organisation anchor also reaches the organisation's place.
 ORG_ROLES_REACHING_PLACES = {Role.SECRETARY, Role.TOWN_ADMIN}
+
+# --- accounts (issue #14)
+CAPABILITIES[Role.TOWN_ADMIN] = CAPABILITIES[Role.TOWN_ADMIN] | {Cap.MANAGE_ACCOUNTS}
+
+# How far each role reaches, for "no one grants a role above their own" (accounts services).
+ROLE_RANK: dict[str, int] = {
+    Role.TOWN_ADMIN: 3,
+    Role.ORG_OFFICER: 3,
+    Role.INSPECTOR: 3,
+    Role.SECRETARY: 2,
+    Role.HANDLER: 1,
+    Role.INSTRUCTOR: 1,
+    Role.REPRESENTATIVE: 1,
+}
+# --- end accounts

@@ -20,3 +20,9 @@ class NotifyConfig(AppConfig):
         # Every app's `notices.py` registers the messages it sends (notify.messages),
         # so a notice renders in any process, whichever app wrote it.
         autodiscover_modules("notices")
+        # --- accounts (issue #14): forgotten-password codes by SMS
+        from grassroots.core.events import Event, subscribe
+        from grassroots.notify.reset_codes import send_reset_code
+
+        subscribe(Event.RESET_CODE_REQUESTED, send_reset_code)
+        # --- end accounts

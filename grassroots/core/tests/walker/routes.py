@@ -434,6 +434,20 @@ ROUTES: dict[str, Rule] = {
     "portal:manage_disclosure": Rule(Kind.DETAIL, "portal.Disclosure"),
     "portal:manage_disclosure_publish": Rule(Kind.ACTION, "portal.Disclosure"),
     # --- end portal
+    # --- accounts (issue #14)
+    "accounts:password_change": Rule(Kind.PAGE),
+    "accounts:password_forgot": Rule(Kind.PUBLIC),
+    "accounts:password_code": Rule(Kind.PUBLIC),
+    "accounts:manage": Rule(Kind.PAGE),
+    "accounts:manage_new": Rule(Kind.PAGE),
+    "accounts:manage_roster": Rule(Kind.PAGE),
+    "accounts:manage_account": Rule(Kind.DETAIL, "accounts.Account"),
+    "accounts:manage_grant": Rule(Kind.ACTION, "accounts.Account"),
+    "accounts:manage_revoke": Rule(Kind.ACTION, "accounts.Account"),
+    "accounts:manage_active": Rule(Kind.ACTION, "accounts.Account"),
+    "accounts:manage_password": Rule(Kind.ACTION, "accounts.Account"),
+    "accounts:manage_representative": Rule(Kind.ACTION, "accounts.Account"),
+    # --- end accounts
 }
 
 # The back office: routes Django's admin makes for every registered model, by suffix.
