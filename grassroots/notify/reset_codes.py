@@ -7,9 +7,11 @@ import logging
 
 from django.utils.translation import gettext as _
 
-from grassroots.notify.channels import DeliveryError, send_sms
+from grassroots.notify.channels import DeliveryError, SmsMessage, send_sms
 
 log = logging.getLogger(__name__)
+
+RESET_CODE_KIND = "accounts.reset_code"
 
 
 def send_reset_code(*, sealed_phone: str, code: str, minutes: int) -> None:
@@ -18,6 +20,11 @@ def send_reset_code(*, sealed_phone: str, code: str, minutes: int) -> None:
         "minutes": minutes,
     }
     try:
-        send_sms(sealed_phone, _("Your password reset code"), body, "")
+        # A provider sends it through the template mapped to this kind (GRASSROOTS_SMS_TEMPLATES),
+        # filled with `code` and `minutes`.
+        message = SmsMessage(
+            kind=RESET_CODE_KIND, text=body, params={"code": code, "minutes": str(minutes)}
+        )
+        send_sms(sealed_phone, message)
     except DeliveryError as exc:  # the page never says whether a code went out
         log.warning("password reset code not sent: %s", exc)
