@@ -16,6 +16,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from grassroots.core import audit
+
 # Path prefixes where Accept-Language is honoured (settings.LANGUAGE_FROM_BROWSER_PATHS).
 BROWSER_LANGUAGE_PATHS = (
     "/api/",
@@ -41,3 +43,21 @@ class DefaultLanguageMiddleware:
         ):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class AuditSourceMiddleware:
+    """Give the audit rows written while serving a request its client address (issue #14).
+
+    The address is REMOTE_ADDR, the peer gunicorn saw (the access log's `%(h)s`); behind a
+    reverse proxy that is the proxy, unless the proxy is made to pass the client on.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = audit.SOURCE.set(audit.client_address(request.META.get("REMOTE_ADDR", "")))
+        try:
+            return self.get_response(request)
+        finally:
+            audit.SOURCE.reset(token)

@@ -427,6 +427,11 @@ ROUTES: dict[str, Rule] = {
     "portal:manage_disclosure": Rule(Kind.DETAIL, "portal.Disclosure"),
     "portal:manage_disclosure_publish": Rule(Kind.ACTION, "portal.Disclosure"),
     # --- end portal
+    # --- audit (issue #14): the audit administrator's page and its export (no persona of the
+    # walker holds Cap.READ_AUDIT_LOG: 404 for all; core/tests/test_audit_page.py reads them)
+    "core:audit_log": Rule(Kind.PAGE),
+    "core:audit_log_export": Rule(Kind.PAGE),
+    # --- end audit
 }
 
 # The back office: routes Django's admin makes for every registered model, by suffix.
