@@ -127,9 +127,7 @@ def _seal_batch(size: int) -> int:
         seq += 1
         mac = auditmac.upgraded_mac(row) or row.mac
         link = auditmac.chain_hash(prev, seq, row.id, mac)
-        sealed.append(
-            AuditEvent(id=row.id, seq=seq, prev_hash=prev, chain_hash=link, mac=mac)
-        )
+        sealed.append(AuditEvent(id=row.id, seq=seq, prev_hash=prev, chain_hash=link, mac=mac))
         prev = link
     AuditEvent.objects.bulk_update(sealed, ["seq", "prev_hash", "chain_hash", "mac"])
     state.head_seq, state.head_hash, state.sealed_at = seq, prev, clock.now()
@@ -226,7 +224,9 @@ def prune_plan(before: dt.date) -> tuple[int, int]:
 def prune(*, before: dt.date, actor: Any = None) -> Pruned:
     """Remove the sealed rows older than `before` (at least 183 days ago), audited."""
     if before > earliest_allowed():
-        raise ValueError(f"rows are kept {RETENTION_DAYS} days: choose {earliest_allowed()} or earlier")
+        raise ValueError(
+            f"rows are kept {RETENTION_DAYS} days: choose {earliest_allowed()} or earlier"
+        )
     seal()
     with transaction.atomic():
         state = _state(lock=True)

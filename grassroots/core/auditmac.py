@@ -19,7 +19,6 @@ rows, but cannot make `verify` accept the result (decision 0015).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import json
 from typing import Any

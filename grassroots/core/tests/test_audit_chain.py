@@ -80,7 +80,9 @@ def test_an_untouched_log_verifies_in_one_line(town: Town) -> None:
 def test_an_update_names_the_row(town: Town) -> None:
     row = _sealed_town(town)[5]
     _sql("UPDATE {t} SET reason = %s WHERE id = %s", ["改过的", row.pk])
-    assert _problems() == [f"row id {row.pk} seq {row.seq}: content changed or row inserted (MAC fails)"]
+    assert _problems() == [
+        f"row id {row.pk} seq {row.seq}: content changed or row inserted (MAC fails)"
+    ]
     with pytest.raises(AssertionError, match=f"row id {row.pk} seq {row.seq}"):
         _verify()
 
@@ -122,7 +124,9 @@ def test_an_insert_is_named_sealed_or_pending(town: Town) -> None:
     columns = [f.column for f in AuditEvent._meta.concrete_fields if f.column != "id"]
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     # A made-up row, with a MAC the forger had to guess.
-    values = [getattr(model, f.attname) for f in AuditEvent._meta.concrete_fields if f.column != "id"]
+    values = [
+        getattr(model, f.attname) for f in AuditEvent._meta.concrete_fields if f.column != "id"
+    ]
     made_up = dict(zip(columns, values, strict=True))
     made_up.update(reason="伪造", mac="0" * 64, seq=None, prev_hash="", chain_hash="", nonce="ab")
     made_up["data"] = "{}"
@@ -143,7 +147,7 @@ def test_a_row_chained_again_by_hand_is_seen(town: Town) -> None:
     row = _sealed_town(town)[4]
     _sql("UPDATE {t} SET seq = NULL, prev_hash = '', chain_hash = '' WHERE id = %s", [row.pk])
     problems = _problems()
-    assert any(f"missing before" in p for p in problems)
+    assert any("missing before" in p for p in problems)
 
 
 def test_the_seal_refuses_a_forged_head_and_verify_says_so(town: Town) -> None:
@@ -181,7 +185,9 @@ def long_ago() -> dt.datetime:
     return now
 
 
-def test_prune_keeps_six_months_and_the_log_still_verifies(long_ago: dt.datetime, town: Town) -> None:
+def test_prune_keeps_six_months_and_the_log_still_verifies(
+    long_ago: dt.datetime, town: Town
+) -> None:
     clock.set_now(long_ago)
     old = set(AuditEvent.objects.values_list("pk", flat=True))
     for n in range(3):
