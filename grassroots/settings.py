@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "grassroots.accounts.middleware.IdleTimeoutMiddleware",
+    # --- audit (issue #14): the audit administrator opens the audit pages only
+    "grassroots.core.middleware.AuditAdministratorMiddleware",
+    # --- end audit
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

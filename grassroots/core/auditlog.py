@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from grassroots.core import audit, xlsx
 from grassroots.core.audit import Action
@@ -49,7 +49,7 @@ class AuditFilter(django_filters.FilterSet):
     user = django_filters.CharFilter(method="by_user", label=gettext_lazy("User"))
     action = django_filters.ChoiceFilter(
         choices=sorted((a.value, a.value) for a in Action),
-        label=gettext_lazy("Action"),
+        label=pgettext_lazy("audit", "Action"),
         empty_label=gettext_lazy("All actions"),
     )
     result = django_filters.ChoiceFilter(
@@ -133,7 +133,7 @@ EXPORT_HEADERS = (
     gettext_lazy("User"),
     gettext_lazy("Roles"),
     gettext_lazy("Source address"),
-    gettext_lazy("Action"),
+    pgettext_lazy("audit", "Action"),
     gettext_lazy("Object"),
     gettext_lazy("Result"),
     gettext_lazy("Reason"),
@@ -146,7 +146,7 @@ def _row(e: AuditEvent) -> list[Any]:
     return [
         _local(e.at),
         e.actor.username if e.actor else "",
-        ", ".join(e.roles or []),
+        e.role_labels(),
         e.source,
         e.action,
         f"{e.object_type}#{e.object_id}" if e.object_id else e.object_type,

@@ -9,9 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core import auditmac
-from grassroots.core.roles import Cap
+from grassroots.core.roles import Cap, Role
 from grassroots.core.scoping import NOTHING, Scope, ScopedQuerySet
 
 
@@ -66,9 +67,9 @@ class AuditEvent(models.Model):
     """
 
     class Result(models.TextChoices):
-        OK = "ok", _("done")
-        REFUSED = "refused", _("refused")
-        FAILED = "failed", _("failed")
+        OK = "ok", pgettext_lazy("audit result", "done")
+        REFUSED = "refused", pgettext_lazy("audit result", "refused")
+        FAILED = "failed", pgettext_lazy("audit result", "failed")
 
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
@@ -109,6 +110,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    def role_labels(self) -> str:
+        """The roles at the time, in the reader's language."""
+        names = {**dict(Role.choices), "superuser": _("superuser")}
+        return ", ".join(str(names.get(r, r)) for r in self.roles or [])
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):
