@@ -111,11 +111,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
 
-    def role_labels(self) -> str:
-        """The roles at the time, in the reader's language."""
-        names = {**dict(Role.choices), "superuser": _("superuser")}
-        return ", ".join(str(names.get(r, r)) for r in self.roles or [])
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):
             raise PermissionError("audit events are append-only")
@@ -123,6 +118,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit events are append-only")
+
+    def role_labels(self) -> str:
+        """The roles at the time, in the reader's language."""
+        names = {**dict(Role.choices), "superuser": _("superuser")}
+        return ", ".join(str(names.get(r, r)) for r in self.roles or [])
 
 
 class AuditSeal(models.Model):
