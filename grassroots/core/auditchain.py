@@ -169,7 +169,7 @@ def _verify_chain(state: AuditSeal, report: Report, seen: dict[str, int]) -> _Ro
     expected_seq, prev = state.anchor_seq + 1, state.anchor_hash
     last: _Row | None = None
     for row in _rows(AuditEvent.objects.filter(seq__isnull=False).order_by("seq")):
-        seq: int = row.seq
+        seq = row.seq or 0  # never None here: the rows are filtered on it
         report.sealed += 1
         if seq < expected_seq:
             report.problems.append(f"{row.label()}: out of place (inserted, or a copied seq)")
