@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
@@ -142,7 +142,20 @@ def _seal_batch(size: int) -> int:
 
 
 def verify() -> Report:
-    """Check the whole log without writing; `Report.problems` names every bad row."""
+    """Check the whole log without writing; `Report.problems` names every bad row.
+
+    One snapshot (REPEATABLE READ on PostgreSQL; a read transaction is one on SQLite), so
+    a seal running meanwhile does not look like rows added past the head.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return _verify()
+
+
+def _verify() -> Report:
     state = _state()
     report = Report(anchor_seq=state.anchor_seq, head_seq=state.head_seq, head_hash=state.head_hash)
     if state.mac != state.expected_mac():
