@@ -241,8 +241,14 @@ def prune(*, before: dt.date, actor: Any = None) -> Pruned:
             f"rows are kept {RETENTION_DAYS} days: choose {earliest_allowed()} or earlier"
         )
     seal()
+    # Removing rows of a log that does not verify would remove the evidence with them.
+    report = verify()
+    if not report.intact:
+        raise Tampered(f"{report.summary()}: run `grassroots audit verify`; nothing removed")
     with transaction.atomic():
         state = _state(lock=True)
+        if state.mac != state.expected_mac():
+            raise Tampered("the audit seal's state fails its MAC: nothing removed")
         count, last = prune_plan(before)
         anchor_hash = state.anchor_hash
         if count:

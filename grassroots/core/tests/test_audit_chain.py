@@ -213,3 +213,13 @@ def test_prune_keeps_six_months_and_the_log_still_verifies(
     assert seal.anchor_seq == len(old) and pruned.data["anchor_hash"] == seal.anchor_hash
     assert pruned.seq is not None  # the prune's own row is sealed
     assert "intact" in _verify()
+
+
+def test_prune_refuses_a_log_that_does_not_verify(long_ago: dt.datetime, town: Town) -> None:
+    clock.set_now(long_ago)
+    row = _sealed_town(town)[2]
+    _sql("UPDATE {t} SET reason = %s WHERE id = %s", ["抹掉的", row.pk])
+    before = (clock.today() - dt.timedelta(days=200)).isoformat()
+    with pytest.raises(CommandError, match="nothing removed"):
+        call_command("audit", "prune", "--before", before, "--confirm")
+    assert AuditEvent.objects.filter(pk=row.pk).exists()
