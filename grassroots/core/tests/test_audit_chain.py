@@ -18,6 +18,7 @@ from django.db import connection
 from grassroots.core import audit, auditchain, auditmac, clock, rows
 from grassroots.core.audit import Action
 from grassroots.core.models import AuditEvent, AuditSeal
+from grassroots.core.tasks import seal_audit_log
 from grassroots.testing import Town
 
 TABLE = connection.ops.quote_name(AuditEvent._meta.db_table)
@@ -75,6 +76,11 @@ def test_an_untouched_log_verifies_in_one_line(town: Town) -> None:
     assert f"{total} sealed rows (seq 1..{total}), 0 pending" in line
     seal = AuditSeal.objects.get()
     assert seal.head_seq == total and seal.mac == seal.expected_mac()
+
+
+def test_the_worker_seals_every_minute(town: Town) -> None:
+    assert seal_audit_log.call_local() == AuditEvent.objects.count()
+    assert not AuditEvent.objects.filter(seq__isnull=True).exists()
 
 
 def test_an_update_names_the_row(town: Town) -> None:
