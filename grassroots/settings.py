@@ -20,6 +20,9 @@ TESTING = "pytest" in sys.modules or envbool("GRASSROOTS_TESTING")
 
 SECRET_KEY = stored_secret("GRASSROOTS_SECRET_KEY", VAR_DIR, production=PRODUCTION, kind="token")
 FIELD_KEY = stored_secret("GRASSROOTS_FIELD_KEY", VAR_DIR, production=PRODUCTION, kind="fernet")
+# --- audit (issue #14): the audit log's MAC key; empty = derived from SECRET_KEY (decision 0015)
+AUDIT_KEY = envstr("GRASSROOTS_AUDIT_KEY")
+# --- end audit
 # Faults: tracebacks and the URL list only when a developer asks for them (GRASSROOTS_DEBUG=1);
 # `grassroots serve` and `make run` answer with the readable error pages of core.errors.
 DEBUG = envbool("GRASSROOTS_DEBUG", default=False)
@@ -78,6 +81,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # --- audit (issue #14): the client address of the audit rows a request writes
+    "grassroots.core.middleware.AuditSourceMiddleware",
+    # --- end audit
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "grassroots.core.middleware.DefaultLanguageMiddleware",
@@ -89,6 +95,9 @@ MIDDLEWARE = [
     # --- accounts (issue #14)
     "grassroots.accounts.middleware.MustChangePasswordMiddleware",
     # --- end accounts
+    # --- audit (issue #14): the audit administrator opens the audit pages only
+    "grassroots.core.middleware.AuditAdministratorMiddleware",
+    # --- end audit
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -14,6 +14,7 @@ from grassroots.core.roles import (
     CAPABILITIES,
     ORG_ROLES_REACHING_PLACES,
     PLACE_ROLES_REACHING_ORGS,
+    ROLES_WITHOUT_REACH,
     Role,
 )
 from grassroots.core.scoping import Scope, minimal_prefixes, prefix_q
@@ -27,6 +28,9 @@ CASE_READ_ROLES = (Role.INSPECTOR,)
 # Roles whose anchor names the unit they work for, not a subtree they reach: a
 # handler reaches the cases given to them and those cases' households, nothing more.
 UNIT_ROLES = frozenset({Role.HANDLER})
+# --- audit (issue #14): and roles whose anchor reaches nothing (the audit administrator)
+UNIT_ROLES |= ROLES_WITHOUT_REACH
+# --- end audit
 
 
 class _Anchors:

@@ -127,8 +127,8 @@ class CalendarDayAdmin(TownAdminEditable):
 class AuditEventAdmin(admin.ModelAdmin):
     """The audit log, scoped: each reader sees the rows about what they reach (`AuditEventQuerySet`)."""
 
-    list_display = ("at", "actor", "action", "object_type", "object_id", "reason")
-    list_filter = ("action", "object_type")
+    list_display = ("at", "actor", "action", "object_type", "object_id", "result", "reason")
+    list_filter = ("action", "object_type", "result")
     search_fields = ("action", "object_type", "object_id", "reason", "actor__username")
     date_hierarchy = "at"
     list_select_related = ("actor",)

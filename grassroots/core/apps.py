@@ -19,6 +19,24 @@ class CoreConfig(AppConfig):
 
         from grassroots.core.glossary import PLACES
         from grassroots.core.nav import NavItem, register
+        from grassroots.core.roles import Cap
+        from grassroots.core.signins import connect
+
+        # --- audit (issue #14): sign-ins recorded; the audit administrator's page
+        connect()
+        register(
+            NavItem(
+                "audit_log",
+                PLACES["audit_log"],
+                "core:audit_log",
+                "list-search",
+                "account",
+                850,
+                tab=True,
+                visible=lambda scope: scope.can(Cap.READ_AUDIT_LOG),
+            )
+        )
+        # --- end audit
 
         register(
             NavItem("me", PLACES["me"], "core:me", "user", "account", 1000, tab=True, last=True),

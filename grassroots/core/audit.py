@@ -1,12 +1,17 @@
 """Writing audit events: called by services inside their transaction.
 
 `build` returns the unsaved row, for services that insert it together with the
-row it describes (core.rows.insert_family).
+row it describes (core.rows.insert_family). Each row carries the request's source
+address (`core.middleware.AuditSourceMiddleware` puts it in `SOURCE`), the acting
+user's roles at the time and the result; its MAC is computed as it is inserted and
+the worker chains it (`core.auditchain`, decision 0015).
 """
 
 from __future__ import annotations
 
+import contextvars
 import enum
+import ipaddress
 from typing import Any
 
 from django.db import models
@@ -14,6 +19,11 @@ from django.db import models
 from grassroots.core import clock
 from grassroots.core.actors import Actor, acting_user
 from grassroots.core.models import AuditEvent
+from grassroots.core.scoping import scope_for
+
+# The client address of the request being served ("" outside a request: the worker, a command).
+SOURCE: contextvars.ContextVar[str] = contextvars.ContextVar("audit_source", default="")
+Result = AuditEvent.Result
 
 
 class Action(enum.StrEnum):
@@ -225,6 +235,14 @@ class Action(enum.StrEnum):
     ACCOUNTS_PASSWORD_RESET_BY_CODE = "accounts.password_reset_by_code"  # noqa: S105
     ACCOUNTS_ROSTER_ACCOUNTS_CREATED = "accounts.roster_accounts_created"
     # --- end accounts
+    # --- audit (issue #14): sign-ins and the audit log's own upkeep
+    ACCOUNTS_LOGGED_IN = "accounts.login_succeeded"
+    ACCOUNTS_LOGIN_FAILED = "accounts.login_failed"
+    ACCOUNTS_LOCKED_OUT = "accounts.user_locked_out"
+    ACCOUNTS_LOGGED_OUT = "accounts.logout_succeeded"
+    AUDIT_LOG_EXPORTED = "audit.log_exported"
+    AUDIT_LOG_PRUNED = "audit.log_pruned"
+    # --- end audit
 
     # Case timeline: one member per CaseEvent kind (cases.workflow.audit_action maps
     # kind → member); the stored values keep their historical spelling `case.<kind>`.
@@ -272,16 +290,38 @@ def build(
     object_id: str | int = "",
     reason: str = "",
     data: dict[str, Any] | None = None,
+    result: str = Result.OK,
 ) -> AuditEvent:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
+    user = acting_user(actor)
     return AuditEvent(
         at=clock.now(),
-        actor=acting_user(actor),
+        actor=user,
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         reason=reason[:300],
         data=data or {},
+        source=SOURCE.get(),
+        roles=roles_of(user),
+        result=result,
     )
+
+
+def roles_of(user: Any) -> list[str]:
+    """The roles the user acts with now (their scope's, computed once per request)."""
+    if user is None:
+        return []
+    if getattr(user, "is_superuser", False):
+        return ["superuser"]
+    return sorted(scope_for(user).roles)
+
+
+def client_address(value: str) -> str:
+    """A request's REMOTE_ADDR as stored: a valid IP address in its short form, else ""."""
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return ""

@@ -197,6 +197,9 @@ PLACES: dict[str, Promise] = {
     "back_office": pgettext_lazy("destination", "Back office"),
     "styleguide": pgettext_lazy("destination", "Component kit"),
     "me": pgettext_lazy("destination", "Me"),
+    # --- audit (issue #14)
+    "audit_log": pgettext_lazy("destination", "Audit log"),
+    # --- end audit
     "report": pgettext_lazy("destination", "Report an issue"),
     "track": pgettext_lazy("destination", "Track progress"),
     "public_board": pgettext_lazy("destination", "Notice board"),

@@ -14,7 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from grassroots.core import audit
+from grassroots.core.roles import Cap
+from grassroots.core.scoping import scope_for
 
 # Path prefixes where Accept-Language is honoured (settings.LANGUAGE_FROM_BROWSER_PATHS).
 BROWSER_LANGUAGE_PATHS = (
@@ -40,4 +45,55 @@ class DefaultLanguageMiddleware:
             honours_browser_language(request.path_info)
         ):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
+class AuditSourceMiddleware:
+    """Give the audit rows written while serving a request its client address (issue #14).
+
+    The address is REMOTE_ADDR, the peer gunicorn saw (the access log's `%(h)s`); behind a
+    reverse proxy that is the proxy, unless the proxy is made to pass the client on.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = audit.SOURCE.set(audit.client_address(request.META.get("REMOTE_ADDR", "")))
+        try:
+            return self.get_response(request)
+        finally:
+            audit.SOURCE.reset(token)
+
+
+# The paths an audit administrator may open: the log, their own account and messages,
+# the language switch and static files (issue #14, separation of duties).
+AUDIT_ADMIN_PATHS = ("/audit/", "/me/", "/accounts/", "/notify/", "/i18n/", "/static/", "/healthz")
+
+
+class AuditAdministratorMiddleware:
+    """Confine a user whose only capability is reading the audit log to the audit pages.
+
+    Holding `Cap.READ_AUDIT_LOG` and nothing else, they reach no record anyway; this makes
+    every other page, the API and the back office answer 404, as a missing page would,
+    rather than an empty list, and sends the home page to the log. A user who also holds
+    another role is not confined (their other pages check their own capabilities).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_superuser
+            and scope_for(user).capabilities == {Cap.READ_AUDIT_LOG}
+        ):
+            path = request.path_info
+            if path == "/":
+                return redirect("core:audit_log")
+            if not path.startswith(AUDIT_ADMIN_PATHS):
+                raise Http404
         return self.get_response(request)

@@ -19,6 +19,9 @@ class Role(models.TextChoices):
     INSTRUCTOR = "instructor", _("Party-building instructor")
     HANDLER = "handler", _("case handler")
     INSPECTOR = "inspector", _("inspector")
+    # --- audit (issue #14): separation of duties, the audit administrator (审计管理员)
+    AUDIT_ADMIN = "audit_admin", _("audit administrator")
+    # --- end audit
 
 
 class Cap:
@@ -53,6 +56,9 @@ class Cap:
     # --- accounts (issue #14)
     MANAGE_ACCOUNTS = "manage_accounts"  # a town's accounts: create, edit, roles, passwords
     # --- end accounts
+    # --- audit (issue #14)
+    READ_AUDIT_LOG = "read_audit_log"  # the whole audit log: /audit/, its export, verify
+    # --- end audit
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -138,7 +144,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.VIEW_DASHBOARDS,
         }
     ),
+    # --- audit (issue #14): reads and exports the audit log and nothing else
+    Role.AUDIT_ADMIN: frozenset({Cap.READ_AUDIT_LOG}),
+    # --- end audit
 }
+
+# --- audit (issue #14)
+# Roles whose anchor reaches no records: it names the town whose log they read.
+ROLES_WITHOUT_REACH = frozenset({Role.AUDIT_ADMIN})
+# --- end audit
 
 # Roles whose place anchor also reaches the Party organisations of that place.
 PLACE_ROLES_REACHING_ORGS = {Role.TOWN_ADMIN, Role.SECRETARY, Role.INSPECTOR}

@@ -30,7 +30,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
-from grassroots.core import clock
+from grassroots.core import auditmac, clock
 
 # How a child refers to the parent: its foreign key column, or a text column
 # holding the parent's id (the audit log's object_id).
@@ -154,7 +154,11 @@ def insert_family(
                 child.save(force_insert=True)
         return
     values = _values(parent, _fields(type(parent)), None)
-    for child, attname, _how in children:
+    for child, attname, how in children:
+        if how == TEXT:
+            # The id is the database's to fill: an audit row's MAC covers this marker
+            # until the sealer completes it (core.auditmac.LINKED, decision 0015).
+            setattr(child, attname, auditmac.LINKED)
         values += _values(child, _fields(type(child)), attname)
     shape = tuple(literal(v) for v in values)
     sql = _sql(type(parent), [(type(c), attname, how) for c, attname, how in children], shape)

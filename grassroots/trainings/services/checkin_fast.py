@@ -49,9 +49,10 @@ from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed
 from rest_framework.authtoken.models import Token
 
-from grassroots.core import audit, clock, pgfast, rows
+from grassroots.core import audit, auditmac, clock, pgfast, rows
 from grassroots.core.audit import Action, AuditEvent
 from grassroots.core.memo import Memo
+from grassroots.core.models import new_nonce
 from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.trainings.models import Attendance, Enrolment, Programme, Session, Venue
 from grassroots.trainings.services import checkin
@@ -211,6 +212,9 @@ _SQL: dict[tuple[Any, ...], str] = {}
 # Columns whose values are not parameters or literals: the statement fills them.
 _NOT_VALUES = set(_FROM_ENROLMENT) | _BY_CALLER | {"object_id"}
 _AT_FIELD = Attendance._meta.get_field("at")
+# --- audit (issue #14): the audit row's values that differ for every scan
+_PER_SCAN = ("at", "source", "nonce", "mac")
+# --- end audit
 
 
 def _fields(model: type[models.Model]) -> list[models.Field]:
@@ -296,6 +300,10 @@ class Prepared:
     log_at: int
     sql_by_key: str
     sql_by_user: str
+    # --- audit (issue #14): the audit row's per-scan values (time, address, nonce, MAC)
+    log_row: Any = None
+    log_slots: dict[str, int] = field(default_factory=dict)
+    # --- end audit
 
 
 def _prepared(session: Session, target: Session, venue: Venue, at: dt.datetime) -> Prepared:
@@ -326,9 +334,11 @@ def _prepared(session: Session, target: Session, venue: Venue, at: dt.datetime) 
     logged = [f.get_db_prep_save(f.pre_save(log, add=True), connection) for f in log_fields]
     att_at = [f.attname for f in att_fields].index("at")
     log_at = [f.attname for f in log_fields].index("at")
-    # The scan's time is always a parameter, whatever the first one's was.
+    # The scan's time is always a parameter, whatever the first one's was; so are the
+    # audit row's address, nonce and MAC, which are the scan's own (decision 0015).
+    per_scan = {[f.attname for f in log_fields].index(n) for n in _PER_SCAN}
     shape = tuple(None if i == att_at else rows.literal(v) for i, v in enumerate(att))
-    shape += tuple(None if i == log_at else rows.literal(v) for i, v in enumerate(logged))
+    shape += tuple(None if i in per_scan else rows.literal(v) for i, v in enumerate(logged))
     att_kept = [(i, v) for i, (v, lit) in enumerate(zip(att, shape, strict=False)) if lit is None]
     log_kept = [
         (i, v)
@@ -342,8 +352,24 @@ def _prepared(session: Session, target: Session, venue: Venue, at: dt.datetime) 
         log_at=[i for i, _ in log_kept].index(log_at),
         sql_by_key=_statement(True, shape),
         sql_by_user=_statement(False, shape),
+        log_row=log,
+        log_slots={
+            n: [i for i, _ in log_kept].index([f.attname for f in log_fields].index(n))
+            for n in _PER_SCAN
+        },
     )
     return made
+
+
+def _scan_audit(made: Prepared, log: list[Any], at: dt.datetime) -> None:
+    """The audit row's own address, nonce and MAC for this scan (decision 0015): the MAC
+    covers the markers of the caller and the attendance the statement fills in."""
+    values = {"at": at, "source": audit.SOURCE.get(), "nonce": new_nonce()}
+    values["mac"] = auditmac.row_mac(
+        made.log_row, object_id=auditmac.LINKED, actor_id=auditmac.CALLER, **values
+    )
+    for name in ("source", "nonce", "mac"):
+        log[made.log_slots[name]] = values[name]
 
 
 def _write(
@@ -355,6 +381,7 @@ def _write(
     made = _prepared(session, target, venue, at)
     att, log = list(made.attendance), list(made.log)
     att[made.attendance_at] = log[made.log_at] = _AT_FIELD.get_db_prep_save(at, connection)
+    _scan_audit(made, log, at)
     by_key = caller.user is None
     params = [
         caller.key if by_key else caller.user.pk,

@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from grassroots.accounts.authentication import TOKENS
 from grassroots.accounts.models import User
+from grassroots.core import auditchain
 from grassroots.core.audit import Action, AuditEvent
 from grassroots.testing import Town
 from grassroots.trainings import api_checkin, tokens
@@ -105,6 +106,11 @@ def test_the_fast_path_records_what_the_service_records(t: Training) -> None:
     )
     assert json.loads(again.content)["code"] == "already"
     assert recorded() == (1, 1)
+    # --- audit (issue #14): each scan's audit row has its own MAC, the chain holds
+    assert fast(t.ben, body(t)).status_code == 201  # the prepared values, used again
+    assert auditchain.verify().intact
+    assert auditchain.seal() > 0 and auditchain.verify().intact
+    # --- end audit
 
 
 def _excuse(t: Training) -> None:

@@ -448,6 +448,11 @@ ROUTES: dict[str, Rule] = {
     "accounts:manage_password": Rule(Kind.ACTION, "accounts.Account"),
     "accounts:manage_representative": Rule(Kind.ACTION, "accounts.Account"),
     # --- end accounts
+    # --- audit (issue #14): the audit administrator's page and its export (no persona of the
+    # walker holds Cap.READ_AUDIT_LOG: 404 for all; core/tests/test_audit_page.py reads them)
+    "core:audit_log": Rule(Kind.PAGE),
+    "core:audit_log_export": Rule(Kind.PAGE),
+    # --- end audit
 }
 
 # The back office: routes Django's admin makes for every registered model, by suffix.
