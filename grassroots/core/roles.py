@@ -171,5 +171,8 @@ ROLE_RANK: dict[str, int] = {
     Role.HANDLER: 1,
     Role.INSTRUCTOR: 1,
     Role.REPRESENTATIVE: 1,
+    # Separation of duties: only the system (a superuser) appoints the audit administrator,
+    # never a town role it audits.
+    Role.AUDIT_ADMIN: 100,
 }
 # --- end accounts

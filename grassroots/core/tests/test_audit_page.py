@@ -25,7 +25,14 @@ from grassroots.testing import PASSWORD, Town, make_user
 
 AUDIT_PAGES = {"core:audit_log", "core:audit_log_export"}
 # Pages every signed-in person has: their own home, profile and messages.
-OWN_PAGES = {"home:home", "core:me", "notify:inbox", "notify:badge", "notify:preferences"}
+OWN_PAGES = {
+    "home:home",
+    "core:me",
+    "notify:inbox",
+    "notify:badge",
+    "notify:preferences",
+    "accounts:password_change",  # everyone changes their own password
+}
 
 
 @pytest.fixture
