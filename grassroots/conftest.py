@@ -60,6 +60,27 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def database_vendor() -> str:
+    """`sqlite` or `postgresql`: the backend this run's tests use."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return "postgresql" if "postgresql" in engine else "sqlite"
+
+
+def skip_once_tests_elsewhere(items: list[pytest.Item]) -> None:
+    """`@pytest.mark.once` tests (the pages' rules, screenshots, the server's processes) do not
+    depend on the database: CI runs the suite on both backends side by side and sets
+    GRASSROOTS_ONCE_ON to the one that runs them. Unset (any local run), everything runs."""
+    once_on = os.environ.get("GRASSROOTS_ONCE_ON", "")
+    if not once_on or once_on == database_vendor():
+        return
+    skip = pytest.mark.skip(reason=f"backend-independent: run in the {once_on} suite")
+    for item in items:
+        if item.get_closest_marker("once"):
+            item.add_marker(skip)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Transactional tests restore the rows migrations seeded (calendar, categories).
 
@@ -67,6 +88,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     without the working-day calendar or the default case categories. Serialized
     rollback reloads them at the start of each such test.
     """
+    skip_once_tests_elsewhere(items)
     for item in items:
         marker = item.get_closest_marker("django_db")
         fixtures = set(getattr(item, "fixturenames", ()))

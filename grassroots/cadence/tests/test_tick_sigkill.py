@@ -17,7 +17,7 @@ import pytest
 
 from grassroots.core.tests.test_serve import environment, grassroots
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.once]  # its own SQLite file, not the suite's database
 
 BRANCHES = 400
 SETUP = f"""

@@ -20,7 +20,7 @@ import pytest
 
 from grassroots.core.tests.test_serve import environment, grassroots
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.once]  # its own SQLite file, not the suite's database
 
 FILINGS = 400
 QUEUE = f"""

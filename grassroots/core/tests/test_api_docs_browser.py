@@ -14,6 +14,7 @@ from grassroots.grid.tests.test_browser import CHROMIUM, chromium_or_fail
 
 
 @pytest.mark.browser
+@pytest.mark.once
 @pytest.mark.django_db(transaction=True)
 def test_swagger_ui_lists_every_tag_and_opens_one_without_csp_violations(
     live_server: Any, client: Any

@@ -29,7 +29,7 @@ import pytest
 
 from grassroots.core.tests.test_serve import descendants, environment, free_port, grassroots
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.once]
 
 PG_BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
 

@@ -13,7 +13,7 @@ from django.test import Client
 from grassroots.accounts.models import User
 from grassroots.testing import Town
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.once, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("KIT_SHOTS", "")  # a directory: also save screenshots there
 
 

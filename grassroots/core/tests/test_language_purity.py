@@ -39,7 +39,7 @@ from grassroots.core.tests.walker.routes import Kind, Route, Rule, all_routes, c
 from grassroots.core.tests.walker.world import World, build_world, first_reachable
 from grassroots.testing import Town
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.once, pytest.mark.django_db]
 
 # The personas of Acceptance 4 (None: anonymous); hank is the walker world's town handler.
 PERSONAS: tuple[str | None, ...] = ("alice", "sam", "rita", "ivan", "hank", "olga", "irene", None)

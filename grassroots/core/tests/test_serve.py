@@ -26,7 +26,7 @@ from grassroots.core.management.commands.serve import gunicorn_command
 REPO = Path(__file__).resolve().parents[3]
 STARTUP_TIMEOUT = 90.0
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.once]
 
 
 def environment(var_dir: Path) -> dict[str, str]:

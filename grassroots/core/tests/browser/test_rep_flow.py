@@ -74,9 +74,9 @@ def most_overdue(user: Any) -> Household:
 
 
 def test_a_representative_reports_a_need_at_the_most_overdue_household_in_six_taps(
-    ui_town: UiTown, browser: Any, live_server: Any, persona_context: Any
+    ui_grid_town: UiTown, browser: Any, live_server: Any, persona_context: Any
 ) -> None:
-    rep = ui_town.persona("representative").user
+    rep = ui_grid_town.persona("representative").user
     target = most_overdue(rep)
     page = persona_context(None, PHONE).new_page()
     thumb = Thumb(page)

@@ -12,7 +12,7 @@ import pytest
 from grassroots.browser_testing import PHONES, assert_rules, check_rules, summary
 from grassroots.core.tests.browser.crawl import Crawl
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.once, pytest.mark.django_db(transaction=True)]
 
 BAD_URLS = "grassroots.core.tests.browser.bad_urls"
 

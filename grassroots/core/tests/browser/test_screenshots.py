@@ -28,7 +28,7 @@ from grassroots.grid import selectors as grid_selectors
 from grassroots.portal.models import Article
 from grassroots.trainings.models import Kind, Programme
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.once, pytest.mark.django_db(transaction=True)]
 
 REPO = Path(__file__).resolve().parents[4]
 PHONE_SCREENS = 2  # a phone shot is at most this many screens tall

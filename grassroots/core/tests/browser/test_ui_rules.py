@@ -47,7 +47,7 @@ from grassroots.cases.models import Case, Channel, Status
 from grassroots.core.tests.browser.conftest import UiTown
 from grassroots.core.tests.browser.crawl import Crawl
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.once, pytest.mark.django_db(transaction=True)]
 
 
 def chosen(town: UiTown) -> list[Any]:
