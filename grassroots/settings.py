@@ -342,6 +342,9 @@ if REDIS_URL:
         "name": "grassroots",
         "url": REDIS_URL,
         "immediate": TESTING,
+        # Crontabs are read in the town's time (Django sets the process's TZ to TIME_ZONE):
+        # the reports' 03:10 is 03:10 in the town, not in UTC.
+        "utc": False,
     }
 else:
     HUEY = {
@@ -349,6 +352,9 @@ else:
         "name": "grassroots",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": TESTING,
+        # Crontabs are read in the town's time (Django sets the process's TZ to TIME_ZONE):
+        # the reports' 03:10 is 03:10 in the town, not in UTC.
+        "utc": False,
     }
 
 # Shared cache (issue #9, privacy): rate-limit counters must hold across gunicorn workers,
