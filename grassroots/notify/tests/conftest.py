@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -21,24 +22,17 @@ class Robot:
     status: int = 200
 
 
-@pytest.fixture
-def robot(settings: Any) -> Iterator[Robot]:
-    settings.NOTIFY_WEBHOOK_HOSTS = ["127.0.0.1"]
-    state: Robot
+@contextmanager
+def json_server(answer: Callable[[Any, bytes], tuple[int, Any]]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 (a free port) answering each POST with JSON:
+    `answer(headers, body)` gives the status and the payload. Yields its base URL."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-            length = int(self.headers.get("Content-Length", 0))
-            body = self.rfile.read(length)
-            state.received.append(
-                {
-                    "path": self.path,
-                    "content_type": self.headers.get("Content-Type", ""),
-                    "json": json.loads(body),
-                }
-            )
-            payload = json.dumps(state.answer).encode()
-            self.send_response(state.status)
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            status, data = answer(self, body)
+            payload = json.dumps(data).encode()
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
@@ -48,14 +42,33 @@ def robot(settings: Any) -> Iterator[Robot]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state = Robot(url=f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=k1")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield state
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def robot(settings: Any) -> Iterator[Robot]:
+    settings.NOTIFY_WEBHOOK_HOSTS = ["127.0.0.1"]
+    state = Robot(url="")
+
+    def answer(request: Any, body: bytes) -> tuple[int, Any]:
+        state.received.append(
+            {
+                "path": request.path,
+                "content_type": request.headers.get("Content-Type", ""),
+                "json": json.loads(body),
+            }
+        )
+        return state.status, state.answer
+
+    with json_server(answer) as base:
+        state.url = f"{base}/cgi-bin/webhook/send?key=k1"
+        yield state
 
 
 @pytest.fixture

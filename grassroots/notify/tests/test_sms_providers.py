@@ -13,11 +13,9 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -26,6 +24,7 @@ from grassroots.core import clock
 from grassroots.notify import services, sms
 from grassroots.notify.channels import DeliveryError, SmsMessage
 from grassroots.notify.models import Delivery, Preference
+from grassroots.notify.tests.conftest import json_server
 from grassroots.testing import Town
 
 KEY_ID = "LTAI-test-key-id"
@@ -100,31 +99,10 @@ class Provider:
 
 
 def _serve(handle: Any) -> Iterator[Provider]:
-    state: Provider
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            status, answer = handle(state, self.headers, body)
-            payload = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state = Provider(url=f"http://127.0.0.1:{server.server_address[1]}/")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    state = Provider(url="")
+    with json_server(lambda request, body: handle(state, request.headers, body)) as base:
+        state.url = base + "/"
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _aliyun(state: Provider, headers: Any, body: bytes) -> tuple[int, dict[str, Any]]:
