@@ -404,8 +404,9 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 
     raise ImproperlyConfigured("set GRASSROOTS_SMTP_TLS or GRASSROOTS_SMTP_SSL, not both")
 # SMS: a provider's gateway (notify/sms.py) when GRASSROOTS_SMS_PROVIDER is set, else the log.
+SMS_PROVIDER = envstr("GRASSROOTS_SMS_PROVIDER", "")  # aliyun | tencent
 NOTIFY_SMS = {
-    "PROVIDER": envstr("GRASSROOTS_SMS_PROVIDER", ""),  # aliyun | tencent
+    "PROVIDER": SMS_PROVIDER,
     "KEY_ID": envstr("GRASSROOTS_SMS_KEY_ID", ""),  # AccessKey ID / SecretId
     "KEY_SECRET": envstr("GRASSROOTS_SMS_KEY_SECRET", ""),  # AccessKey secret / SecretKey
     "SIGN_NAME": envstr("GRASSROOTS_SMS_SIGN_NAME", ""),
@@ -418,7 +419,7 @@ NOTIFY_SMS_BACKEND = {
     "": "grassroots.notify.channels.LogSmsBackend",
     "aliyun": "grassroots.notify.sms.AliyunSms",
     "tencent": "grassroots.notify.sms.TencentSms",
-}.get(NOTIFY_SMS["PROVIDER"], "")
+}.get(SMS_PROVIDER, "")
 if not NOTIFY_SMS_BACKEND:
     from django.core.exceptions import ImproperlyConfigured
 
