@@ -39,8 +39,8 @@ class AccountQuerySet(ScopedQuerySet):
             | Q(pk__in=rows)
             | prefix_q("representative__place_path", paths)
         )
-        rows = self.filter(reached, is_superuser=False)
-        return rows.exclude(pk__in=appointed.values("user_id")).distinct()
+        accounts = self.filter(reached, is_superuser=False)
+        return accounts.exclude(pk__in=appointed.values("user_id")).distinct()
 
 
 class User(AbstractUser):

@@ -191,6 +191,19 @@ def two_factor_require(*, actor: Actor, user: User, required: bool) -> User:
 
 
 @transaction.atomic
+def two_factor_reset(*, actor: Actor, user: User) -> None:
+    """Remove the devices of someone who lost their phone and recovery codes (they enrol again)."""
+    _require_secures(actor, user)
+    if not has_two_factor(user):
+        return
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit.record(
+        actor=actor, action=Action.ACCOUNTS_TWO_FACTOR_DISABLED, obj=user, data={"reset": True}
+    )
+
+
+@transaction.atomic
 def account_unlock(*, actor: Actor, user: User) -> None:
     """Lift a lock-out (django-axes) on the account."""
     _require_secures(actor, user)

@@ -9,7 +9,7 @@ failed sign-in for django-axes (it counts toward the lock-out) and for the audit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_otp
 from axes.handlers.proxy import AxesProxyHandler
@@ -68,7 +68,10 @@ def pending_user(request: HttpRequest) -> User | None:
     if clock.now().timestamp() - float(pending.get("at", 0)) > PENDING_SECONDS:
         request.session.pop(PENDING, None)
         return None
-    return User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    user_id = pending.get("user")
+    if not isinstance(user_id, int):
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
 
 
 def _finish(request: HttpRequest, user: User, device: Any) -> str:
@@ -153,11 +156,17 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _signed_in(request: HttpRequest) -> User:
+    return cast(User, request.user)  # behind login_required
+
+
 @login_required
 @require_POST
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
     try:
-        twofactor.two_factor_disable(actor=request.user, code=request.POST.get("off-code", ""))
+        twofactor.two_factor_disable(
+            actor=_signed_in(request), code=request.POST.get("off-code", "")
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -171,7 +180,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     try:
         codes = twofactor.recovery_codes_renew(
-            actor=request.user, code=request.POST.get("codes-code", "")
+            actor=_signed_in(request), code=request.POST.get("codes-code", "")
         )
     except ValidationError as exc:
         for message in exc.messages:

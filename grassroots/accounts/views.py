@@ -294,7 +294,10 @@ def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def account_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account(request, pk, Cap.SECURE_ACCOUNTS)
-    required = request.POST.get("required") == "1"
-    twofactor.two_factor_require(actor=request.user, user=account, required=required)
+    if request.POST.get("reset") == "1":
+        twofactor.two_factor_reset(actor=request.user, user=account)
+    else:
+        required = request.POST.get("required") == "1"
+        twofactor.two_factor_require(actor=request.user, user=account, required=required)
     messages.success(request, _("Saved."))
     return redirect("accounts:manage_account", pk=account.pk)

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
+from django_otp.oath import totp
 
 from grassroots.accounts import services, twofactor
 from grassroots.accounts.models import RoleAssignment, User
@@ -133,6 +134,10 @@ def test_the_security_administrator_grants_unlocks_and_requires_but_creates_noth
     oscar.refresh_from_db()
     assert oscar.two_factor_required and twofactor.must_enrol(oscar)
     client.post(reverse("accounts:manage_unlock", args=[oscar.pk]))
+    device = twofactor.pending_device(oscar)
+    twofactor.two_factor_enrol(actor=oscar, device=device, code=f"{totp(device.bin_key):06d}")
+    client.post(reverse("accounts:manage_two_factor", args=[oscar.pk]), {"reset": "1"})
+    assert not twofactor.has_two_factor(oscar) and twofactor.recovery_left(oscar) == 0
     for action in (Action.ACCOUNTS_TWO_FACTOR_REQUIRED, Action.ACCOUNTS_USER_UNLOCKED):
         assert AuditEvent.objects.filter(action=action, actor=sec).exists()
     for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
