@@ -23,6 +23,7 @@ from grassroots.accounts import twofactor
 from grassroots.accounts.services import token_issue
 from grassroots.core.audit import Action, Result
 from grassroots.core.models import AuditEvent
+from grassroots.core.tests.test_configuration import FERNET, STRONG, run
 from grassroots.testing import PASSWORD, Town
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +213,15 @@ def test_the_api_token_is_unchanged_by_two_factor_login(town: Town) -> None:
     token = token_issue(actor=None, user=town.sam)
     response = Client().get("/api/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
+
+
+def test_the_setting_defaults_to_required_in_production_and_refuses_other_words(
+    tmp_path: Any,
+) -> None:
+    code = "from django.conf import settings; print(settings.ADMIN_2FA)"
+    keys = {"GRASSROOTS_SECRET_KEY": STRONG, "GRASSROOTS_FIELD_KEY": FERNET}
+    production = run(["-c", code], tmp_path, GRASSROOTS_ENV="production", **keys)
+    assert production.stdout.strip() == "required", production.stderr
+    assert run(["-c", code], tmp_path).stdout.strip() == "optional"
+    bad = run(["-m", "grassroots.cli", "check"], tmp_path, GRASSROOTS_ADMIN_2FA="sometimes")
+    assert bad.returncode == 2 and "GRASSROOTS_ADMIN_2FA" in bad.stderr
