@@ -23,7 +23,7 @@ from grassroots.accounts.models import Account, RoleAssignment, User
 from grassroots.core import audit, clock, personal
 from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
-from grassroots.core.roles import GRANT_RANK, ROLE_RANK, Cap, Role
+from grassroots.core.roles import GRANT_RANK, INSTALLATION_CAPS, ROLE_RANK, Cap, Role
 from grassroots.core.scoping import forget_scope, scope_for
 from grassroots.grid.models import Place, Representative
 from grassroots.party.models import Organization
@@ -199,6 +199,9 @@ def role_grant(
     _require_manager(actor, Cap.GRANT_ROLES)
     if actor is not None and user.pk != getattr(actor, "pk", None):
         require_managed(actor, user, Cap.GRANT_ROLES)
+    elif actor is not None and scope_for(actor).capabilities & INSTALLATION_CAPS:
+        # --- otp (issue #14): an installation administrator never grants themselves a role
+        raise PermissionDenied(_("You cannot grant yourself a role."))
     _check_grant(actor, role, place, organization)
     duplicate = RoleAssignment.objects.filter(
         user=user, role=role, place=place, organization=organization, active=True

@@ -143,6 +143,8 @@ def test_the_security_administrator_grants_unlocks_and_requires_but_creates_noth
     for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
         with pytest.raises(PermissionDenied):
             services.role_grant(actor=sec, user=oscar, role=role, place=town.town)
+    with pytest.raises(PermissionDenied):  # nor a town role to themselves
+        services.role_grant(actor=sec, user=sec, role=Role.TOWN_ADMIN, place=town.town)
 
 
 def test_only_a_superuser_appoints_them_and_no_one_else_manages_them(
