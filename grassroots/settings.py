@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "django_cotton.apps.SimpleAppConfig",
     "axes",
     "huey.contrib.djhuey",
+    # --- otp (issue #14): two-factor login (TOTP and one-time recovery codes)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # --- end otp
     "grassroots.core",
     "grassroots.accounts",
     "grassroots.grid",
@@ -98,6 +103,9 @@ MIDDLEWARE = [
     # --- audit (issue #14): the audit administrator opens the audit pages only
     "grassroots.core.middleware.AuditAdministratorMiddleware",
     # --- end audit
+    # --- otp (issue #14): the system and security administrators open the account pages only
+    "grassroots.core.middleware.InstallationAdministratorMiddleware",
+    # --- end otp
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -201,6 +209,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = envbool("GRASSROOTS_AXES", True)
+# --- otp (issue #14): administrators sign in with a second factor: `required` (the default in
+# production) or `optional` (the default elsewhere, so the demo opens without an authenticator)
+ADMIN_2FA = envstr("GRASSROOTS_ADMIN_2FA", "required" if PRODUCTION else "optional")
+if ADMIN_2FA not in ("required", "optional"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("GRASSROOTS_ADMIN_2FA must be 'required' or 'optional'")
+OTP_TOTP_ISSUER = envstr("GRASSROOTS_OTP_ISSUER", "Grassroots")
+# --- end otp
 
 SESSION_COOKIE_AGE = 12 * 3600
 IDLE_TIMEOUT_SECONDS = envint("GRASSROOTS_IDLE_TIMEOUT", 30 * 60)

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from grassroots.accounts import services
 from grassroots.accounts.models import RoleAssignment, User
@@ -78,3 +80,11 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
         )
         obj.pk = granted.pk
         obj.created_at = granted.created_at
+
+
+# --- otp (issue #14): authenticator devices hold secrets; they change only through the
+# two-factor pages (`accounts.twofactor`), never in the back office.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+# --- end otp

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from grassroots.accounts.services import rank_of
-from grassroots.core.roles import ROLE_RANK, Role
-from grassroots.core.scoping import prefix_q, scope_for
+from grassroots.core.roles import ROLE_RANK, Cap, Role
+from grassroots.core.scoping import Unscoped, prefix_q, scope_for, unscoped
 from grassroots.grid.models import Place, Representative
 from grassroots.party.models import Organization
 
@@ -57,13 +57,24 @@ class AccountEditForm(AccountForm):
         self.fields["phone"].help_text = _("Leave empty to keep the phone number on file.")
 
 
+def _installation_wide(user: Any) -> bool:
+    """A security administrator grants at any place or organisation (decision 0020): the
+    anchors are listed whole, as a superuser's are; the service checks the rank."""
+    scope = scope_for(user)
+    return scope.can(Cap.GRANT_ROLES) and not scope.can(Cap.MANAGE_ACCOUNTS)
+
+
 def town_places(user: Any) -> Any:
+    if _installation_wide(user):
+        return unscoped(Place, why=Unscoped.SYSTEM)
     paths = scope_for(user).town_paths
     places = Place.objects.visible_to(user)
     return places if scope_for(user).everything else places.filter(prefix_q("path", paths))
 
 
 def town_organizations(user: Any) -> Any:
+    if _installation_wide(user):
+        return unscoped(Organization, why=Unscoped.SYSTEM)
     paths = scope_for(user).town_paths
     orgs = Organization.objects.visible_to(user)
     return orgs if scope_for(user).everything else orgs.filter(prefix_q("place_path", paths))
@@ -144,3 +155,17 @@ class ForgotCodeForm(forms.Form):
         error_messages={"invalid": _("Six digits.")},
     )
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+
+
+# --- otp (issue #14)
+class CodeForm(forms.Form):
+    """A code from the authenticator app (six digits) or a recovery code."""
+
+    code = forms.CharField(
+        label=pgettext_lazy("two-factor", "Code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+# --- end otp

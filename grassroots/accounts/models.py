@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from grassroots.core.personal import SealedField
-from grassroots.core.roles import Cap, Role
+from grassroots.core.roles import INSTALLATION_CAPS, INSTALLATION_ROLES, Cap, Role
 from grassroots.core.scoping import NOTHING, Scope, ScopedQuerySet, prefix_q
 
 
@@ -22,6 +22,12 @@ class AccountQuerySet(ScopedQuerySet):
     """
 
     def scope_filter(self, scope: Scope) -> models.QuerySet:
+        # --- otp (issue #14): installation administrators are managed by a superuser only;
+        # the system and security administrators see every other account (decision 0020).
+        appointed = RoleAssignment.objects.filter(role__in=INSTALLATION_ROLES, active=True)
+        if scope.capabilities & INSTALLATION_CAPS:
+            return self.filter(is_superuser=False).exclude(pk__in=appointed.values("user_id"))
+        # --- end otp
         if not scope.can(Cap.MANAGE_ACCOUNTS) or not scope.town_paths:
             return self.filter(NOTHING)
         paths = scope.town_paths
@@ -33,7 +39,8 @@ class AccountQuerySet(ScopedQuerySet):
             | Q(pk__in=rows)
             | prefix_q("representative__place_path", paths)
         )
-        return self.filter(reached, is_superuser=False).distinct()
+        accounts = self.filter(reached, is_superuser=False)
+        return accounts.exclude(pk__in=appointed.values("user_id")).distinct()
 
 
 class User(AbstractUser):
@@ -60,6 +67,14 @@ class User(AbstractUser):
         db_default=False,
         help_text=_("Set by a temporary password; the user must choose a new one first."),
     )
+    # --- otp (issue #14)
+    two_factor_required = models.BooleanField(
+        _("two-factor login required"),
+        default=False,
+        db_default=False,
+        help_text=_("Set by a security administrator: the user must sign in with a code."),
+    )
+    # --- end otp
 
     class Meta:
         verbose_name = _("user")

@@ -23,7 +23,7 @@ from grassroots.accounts.models import Account, RoleAssignment, User
 from grassroots.core import audit, clock, personal
 from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
-from grassroots.core.roles import ROLE_RANK, Cap, Role
+from grassroots.core.roles import GRANT_RANK, INSTALLATION_CAPS, ROLE_RANK, Cap, Role
 from grassroots.core.scoping import forget_scope, scope_for
 from grassroots.grid.models import Place, Representative
 from grassroots.party.models import Organization
@@ -39,18 +39,24 @@ def temporary_password() -> str:
     return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
 
 
-def manages_accounts(actor: Actor) -> bool:
-    return actor is None or scope_for(actor).can(Cap.MANAGE_ACCOUNTS)
+def manages_accounts(actor: Actor, cap: str = Cap.EDIT_ACCOUNTS) -> bool:
+    """A town administrator in their town, or the installation administrator holding `cap`
+    (`Cap.EDIT_ACCOUNTS`: the system administrator; `Cap.GRANT_ROLES`, `Cap.SECURE_ACCOUNTS`:
+    the security administrator; decision 0020)."""
+    if actor is None:
+        return True
+    scope = scope_for(actor)
+    return scope.can(Cap.MANAGE_ACCOUNTS) or scope.can(cap)
 
 
-def _require_manager(actor: Actor) -> None:
-    if not manages_accounts(actor):
+def _require_manager(actor: Actor, cap: str = Cap.EDIT_ACCOUNTS) -> None:
+    if not manages_accounts(actor, cap):
         raise PermissionDenied(_("Only a town administrator can manage accounts."))
 
 
-def require_managed(actor: Actor, user: User) -> None:
+def require_managed(actor: Actor, user: User, cap: str = Cap.EDIT_ACCOUNTS) -> None:
     """404 unless the actor manages this account (a superuser is managed by superusers only)."""
-    _require_manager(actor)
+    _require_manager(actor, cap)
     if actor is None or scope_for(actor).everything:
         return
     if user.is_superuser or not Account.objects.visible_to(actor).filter(pk=user.pk).exists():
@@ -70,7 +76,7 @@ def actor_town(actor: Actor) -> Place | None:
 def anchor_reached(actor: Actor, *, place: Place | None, organization: Organization | None) -> bool:
     """Whether the anchor is a place or an organisation of the actor's towns."""
     scope = scope_for(actor)
-    if actor is None or scope.everything:
+    if actor is None or scope.everything or scope.can(Cap.GRANT_ROLES):
         return True
     if place is not None:
         path = place.path
@@ -85,7 +91,7 @@ def rank_of(actor: Actor) -> int:
     scope = scope_for(actor)
     if actor is None or scope.everything:
         return 1_000
-    return max((ROLE_RANK.get(r, 0) for r in scope.roles), default=0)
+    return max((GRANT_RANK.get(r, ROLE_RANK.get(r, 0)) for r in scope.roles), default=0)
 
 
 def _check_password(password: str, user: User | None) -> None:
@@ -190,9 +196,12 @@ def role_grant(
     *, actor: Actor, user: User, role: str, place: Any = None, organization: Any = None
 ) -> RoleAssignment:
     """Grant `role` at a place or organisation the actor reaches (history kept)."""
-    _require_manager(actor)
+    _require_manager(actor, Cap.GRANT_ROLES)
     if actor is not None and user.pk != getattr(actor, "pk", None):
-        require_managed(actor, user)
+        require_managed(actor, user, Cap.GRANT_ROLES)
+    elif actor is not None and scope_for(actor).capabilities & INSTALLATION_CAPS:
+        # --- otp (issue #14): an installation administrator never grants themselves a role
+        raise PermissionDenied(_("You cannot grant yourself a role."))
     _check_grant(actor, role, place, organization)
     duplicate = RoleAssignment.objects.filter(
         user=user, role=role, place=place, organization=organization, active=True
@@ -225,7 +234,7 @@ def role_grant(
 def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> RoleAssignment:
     """End a role assignment (kept as history, with who ended it and when)."""
     user = assignment.user
-    require_managed(actor, user)
+    require_managed(actor, user, Cap.GRANT_ROLES)
     _check_grant(actor, assignment.role, assignment.place, assignment.organization)
     if not assignment.active:
         return assignment

@@ -20,7 +20,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grassroots.accounts import roster, services
+from grassroots.accounts import roster, services, twofactor
 from grassroots.accounts.forms import (
     AccountEditForm,
     AccountFilterForm,
@@ -30,21 +30,40 @@ from grassroots.accounts.forms import (
 )
 from grassroots.accounts.models import Account, RoleAssignment
 from grassroots.core import xlsx
-from grassroots.core.roles import Cap
+from grassroots.core.roles import INSTALLATION_CAPS, Cap
 from grassroots.core.scoping import Scope, get_visible_or_404, scope_for
 from grassroots.grid.models import Representative
 
 PAGE_SIZE = 30
 
 
+def may(scope: Scope, cap: str) -> bool:
+    """A town administrator (over at least one town) does all of it; an installation
+    administrator only what their capability names (decision 0020)."""
+    if scope.everything or (scope.can(Cap.MANAGE_ACCOUNTS) and bool(scope.town_paths)):
+        return True
+    return cap != Cap.MANAGE_ACCOUNTS and scope.can(cap)
+
+
 def manages(scope: Scope) -> bool:
-    """The nav's and the views' check: the capability, over at least one town."""
-    return scope.everything or (scope.can(Cap.MANAGE_ACCOUNTS) and bool(scope.town_paths))
+    """The nav's and the list's check: any part of the accounts' work."""
+    return any(may(scope, cap) for cap in (Cap.MANAGE_ACCOUNTS, *INSTALLATION_CAPS))
 
 
-def _require(request: HttpRequest) -> None:
-    if not manages(scope_for(request.user)):
+def _require(request: HttpRequest, cap: str | None = None) -> None:
+    scope = scope_for(request.user)
+    if not (manages(scope) if cap is None else may(scope, cap)):
         raise Http404
+
+
+def _powers(request: HttpRequest) -> dict[str, bool]:
+    scope = scope_for(request.user)
+    return {
+        "can_edit": may(scope, Cap.EDIT_ACCOUNTS),
+        "can_grant": may(scope, Cap.GRANT_ROLES),
+        "can_secure": may(scope, Cap.SECURE_ACCOUNTS),
+        "can_link": may(scope, Cap.MANAGE_ACCOUNTS),
+    }
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -74,7 +93,12 @@ def account_list(request: HttpRequest) -> HttpResponse:
     rows, form = _filtered(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     active = sum(1 for k in ("q", "status", "role") if request.GET.get(k))
-    context = {"page_obj": page, "filter_form": form, "active_filters": active or ""}
+    context = {
+        "page_obj": page,
+        "filter_form": form,
+        "active_filters": active or "",
+        **_powers(request),
+    }
     return render(request, "accounts/manage/list.html", context)
 
 
@@ -89,7 +113,7 @@ def _issued(request: HttpRequest, account: Any, password: str) -> HttpResponse:
 
 @login_required
 def account_new(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    _require(request, Cap.EDIT_ACCOUNTS)
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         password = services.temporary_password()
@@ -107,14 +131,14 @@ def account_new(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/manage/new.html", {"form": form})
 
 
-def _account(request: HttpRequest, pk: int) -> Account:
-    _require(request)
+def _account(request: HttpRequest, pk: int, cap: str | None = None) -> Account:
+    _require(request, cap)
     return get_visible_or_404(Account, request.user, pk=pk)
 
 
 @login_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _account(request, pk)
+    account = _account(request, pk, Cap.EDIT_ACCOUNTS if request.method == "POST" else None)
     initial = {"display_name": account.display_name, "email": account.email}
     form = AccountEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -147,6 +171,8 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .first(),
         "representative_form": RepresentativeForm(user=request.user),
         "is_self": account.pk == request.user.pk,
+        **_powers(request),
+        "two_factor": twofactor.has_two_factor(account),
     }
     return render(request, "accounts/manage/detail.html", context)
 
@@ -154,7 +180,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def account_grant(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _account(request, pk)
+    account = _account(request, pk, Cap.GRANT_ROLES)
     form = GrantForm(request.POST, user=request.user)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -173,7 +199,7 @@ def account_grant(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def account_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _account(request, pk)
+    account = _account(request, pk, Cap.GRANT_ROLES)
     assignment = RoleAssignment.objects.filter(
         user=account, pk=_int(request.POST.get("assignment"))
     ).first()
@@ -195,7 +221,7 @@ def _int(value: Any) -> int:
 @login_required
 @require_POST
 def account_active(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _account(request, pk)
+    account = _account(request, pk, Cap.EDIT_ACCOUNTS)
     active = request.POST.get("active") == "1"
     try:
         services.user_set_active(actor=request.user, user=account, active=active)
@@ -209,7 +235,7 @@ def account_active(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def account_password(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _account(request, pk)
+    account = _account(request, pk, Cap.EDIT_ACCOUNTS)
     password = services.password_reset(actor=request.user, user=account)
     return _issued(request, account, password)
 
@@ -217,7 +243,7 @@ def account_password(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def account_representative(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _account(request, pk)
+    account = _account(request, pk, Cap.MANAGE_ACCOUNTS)
     if request.POST.get("unlink"):
         services.representative_unlink(actor=request.user, user=account)
         messages.success(request, _("No longer a representative's account."))
@@ -239,7 +265,7 @@ def account_representative(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def roster_accounts(request: HttpRequest) -> HttpResponse:
     """Accounts for every representative of the roster without one, as a sheet to print."""
-    _require(request)
+    _require(request, Cap.MANAGE_ACCOUNTS)
     if request.method == "POST":
         issued = roster.roster_accounts_create(actor=request.user)
         if not issued:
@@ -250,3 +276,28 @@ def roster_accounts(request: HttpRequest) -> HttpResponse:
         return response
     waiting = roster.without_account(request.user)
     return render(request, "accounts/manage/roster.html", {"waiting": waiting})
+
+
+# --- otp (issue #14): the security administrator's part of the account page
+
+
+@login_required
+@require_POST
+def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account(request, pk, Cap.SECURE_ACCOUNTS)
+    twofactor.account_unlock(actor=request.user, user=account)
+    messages.success(request, _("Unlocked."))
+    return redirect("accounts:manage_account", pk=account.pk)
+
+
+@login_required
+@require_POST
+def account_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account(request, pk, Cap.SECURE_ACCOUNTS)
+    if request.POST.get("reset") == "1":
+        twofactor.two_factor_reset(actor=request.user, user=account)
+    else:
+        required = request.POST.get("required") == "1"
+        twofactor.two_factor_require(actor=request.user, user=account, required=required)
+    messages.success(request, _("Saved."))
+    return redirect("accounts:manage_account", pk=account.pk)

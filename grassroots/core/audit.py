@@ -243,6 +243,15 @@ class Action(enum.StrEnum):
     AUDIT_LOG_EXPORTED = "audit.log_exported"
     AUDIT_LOG_PRUNED = "audit.log_pruned"
     # --- end audit
+    # --- otp (issue #14): two-factor login and the security administrator's work
+    ACCOUNTS_TWO_FACTOR_ENROLLED = "accounts.two_factor_enrolled"
+    ACCOUNTS_TWO_FACTOR_DISABLED = "accounts.two_factor_disabled"
+    ACCOUNTS_RECOVERY_CODES_ISSUED = "accounts.recovery_codes_issued"
+    ACCOUNTS_SECOND_FACTOR_PASSED = "accounts.second_factor_passed"
+    ACCOUNTS_SECOND_FACTOR_FAILED = "accounts.second_factor_failed"
+    ACCOUNTS_TWO_FACTOR_REQUIRED = "accounts.two_factor_required"
+    ACCOUNTS_USER_UNLOCKED = "accounts.user_unlocked"
+    # --- end otp
 
     # Case timeline: one member per CaseEvent kind (cases.workflow.audit_action maps
     # kind → member); the stored values keep their historical spelling `case.<kind>`.

@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from grassroots.core import audit
-from grassroots.core.roles import Cap
+from grassroots.core.roles import INSTALLATION_CAPS, Cap
 from grassroots.core.scoping import scope_for
 
 # Path prefixes where Accept-Language is honoured (settings.LANGUAGE_FROM_BROWSER_PATHS).
@@ -97,3 +97,34 @@ class AuditAdministratorMiddleware:
             if not path.startswith(AUDIT_ADMIN_PATHS):
                 raise Http404
         return self.get_response(request)
+
+
+# --- otp (issue #14): the system and security administrators are confined likewise
+INSTALLATION_ADMIN_PATHS = ("/accounts/", "/me/", "/notify/", "/i18n/", "/static/", "/healthz")
+
+
+class InstallationAdministratorMiddleware:
+    """Confine a system or security administrator (decision 0020) to the account pages.
+
+    Their capabilities act on accounts only (`roles.INSTALLATION_CAPS`) and they reach no
+    record; every other page, the API and the back office answer 404 and the home page sends
+    them to the account list. Someone who also holds a town role is not confined.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_superuser:
+            caps = scope_for(user).capabilities
+            if caps and caps <= INSTALLATION_CAPS:
+                path = request.path_info
+                if path == "/":
+                    return redirect("accounts:manage")
+                if not path.startswith(INSTALLATION_ADMIN_PATHS):
+                    raise Http404
+        return self.get_response(request)
+
+
+# --- end otp

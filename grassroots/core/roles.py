@@ -22,6 +22,10 @@ class Role(models.TextChoices):
     # --- audit (issue #14): separation of duties, the audit administrator (审计管理员)
     AUDIT_ADMIN = "audit_admin", _("audit administrator")
     # --- end audit
+    # --- otp (issue #14): separation of duties, the system and security administrators
+    SYSTEM_ADMIN = "system_admin", _("system administrator")
+    SECURITY_ADMIN = "security_admin", _("security administrator")
+    # --- end otp
 
 
 class Cap:
@@ -59,6 +63,11 @@ class Cap:
     # --- audit (issue #14)
     READ_AUDIT_LOG = "read_audit_log"  # the whole audit log: /audit/, its export, verify
     # --- end audit
+    # --- otp (issue #14): the installation's accounts, split between two administrators
+    EDIT_ACCOUNTS = "edit_accounts"  # create, edit, deactivate accounts, temporary passwords
+    GRANT_ROLES = "grant_roles"  # grant and revoke roles
+    SECURE_ACCOUNTS = "secure_accounts"  # unlock a locked-out account, require two-factor login
+    # --- end otp
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -153,6 +162,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 # Roles whose anchor reaches no records: it names the town whose log they read.
 ROLES_WITHOUT_REACH = frozenset({Role.AUDIT_ADMIN})
 # --- end audit
+# --- otp (issue #14): installation administrators (等保 三员), appointed by a superuser only
+CAPABILITIES[Role.SYSTEM_ADMIN] = frozenset({Cap.EDIT_ACCOUNTS})
+CAPABILITIES[Role.SECURITY_ADMIN] = frozenset({Cap.GRANT_ROLES, Cap.SECURE_ACCOUNTS})
+INSTALLATION_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+ROLES_WITHOUT_REACH = ROLES_WITHOUT_REACH | INSTALLATION_ROLES
+# The capabilities that act on every account of the installation (superusers aside).
+INSTALLATION_CAPS = frozenset({Cap.EDIT_ACCOUNTS, Cap.GRANT_ROLES, Cap.SECURE_ACCOUNTS})
+# --- end otp
 
 # Roles whose place anchor also reaches the Party organisations of that place.
 PLACE_ROLES_REACHING_ORGS = {Role.TOWN_ADMIN, Role.SECRETARY, Role.INSPECTOR}
@@ -176,3 +193,15 @@ ROLE_RANK: dict[str, int] = {
     Role.AUDIT_ADMIN: 100,
 }
 # --- end accounts
+# --- otp (issue #14): only a superuser appoints an installation administrator; the security
+# administrator grants the town roles (rank 3) and no installation role.
+ROLE_RANK[Role.SYSTEM_ADMIN] = 100
+ROLE_RANK[Role.SECURITY_ADMIN] = 100
+GRANT_RANK: dict[str, int] = {
+    Role.SYSTEM_ADMIN: 0,
+    Role.SECURITY_ADMIN: 3,
+    Role.AUDIT_ADMIN: 0,
+}
+# Who must sign in with a second factor when GRASSROOTS_ADMIN_2FA is `required`.
+ADMIN_ROLES = INSTALLATION_ROLES | {Role.TOWN_ADMIN}
+# --- end otp

@@ -5,14 +5,16 @@ it and the representative's next request is refused."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django_otp.oath import totp
 
 from grassroots.accounts.models import User
-from grassroots.browser_testing import DESKTOP, PHONE
-from grassroots.testing import Town
+from grassroots.browser_testing import DESKTOP, PHONE, assert_rules
+from grassroots.testing import PASSWORD, Town
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,3 +58,54 @@ def test_an_administrator_gives_a_representative_an_account_then_revokes_it(
     admin.wait_for_load_state()
     assert rep.goto(household).status == 404
     assert "A-001" not in rep.goto(base + reverse("grid:mine")).text()
+
+
+# --- otp (issue #14): acceptance 2 in a browser
+def _code(secret: str, drift: int = 0) -> str:
+    key = base64.b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8))
+    return f"{totp(key, drift=drift):06d}"
+
+
+def test_an_administrator_enrols_at_first_login_then_cannot_log_in_without_a_code(
+    town: Town, persona_context: Any, live_server: Any, settings: Any
+) -> None:
+    settings.ADMIN_2FA = "required"
+    base = live_server.url
+    page = persona_context(None, PHONE).new_page()
+    page.goto(base + reverse("accounts:login"))
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", PASSWORD)
+    page.locator("button.login-submit").click()
+    page.wait_for_url("**/accounts/two-factor/")
+    assert page.locator("img[src^='data:image/svg+xml']").count() == 1
+    assert_rules(page, "alice")
+    secret = page.input_value("[data-secret]")
+    page.fill("#id_code", _code(secret))
+    page.locator("form.form button[type=submit]").click()
+    codes = page.locator("[data-codes] code").all_inner_texts()
+    assert len(codes) == 10
+    assert_rules(page, "alice")
+    page.locator("main a.btn").click()
+    page.wait_for_load_state()
+    assert page.goto(base + reverse("cases:board")).status == 200
+    page.goto(base + reverse("accounts:two_factor"))
+    assert "10" in page.content()  # ten recovery codes left
+    assert_rules(page, "alice")
+
+    again = persona_context(None, PHONE).new_page()
+    again.goto(base + reverse("accounts:login"))
+    again.fill("#id_username", "alice")
+    again.fill("#id_password", PASSWORD)
+    again.locator("button.login-submit").click()
+    again.wait_for_url("**/accounts/login/code/")
+    assert_rules(again, "alice")
+    again.goto(base + reverse("cases:board"))
+    assert "/accounts/login/" in again.url  # the password alone opened nothing
+    again.goto(base + reverse("accounts:login_code"))
+    again.fill("#id_code", _code(secret, drift=1))
+    again.locator("form.form button[type=submit]").click()
+    again.wait_for_load_state()
+    assert again.goto(base + reverse("cases:board")).status == 200
+
+
+# --- end otp

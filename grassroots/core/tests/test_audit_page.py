@@ -32,6 +32,9 @@ OWN_PAGES = {
     "notify:badge",
     "notify:preferences",
     "accounts:password_change",  # everyone changes their own password
+    # --- otp (issue #14): everyone's own two-factor login (administrators must have it)
+    "accounts:two_factor",
+    # --- end otp
 }
 
 

@@ -448,6 +448,15 @@ ROUTES: dict[str, Rule] = {
     "accounts:manage_password": Rule(Kind.ACTION, "accounts.Account"),
     "accounts:manage_representative": Rule(Kind.ACTION, "accounts.Account"),
     # --- end accounts
+    # --- otp (issue #14): the login's second step, everyone's own two-factor page, and the
+    # security administrator's actions on an account
+    "accounts:login_code": Rule(Kind.SYSTEM),
+    "accounts:two_factor": Rule(Kind.PAGE),
+    "accounts:two_factor_disable": Rule(Kind.WRITE),
+    "accounts:recovery_codes": Rule(Kind.WRITE),
+    "accounts:manage_unlock": Rule(Kind.ACTION, "accounts.Account"),
+    "accounts:manage_two_factor": Rule(Kind.ACTION, "accounts.Account"),
+    # --- end otp
     # --- audit (issue #14): the audit administrator's page and its export (no persona of the
     # walker holds Cap.READ_AUDIT_LOG: 404 for all; core/tests/test_audit_page.py reads them)
     "core:audit_log": Rule(Kind.PAGE),
