@@ -195,6 +195,13 @@ def _grant_roles(
     account_services.role_grant(
         actor=actor, user=logins["inspector"], role=Role.INSPECTOR, place=town
     )
+    # The installation's administrators (appointed by the system user, a superuser).
+    for username, role in (
+        ("sysadmin", Role.SYSTEM_ADMIN),
+        ("security", Role.SECURITY_ADMIN),
+        ("auditor", Role.AUDIT_ADMIN),
+    ):
+        account_services.role_grant(actor=actor, user=logins[username], role=role, place=town)
     for village in villages:
         account_services.role_grant(
             actor=actor,

@@ -58,7 +58,8 @@ def system_user() -> User:
     return user
 
 
-# Login names (README "What a newcomer sees"): admin, organizer, inspector,
+# Login names (README "What a newcomer sees"): admin, organizer, inspector, sysadmin,
+# security, auditor,
 # secretary.<village pinyin> (12), rep.0001 … rep.0605 (numbered village by village,
 # 明月村 first), instructor.01 … instructor.42, handler.<unit> (water, build, civil).
 
@@ -88,6 +89,9 @@ SHOWN = (
     "admin",
     "organizer",
     "inspector",
+    "sysadmin",
+    "security",
+    "auditor",
     "secretary.mingyue",
     "secretary.shangshanshi",
     "rep.0001",
@@ -119,6 +123,10 @@ def login_rows(households: int = HOUSEHOLDS) -> list[tuple[str, str]]:
         ("admin", "路口镇管理员"),
         ("organizer", "镇党委组织委员"),
         ("inspector", "镇党委督查员"),
+        # The installation's three administrators (separation of duties, issue #14).
+        ("sysadmin", "系统管理员"),
+        ("security", "安全管理员"),
+        ("auditor", "审计管理员"),
     ]
     rows += [(secretary_login(v.name), f"{v.name}书记") for v in VILLAGES]
     rows += handler_logins()
