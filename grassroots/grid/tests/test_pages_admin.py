@@ -97,7 +97,16 @@ def test_role_granted_in_the_admin_goes_through_the_service(
 ) -> None:
     from grassroots.testing import make_user
 
-    newbie = make_user("newbie")
+    # A town administrator manages the accounts of their town (decision 0019): an account
+    # that belongs to no town of theirs is missing for them, in the back office as anywhere.
+    stranger = make_user("stranger")
+    response = client_for("alice").post(
+        reverse("admin:accounts_roleassignment_add"),
+        {"user": stranger.pk, "role": "secretary", "place": town.village_b.pk, "organization": ""},
+    )
+    assert response.status_code == 404
+    assert not RoleAssignment.objects.filter(user=stranger).exists()
+    newbie = make_user("newbie", town=town.town)
     response = client_for("alice").post(
         reverse("admin:accounts_roleassignment_add"),
         {"user": newbie.pk, "role": "secretary", "place": town.village_b.pk, "organization": ""},
