@@ -185,6 +185,8 @@ class SmsMessage:
     kind: str
     text: str
     params: dict[str, str] = field(default_factory=dict)
+    # A one-time code: whoever reads the log must not be able to use it.
+    secret: bool = False
 
 
 class SmsBackend(Protocol):
@@ -195,7 +197,8 @@ class LogSmsBackend:
     """Default: writes the message to the log (phone masked), sends nothing."""
 
     def send(self, phone: str, message: SmsMessage) -> None:
-        log.warning("SMS to %s: %s", personal.mask_phone(phone), message.text)
+        text = f"[{message.kind}: withheld]" if message.secret else message.text
+        log.warning("SMS to %s: %s", personal.mask_phone(phone), text)
 
 
 outbox: list[tuple[str, str]] = []

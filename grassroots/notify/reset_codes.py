@@ -23,7 +23,10 @@ def send_reset_code(*, sealed_phone: str, code: str, minutes: int) -> None:
         # A provider sends it through the template mapped to this kind (GRASSROOTS_SMS_TEMPLATES),
         # filled with `code` and `minutes`.
         message = SmsMessage(
-            kind=RESET_CODE_KIND, text=body, params={"code": code, "minutes": str(minutes)}
+            kind=RESET_CODE_KIND,
+            text=body,
+            params={"code": code, "minutes": str(minutes)},
+            secret=True,
         )
         send_sms(sealed_phone, message)
     except DeliveryError as exc:  # the page never says whether a code went out

@@ -86,3 +86,15 @@ def test_a_code_goes_by_sms_through_notify_and_requests_are_limited(
         for _ in range(10)
     ]
     assert statuses[-1] == 429
+
+
+@override_settings(NOTIFY_SMS_BACKEND="grassroots.notify.channels.LogSmsBackend")
+def test_without_an_sms_provider_the_log_never_holds_the_code(
+    town: Town, django_capture_on_commit_callbacks: Any, caplog: Any
+) -> None:
+    services.user_update(actor=None, user=town.rita, display_name="丽塔", phone="13800000002")
+    with caplog.at_level("WARNING"), django_capture_on_commit_callbacks(execute=True):
+        _request(Client(), "rita")
+    sent = [r.getMessage() for r in caplog.records if "SMS to" in r.getMessage()]
+    assert sent and "withheld" in sent[0]
+    assert not re.search(r"\b\d{6}\b", " ".join(sent)) and "13800000002" not in " ".join(sent)
