@@ -29,7 +29,7 @@ class CoreConfig(AppConfig):
                 "audit_log",
                 PLACES["audit_log"],
                 "core:audit_log",
-                "list-search",
+                "file-text",
                 "account",
                 850,
                 tab=True,
