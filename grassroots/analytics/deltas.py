@@ -12,9 +12,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from django.db.models import (
-    F,
-)
+from django.db import connection
+from django.db.models import F, QuerySet
 
 from grassroots.analytics.models import (
     PLACE_COUNTERS,
@@ -30,6 +29,23 @@ from grassroots.grid.models import (
 )
 
 # --- incremental deltas ------------------------------------------------------------
+
+
+def _top_down(paths: Iterable[str]) -> QuerySet:
+    """The rows a delta moves, locked ancestors first (path order) by the UPDATE itself.
+
+    The worker's subtree recompute (services.refresh_subtree) locks the same rows top down
+    before its set-based UPDATE; an UPDATE ... WHERE path IN (...) alone locks them in the
+    table's physical order, so a visit's delta and a recompute each held a row the other
+    wanted (a deadlock seen under the mixed load on PostgreSQL). On PostgreSQL the UPDATE
+    takes its rows from `SELECT ... ORDER BY path FOR UPDATE`: still one statement. SQLite
+    writes one transaction at a time: nothing to order there.
+    """
+    rows = PlaceFigures.objects.filter(path__in=list(paths))
+    if not connection.features.has_select_for_update:
+        return rows
+    ordered = rows.select_for_update().order_by("path").values("pk")
+    return PlaceFigures.objects.filter(pk__in=ordered)
 
 
 def _heal(paths: list[str], now: dt.datetime, pending: Mapping[str, int] | None = None) -> None:
@@ -63,9 +79,7 @@ def apply_delta(place_path: str, *, pending: Mapping[str, int] | None = None, **
         return 0
     prefixes = prefixes_of(place_path)
     now = clock.now()
-    updated = PlaceFigures.objects.filter(path__in=prefixes).update(
-        updated_at=now, **{k: F(k) + v for k, v in deltas.items()}
-    )
+    updated = _top_down(prefixes).update(updated_at=now, **{k: F(k) + v for k, v in deltas.items()})
     if updated < len(prefixes):
         _heal(prefixes, now, pending)
     return updated
@@ -84,6 +98,8 @@ def apply_deltas(by_path: Mapping[str, Mapping[str, int]]) -> None:
         if key:
             groups[key].append(prefix)
     now = clock.now()
+    if connection.features.has_select_for_update:  # every row, top down, first
+        list(_top_down(totals).values_list("pk", flat=True))
     updated = 0
     for key, paths in groups.items():
         updated += PlaceFigures.objects.filter(path__in=paths).update(

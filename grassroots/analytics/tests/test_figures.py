@@ -116,6 +116,10 @@ def test_one_change_updates_all_ancestors_in_one_query(town: Town) -> None:
     with CaptureQueriesContext(connection) as ctx:
         services.apply_delta(town.group_b1.path, households=1)
     assert len(ctx.captured_queries) == 1
+    if connection.features.has_select_for_update:
+        # The rows are locked ancestors first, as the worker's recompute locks them.
+        sql = ctx.captured_queries[0]["sql"]
+        assert 'ORDER BY U0."path" ASC FOR UPDATE' in sql, sql
     assert PlaceFigures.objects.get(path=town.town.path).households == 5
 
 
