@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 
 from grassroots.analytics.models import (
@@ -66,11 +68,22 @@ def _heal(paths: list[str], now: dt.datetime, pending: Mapping[str, int] | None 
         )
 
 
+def _in_transaction() -> AbstractContextManager[Any]:
+    """The caller's transaction (a service's: no savepoint, no extra statement), or one of
+    its own for a caller in autocommit (the row locks need a transaction to live in)."""
+    return nullcontext() if connection.in_atomic_block else transaction.atomic()
+
+
 def apply_delta(place_path: str, *, pending: Mapping[str, int] | None = None, **deltas: int) -> int:
     """Add `deltas` (e.g. households=1) to a place and all its ancestors in one UPDATE.
 
     `pending`: the part of `deltas` not yet visible in the base tables (see _heal).
     """
+    with _in_transaction():
+        return _apply_delta(place_path, pending, deltas)
+
+
+def _apply_delta(place_path: str, pending: Mapping[str, int] | None, deltas: dict[str, int]) -> int:
     deltas = {k: v for k, v in deltas.items() if v}
     unknown = set(deltas) - set(PLACE_COUNTERS)
     if unknown:
@@ -87,6 +100,11 @@ def apply_delta(place_path: str, *, pending: Mapping[str, int] | None = None, **
 
 def apply_deltas(by_path: Mapping[str, Mapping[str, int]]) -> None:
     """Many places' deltas: summed per ancestor, one UPDATE per distinct delta."""
+    with _in_transaction():
+        _apply_deltas(by_path)
+
+
+def _apply_deltas(by_path: Mapping[str, Mapping[str, int]]) -> None:
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for path, deltas in by_path.items():
         for prefix in prefixes_of(path):

@@ -178,3 +178,13 @@ def test_analytics_provides_grid_with_the_prepared_household_count_it_may_read(
     assert selectors.prepared_households(town.alice, town.town.path) == 4
     assert selectors.prepared_households(town.sam, town.village_a.path) == 2
     assert selectors.prepared_households(town.oscar, town.town.path) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delta_outside_any_transaction_takes_its_own(town: Town) -> None:
+    """The benchmark and scripts call it in autocommit: the row locks get a transaction."""
+    services.rebuild()
+    assert not connection.in_atomic_block
+    assert services.apply_delta(town.group_b1.path, households=1) == 3
+    services.apply_deltas({town.group_a1.path: {"households": 2}})
+    assert PlaceFigures.objects.get(path=town.town.path).households == 4 + 1 + 2
