@@ -13,13 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from grassroots.core import auditchain
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"not a date (YYYY-MM-DD): {text}") from exc
+from grassroots.core.management.arguments import date_argument
 
 
 class Command(BaseCommand):
@@ -30,7 +24,7 @@ class Command(BaseCommand):
         sub.add_parser("verify", help="check every row and the chain (read-only)")
         sub.add_parser("seal", help="chain the rows written since the last seal")
         prune = sub.add_parser("prune", help="remove sealed rows older than a date (≥ 183 days)")
-        prune.add_argument("--before", type=_date, required=True, help="YYYY-MM-DD")
+        prune.add_argument("--before", type=date_argument, required=True, help="YYYY-MM-DD")
         prune.add_argument("--confirm", action="store_true", help="really remove them")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from grassroots.core import clock
+from grassroots.core.management.arguments import date_argument
 from grassroots.duties import services
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"not a date (YYYY-MM-DD): {text}") from exc
 
 
 class Command(BaseCommand):
@@ -24,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         gen = sub.add_parser("generate", help="make the assignments a day calls for (idempotent)")
-        gen.add_argument("--on", type=_date, default=None, help="the day (default: today)")
+        gen.add_argument("--on", type=date_argument, default=None, help="the day (default: today)")
         sub.add_parser("sweep", help="mark the duties past their due day as overdue")
         sub.add_parser("rebuild", help="recompute every prepared figure from the assignments")
 
