@@ -82,11 +82,12 @@ def test_an_administrator_enrols_at_first_login_then_cannot_log_in_without_a_cod
     secret = page.input_value("[data-secret]")
     page.fill("#id_code", _code(secret))
     page.locator("form.form button[type=submit]").click()
+    page.locator("[data-codes] code").first.wait_for()  # the answer to the POST, not the form
     codes = page.locator("[data-codes] code").all_inner_texts()
     assert len(codes) == 10
     assert_rules(page, "alice")
-    page.locator("main a.btn").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main a.btn").click()
     assert page.goto(base + reverse("cases:board")).status == 200
     page.goto(base + reverse("accounts:two_factor"))
     assert "10" in page.content()  # ten recovery codes left
@@ -103,8 +104,8 @@ def test_an_administrator_enrols_at_first_login_then_cannot_log_in_without_a_cod
     assert "/accounts/login/" in again.url  # the password alone opened nothing
     again.goto(base + reverse("accounts:login_code"))
     again.fill("#id_code", _code(secret, drift=1))
-    again.locator("form.form button[type=submit]").click()
-    again.wait_for_load_state()
+    with again.expect_navigation():
+        again.locator("form.form button[type=submit]").click()
     assert again.goto(base + reverse("cases:board")).status == 200
 
 
