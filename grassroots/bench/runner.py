@@ -290,14 +290,22 @@ def _ms(value: float) -> str:
     return f"{value * 1000:.1f}" if value < 10 else f"{value:.1f} s"
 
 
-def table(outcomes: list[Outcome], judge: bool) -> str:
+def verdict(r: BenchResult, scale: str, judge: bool) -> str:
+    """What the "met" column says: yes, NO, "not run" (a target of another scale) or nothing."""
+    if not judge or r.meets_target is None:
+        return ""
+    if r.target_scale and r.target_scale != scale:
+        return f"not run ({r.target_scale})"
+    return "yes" if r.meets_target else "NO"
+
+
+def table(outcomes: list[Outcome], judge: bool, scale: str = "") -> str:
     header = ("benchmark", "median ms", "p95 ms", "per s", "queries", "target", "met")
     rows = [header]
     for o in outcomes:
         if o.error:
             rows.append((f"{o.module}.{o.function}", "ERROR", "", "", "", "", "✗"))
         for r in o.results:
-            met = r.meets_target if judge else None
             rows.append(
                 (
                     r.name,
@@ -306,7 +314,7 @@ def table(outcomes: list[Outcome], judge: bool) -> str:
                     f"{r.throughput:,.0f}" if r.throughput != float("inf") else "∞",
                     "" if r.queries is None else str(r.queries),
                     r.target,
-                    "" if met is None else ("yes" if met else "NO"),
+                    verdict(r, scale, judge),
                 )
             )
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
@@ -370,7 +378,8 @@ def report_json(
                     "items_per_sample": r.items_per_sample,
                     "queries": r.queries,
                     "target": r.target,
-                    "met": r.meets_target if judge else None,
+                    "target_scale": r.target_scale or None,
+                    "met": r.judged_at(ctx.scale) if judge else None,
                     "notes": r.notes,
                 }
             )

@@ -43,6 +43,20 @@ def test_the_table_and_json_show_medians_targets_and_query_counts(db: None) -> N
     assert data["machine"]["cpus"] >= 1
 
 
+def test_a_target_is_judged_only_at_the_scale_it_names(db: None) -> None:
+    rebuild = BenchResult(
+        name="rebuild", samples_s=[2.0], target="< 60 s", target_s=60.0, target_scale="province"
+    )
+    outcomes = [runner.Outcome("analytics", "rebuild", [rebuild])]
+    assert "not run (province)" in runner.table(outcomes, judge=True, scale="county")
+    assert "yes" in runner.table(outcomes, judge=True, scale="province").splitlines()[-1]
+    county = runner.report_json(
+        BenchContext(quick=False, scale="county", households=10), outcomes, {}, judge=True
+    )
+    assert county["results"][0]["met"] is None
+    assert county["results"][0]["target_scale"] == "province"
+
+
 def test_the_bench_refuses_a_database_with_real_data(town: Town, monkeypatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "set-by-test")
     assert runner.has_real_data()

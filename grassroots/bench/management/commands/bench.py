@@ -94,7 +94,7 @@ class Command(BaseCommand):
             server.stop()
         info["server"] = {"workers": options["workers"], "debug": quick}
         info["total_s"] = round(time.perf_counter() - started, 1)
-        self.stdout.write(runner.table(outcomes, judge=not quick))
+        self.stdout.write(runner.table(outcomes, judge=not quick, scale=ctx.scale))
         out = Path(options["json"] or work_dir / "results.json")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(
