@@ -26,7 +26,8 @@ VISIT_PROBABILITY = 0.6
 ID_POOL_SIZE = 4096
 # Mobile prefixes in use in China; a synthetic number is a prefix and 8 digits.
 MOBILE_PREFIXES = tuple(
-    f"1{p}" for p in (*range(30, 40), *range(50, 54), *range(55, 60), 66, 73, 77, 78)
+    f"1{p}"
+    for p in (*range(30, 40), *range(50, 54), *range(55, 60), 66, 73, 77, 78)
     + (*range(80, 90), 91, 98, 99)
 )
 SEAL_IN_POOL_FROM = 50_000  # households; below this, sealing inline is faster than a pool

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -62,3 +64,41 @@ def test_the_bench_refuses_a_database_with_real_data(town: Town, monkeypatch) ->
     assert runner.has_real_data()
     with pytest.raises(CommandError, match="not marked as demo"):
         call_command("bench", "--quick")
+
+
+def test_the_report_sets_runs_side_by_side_with_each_operations_growth(db: None, tmp_path) -> None:
+    def run(scale: str, households: int, rebuild_s: float, read_s: float) -> Path:
+        results = [
+            BenchResult(name=f"rebuild ({households:,} households)", samples_s=[rebuild_s]),
+            BenchResult(
+                name="dashboard read", samples_s=[read_s], target="p95 < 20 ms", target_s=0.02
+            ),
+        ]
+        if scale == "county":
+            results.append(BenchResult(name="county only", samples_s=[0.5]))
+        data = runner.report_json(
+            BenchContext(quick=False, scale=scale, households=households),
+            [runner.Outcome("analytics", "x", results)],
+            {},
+            judge=True,
+        )
+        path = tmp_path / f"{scale}.json"
+        path.write_text(json.dumps(data))
+        return path
+
+    files = [run("county", 300_000, 3.0, 0.0021), run("town", 7_000, 0.07, 0.0020)]
+    out = StringIO()
+    call_command("bench", "--report", *map(str, files), stdout=out)
+    text = out.getvalue()
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in text.splitlines()}
+    assert text.index("| town |") < text.index("| county |")  # in the order of the scales
+    assert "linear (k=1.00)" in rows["analytics: rebuild (N households)"]
+    assert (
+        "constant" in rows["analytics: dashboard read"] and "✓" in rows["analytics: dashboard read"]
+    )
+    assert "not run" in rows["analytics: county only"]
+    with pytest.raises(CommandError, match="no such results file"):
+        call_command("bench", "--report", str(tmp_path / "missing.json"))
+    (tmp_path / "bad.json").write_text("{}")
+    with pytest.raises(CommandError, match="not a results file"):
+        call_command("bench", "--report", str(tmp_path / "bad.json"))
