@@ -71,53 +71,88 @@ def growth(small: Run, large: Run, name: str) -> str:
     return f"{label} (k={k:.2f})"
 
 
-def _cell(r: dict[str, Any] | None) -> str:
+def _cell(r: dict[str, Any] | None, run_no: int) -> str:
     if r is None:
         return "not run"
     if r.get("error"):
-        return "ERROR"
+        return f"ERROR [{run_no}]"
     met = r.get("met")
     mark = "" if met is None else (" ✓" if met else " ✗")
-    return f"{_ms(r['median_ms'])} / {_ms(r['p95_ms'])}{mark}"
+    return f"{_ms(r['median_ms'])} / {_ms(r['p95_ms'])}{mark} [{run_no}]"
 
 
 def _ms(value: float) -> str:
-    return f"{value / 1000:.1f} s" if value >= 10_000 else f"{value:.1f}"
+    return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.1f}"
+
+
+@dataclass
+class Scale:
+    """The figures of one scale: each benchmark's newest result, and the run it comes from."""
+
+    name: str
+    households: int
+    results: dict[str, tuple[dict[str, Any], int]]
+
+    def run(self) -> Run:  # a Run view for growth()
+        return Run(
+            Path(),
+            self.name,
+            self.households,
+            "",
+            "",
+            [],
+            {k: r for k, (r, _) in self.results.items()},
+        )
 
 
 def render(runs: list[Run]) -> str:
-    runs = sorted(runs, key=lambda r: (SCALE_ORDER + ("quick",)).index(r.scale))
+    """One row per run (numbered), then one row per benchmark and one column per scale.
+
+    Several runs of a scale may be given (a whole run and a later `--only` re-run): each
+    benchmark's figure is taken from the last run given that has it, and names its run [n].
+    """
+    order = (*SCALE_ORDER, "quick")
     lines = [
-        "| scale | households | database | when (UTC) | load average | file |",
-        "|---|---|---|---|---|---|",
+        "| run | scale | households | database | when (UTC) | load average | file |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for run in runs:
+    scales: dict[str, Scale] = {}
+    for no, run in enumerate(runs, start=1):
         load = " ".join(f"{x:.2f}" for x in run.load)
         lines.append(
-            f"| {run.scale} | {run.households:,} | {run.database} | {run.when} | {load} | "
-            f"`{run.path.name}` |"
+            f"| [{no}] | {run.scale} | {run.households:,} | {run.database} | {run.when} | "
+            f"{load} | `{run.path.name}` |"
         )
+        scale = scales.setdefault(run.scale, Scale(run.scale, run.households, {}))
+        for name, r in run.results.items():
+            scale.results[name] = (r, no)
+    ordered = sorted(scales.values(), key=lambda s: order.index(s.name))
     names: list[str] = []
     targets: dict[str, str] = {}
-    for run in runs:
-        for name, r in run.results.items():
+    for scale in ordered:
+        for name, (r, _) in scale.results.items():
             if name not in names:
                 names.append(name)
             if r.get("target") and name not in targets:
-                scale = f" (at {r['target_scale']})" if r.get("target_scale") else ""
-                targets[name] = f"{r['target']}{scale}"
-    pairs = list(zip(runs, runs[1:], strict=False))
-    header = ["benchmark", *(f"{r.scale} median / p95 ms" for r in runs), "target"]
-    header += [f"growth {a.scale}→{b.scale}" for a, b in pairs]
+                at = f" (at {r['target_scale']})" if r.get("target_scale") else ""
+                targets[name] = f"{r['target']}{at}"
+    pairs = list(zip(ordered, ordered[1:], strict=False))
+    header = ["benchmark", *(f"{s.name} median / p95 ms" for s in ordered), "target"]
+    header += [f"growth {a.name}→{b.name}" for a, b in pairs]
     lines += ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name in names:
-        cells = [name, *(_cell(run.results.get(name)) for run in runs), targets.get(name, "")]
-        cells += [growth(a, b, name) for a, b in pairs]
+        cells = [name]
+        for scale in ordered:
+            found = scale.results.get(name)
+            cells.append(_cell(found[0], found[1]) if found else "not run")
+        cells.append(targets.get(name, ""))
+        cells += [growth(a.run(), b.run(), name) for a, b in pairs]
         lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     lines += [
         "",
-        "✓/✗: the target met or missed at the scale it names (a target of another scale is "
-        "not judged). Growth: the median's time ∝ households^k between the two runs' sizes; "
-        "k < 0.2 constant, < 0.8 sublinear, ≤ 1.2 linear, above: worse.",
+        "[n]: the run the figure comes from. ✓/✗: the target met or missed at the scale it "
+        "names (a target of another scale is not judged). Growth: the median's time ∝ "
+        "households^k between the two scales' sizes; k < 0.2 constant, < 0.8 sublinear, "
+        "≤ 1.2 linear, above: worse.",
     ]
     return "\n".join(lines)

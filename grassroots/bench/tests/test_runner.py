@@ -87,12 +87,21 @@ def test_the_report_sets_runs_side_by_side_with_each_operations_growth(db: None,
         return path
 
     files = [run("county", 300_000, 3.0, 0.0021), run("town", 7_000, 0.07, 0.0020)]
+    rerun = json.loads(files[0].read_text())  # a later `--only` re-run of one benchmark
+    rerun["results"] = [r for r in rerun["results"] if r["name"].startswith("rebuild")]
+    rerun["results"][0]["median_ms"] = 6000.0
+    files.append(tmp_path / "county-rerun.json")
+    files[-1].write_text(json.dumps(rerun))
     out = StringIO()
     call_command("bench", "--report", *map(str, files), stdout=out)
     text = out.getvalue()
     rows = {line.split(" | ")[0].lstrip("| "): line for line in text.splitlines()}
-    assert text.index("| town |") < text.index("| county |")  # in the order of the scales
-    assert "linear (k=1.00)" in rows["analytics: rebuild (N households)"]
+    assert "| [3] | county |" in text  # every run listed, numbered
+    assert text.index("town median") < text.index("county median")  # columns by scale
+    rebuild = rows["analytics: rebuild (N households)"]
+    assert "6.00 s" in rebuild and "[3]" in rebuild  # the newest run of the scale wins, named
+    assert "linear (k=1.18)" in rebuild
+    assert "[1]" in rows["analytics: dashboard read"]
     assert (
         "constant" in rows["analytics: dashboard read"] and "✓" in rows["analytics: dashboard read"]
     )
