@@ -100,18 +100,28 @@ def prepare_data(
     households: int, seed: int, force: bool, log: Callable[[str], None]
 ) -> tuple[Place, dict[str, Any]]:
     info: dict[str, Any] = {}
-    root = Place.objects.get_root_nodes().filter(name=root_name(households, seed)).first()
+    # Residents always: the roll-ups count them, and a province has ≈ 66 M of them.
+    root = Place.objects.get_root_nodes().filter(name=root_name(households, seed, True)).first()
     if root is None:
         if Place.objects.exists() and not force:
             reset_database(log)
         log(f"synthesising {households} households")
-        s = synthesize(households=households, seed=seed)
-        log(f"  {s.households} households, {s.visits} visits in {s.seconds:.1f} s")
+        s = synthesize(households=households, seed=seed, residents=True, log=log)
+        log(
+            f"  {s.households} households, {s.residents} residents, {s.visits} visits "
+            f"in {s.seconds:.1f} s"
+        )
         started = time.perf_counter()
         analytics.rebuild(actor=None)
         info = {
             "synth_s": round(s.seconds, 2),
-            "synth_rows": s.households + s.visits + s.links + s.members + s.representatives,
+            "synth_rows": s.households
+            + s.residents
+            + s.visits
+            + s.links
+            + s.members
+            + s.representatives,
+            "synth_stages_s": {k: round(v, 1) for k, v in s.timings.items()},
             "first_rollup_s": round(time.perf_counter() - started, 2),
         }
         root = Place.objects.get(path=s.root_path)

@@ -52,8 +52,9 @@ def segment(n: int) -> str:
     return digits.rjust(STEP, "0")
 
 
-def root_name(households: int, seed: int) -> str:
-    return f"合成省（{households}户·种子{seed}）"
+def root_name(households: int, seed: int, residents: bool = False) -> str:
+    """The synthetic province's name: a run reuses data only of its own size, seed and kind."""
+    return f"合成省（{households}户·种子{seed}{'·含居民' if residents else ''}）"
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -182,8 +183,11 @@ def build_households(synth: Synth) -> None:
     towns = synth.towns
     if towns:
         synth.phones.reserve(phones_needed(towns[0]))
+    started = time.perf_counter()
     for i, town in enumerate(towns):
         writer.town(town, towns[i + 1] if i + 1 < len(towns) else None)
+        if (i + 1) % 100 == 0:
+            synth.log(f"  {i + 1} of {len(towns)} towns in {time.perf_counter() - started:.0f} s")
     t = writer.tables
     s = synth.summary
     s.representatives = t["reps"].count
