@@ -109,6 +109,9 @@ MIDDLEWARE = [
     # --- otp (issue #14): the system and security administrators open the account pages only
     "grassroots.core.middleware.InstallationAdministratorMiddleware",
     # --- end otp
+    # --- begin replica (issue #15): marks the replica reads, pins a user who wrote
+    "grassroots.core.dbrouter.ReplicaReadMiddleware",
+    # --- end replica
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -179,6 +182,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# --- begin replica (issue #15, decision 0024): reads of lists, dashboards and exports from a
+# streaming standby. Unset: no replica, no router, the middleware removes itself.
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    from grassroots.env import replica_database
+
+    DATABASES["replica"] = replica_database(DATABASE_REPLICA_URL, DATABASES["default"])
+    DATABASE_ROUTERS = ["grassroots.core.dbrouter.ReplicaRouter"]
+# After a user's own write, their reads stay on the primary this long (a signed cookie).
+REPLICA_PIN_SECONDS = envint("GRASSROOTS_REPLICA_PIN_SECONDS", 10)
+# --- end replica
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
