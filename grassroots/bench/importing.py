@@ -275,6 +275,28 @@ def _tidy() -> None:
     _vacuum()
 
 
+def _floor_bound(
+    service: list[float], read: float, profiles: list[dict[str, float]], n: int
+) -> list[BenchResult]:
+    """Decision 0023's bound: the reading limit three times over (read, clean, validate,
+    seal) plus what the server alone needs to copy and index the same rows."""
+    floors = [p["floor indexes"] for p in profiles if "floor indexes" in p]
+    if not floors:
+        return []
+    bound = 3 * read + _median(floors)
+    return [
+        BenchResult(
+            name="import within 3× read + the server's floor (service)",
+            samples_s=service,
+            items_per_sample=n,
+            target=f"≤ 3 × read + floor = {bound * 1000:.0f} ms",
+            target_s=bound,
+            compare="median",
+            notes=f"{_median(service) / bound:.2f} of the bound (decision 0023)",
+        )
+    ]
+
+
 def _profile(profiles: list[dict[str, float]], n: int) -> list[BenchResult]:
     """The service import's phases, and the floor: the same rows copied by the server alone."""
     results = [
@@ -336,6 +358,7 @@ def import_roster(ctx: BenchContext) -> list[BenchResult]:
             compare="median",
             notes=f"ratio {ratio:.1f}",
         ),
+        *_floor_bound(service, read, profiles, n),
         BenchResult(
             name=f"import roster, CLI, committed ({n} households)",
             samples_s=cli,
