@@ -156,30 +156,48 @@ class Sealer:
     Values from `clean_phone`/`clean_id_number` are already normalised: plain ASCII
     digits and letters skip NFKC and the regex (they cannot change); anything else
     goes through `normalize`.
+
+    The lookup hash is HMAC-SHA256 (RFC 2104) from the key's inner and outer pads
+    hashed once: `hmac.digest` sets the key up again for every value, which was
+    two thirds of the cost of sealing a roster's phone numbers.
     """
 
     def __init__(self) -> None:
         self.aead, self.lookup_key = _keys(settings.FIELD_KEY)
+        block = self.lookup_key.ljust(64, b"\0")  # the key (32 bytes) fits SHA-256's block
+        self.inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self.outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def _digest(self, raw: bytes) -> str:
+        inner = self.inner.copy()
+        inner.update(raw)
+        outer = self.outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()[:40]
 
     def __call__(self, kind: str, value: str) -> tuple[str, str, str]:
+        return self._seal(kind, value, os.urandom(12))
+
+    def _seal(self, kind: str, value: str, nonce: bytes) -> tuple[str, str, str]:
         if not value:
             return "", "", ""
         clean = value.upper() if value.isascii() and value.isalnum() else normalize(value)
         if not clean:
             return "", "", ""
         raw = clean.encode()
-        nonce = os.urandom(12)
         cipher = PREFIX + base64.b64encode(nonce + self.aead.encrypt(nonce, raw, None)).decode()
-        digest = hmac.digest(self.lookup_key, raw, "sha256").hex()[:40]
-        return cipher, digest, _mask(kind, clean)
+        return cipher, self._digest(raw), _mask(kind, clean)
 
     def many(self, kind: str, values: Iterable[str]) -> list[tuple[str, str, str]]:
-        """Seal each value; equal values are sealed once (same ciphertext reused)."""
-        done: dict[str, tuple[str, str, str]] = {}
-        out = []
-        for value in values:
-            sealed = done.get(value)
-            if sealed is None:
-                sealed = done[value] = self(kind, value)
-            out.append(sealed)
-        return out
+        """Seal each value; equal values are sealed once (same ciphertext reused).
+
+        The nonces come from one read of the system's random source for the column.
+        """
+        values = list(values)
+        distinct = list(dict.fromkeys(v for v in values if v))
+        nonces = os.urandom(12 * len(distinct))
+        sealed = {
+            v: self._seal(kind, v, nonces[12 * i : 12 * i + 12]) for i, v in enumerate(distinct)
+        }
+        empty = ("", "", "")
+        return [sealed[v] if v else empty for v in values]

@@ -25,10 +25,11 @@ No signals are sent (none of the models written this way has receivers).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from grassroots.core import auditmac, clock
 
@@ -296,6 +297,78 @@ def _converter(f: models.Field) -> Callable[[Any], Any] | None:
     if isinstance(f, models.DateField):
         return lambda v: None if v is None else v.isoformat()
     return None
+
+
+# --- references checked once per parent, not once per row ------------------------------
+
+
+def _may_skip_triggers() -> bool:
+    """PostgreSQL lets this role set session_replication_role (a superuser, or from 15 on
+    a role granted `SET ON PARAMETER session_replication_role`)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        if getattr(connection, "pg_version", 0) >= 150000:
+            cursor.execute(
+                "SELECT current_setting('is_superuser') = 'on' "
+                "OR has_parameter_privilege('session_replication_role', 'SET')"
+            )
+        else:
+            cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+        return bool(cursor.fetchone()[0])
+
+
+def lock_parents(parents: Mapping[type[models.Model], Iterable[int]]) -> None:
+    """Check that every referenced row exists and hold it (FOR KEY SHARE) until commit:
+    what PostgreSQL's foreign-key trigger does for each inserted row, here once per
+    distinct parent in one statement per table. IntegrityError names a missing one."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model, ids in parents.items():
+            wanted = sorted(set(ids))
+            if not wanted:
+                continue
+            meta = model._meta
+            pk = connection.ops.quote_name(_column(meta.pk))
+            cursor.execute(
+                f"SELECT {pk} FROM {connection.ops.quote_name(meta.db_table)} "  # noqa: S608 - quoted model identifiers
+                f"WHERE {pk} = ANY(%s) ORDER BY {pk} FOR KEY SHARE",
+                [wanted],
+            )
+            missing = set(wanted).difference(row[0] for row in cursor.fetchall())
+            if missing:
+                raise IntegrityError(f"{meta.db_table}: no rows with ids {sorted(missing)[:10]}")
+
+
+@contextmanager
+def checked_references(parents: Mapping[type[models.Model], Iterable[int]]) -> Iterator[bool]:
+    """Write rows whose references were checked set-based, without one trigger per row.
+
+    Django makes every foreign key DEFERRABLE INITIALLY DEFERRED, so on PostgreSQL each
+    copied row queues one check per key that runs at COMMIT (275–410 ms for a 20,000-row
+    roster). Inside this block, when the role may, the rows skip those triggers
+    (`session_replication_role = replica`, reset on leaving); `parents` — the rows
+    outside the block's own writes that they point at — are checked and locked first
+    by `lock_parents`. Every other reference must be to a row written in the same
+    transaction with an id reserved for it (`BulkRows.reserve_ids`). Yields whether
+    the triggers are skipped; elsewhere (SQLite, a role without the right) the
+    constraints are checked as usual. Must run inside a transaction.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("checked_references needs a transaction")
+    lock_parents(parents)
+    if not _may_skip_triggers():
+        yield False
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('session_replication_role')")
+        before = cursor.fetchone()[0]
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    yield True
+    # On an error the rollback (of the transaction or savepoint) undoes the SET LOCAL.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
 
 
 def next_id(model: type[models.Model]) -> int:

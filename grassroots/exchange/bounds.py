@@ -30,8 +30,11 @@ MAX_LINE_CHARS = 10_000
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 
 _CHUNK = 1024 * 1024
-# A cell element and its reference: `<c r="B7"`, `<x:c s="1" r="B7"`.
-_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+# A cell's reference: `<c r="B7"`, `<x:c s="1" r="B7"`. Any attribute ending in `r` that
+# holds a cell reference is taken for one: in a real workbook only cells carry one, a
+# stray one can only make the measure larger, and the literal `r="` lets the regular
+# expression skip ahead (twice as fast over a 10 MB sheet as matching the element too).
+_CELL = re.compile(rb'r="([A-Z]{1,3})([0-9]{1,7})"')
 _ELEMENT = r"<(?:[A-Za-z_][\w.-]*:)?%s\s([^>]*)>"
 _ATTRIBUTE = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
 _SMALL_PART = 4 * 1024 * 1024
@@ -130,9 +133,13 @@ def _scan_part(name: str, part: io.BufferedIOBase, unpacked: int) -> int:
                 % {"max": MAX_UNPACKED_BYTES // (1024 * 1024)}
             )
         window = tail + chunk
-        for letters, digits in _CELL.findall(window):
-            rows = max(rows, int(digits))
-            columns = max(columns, column_number(letters.decode()))
+        found = _CELL.findall(window)
+        if found:
+            # A roster repeats a dozen column letters and each row number a dozen
+            # times: the maxima of the distinct values, not one Python step per cell.
+            letters, digits = zip(*found, strict=True)
+            rows = max(rows, max(map(int, set(digits))))
+            columns = max(columns, max(column_number(x.decode()) for x in set(letters)))
         # A reference cut by the chunk edge is found whole in the next window; one
         # found twice changes no maximum.
         tail = window[-64:]

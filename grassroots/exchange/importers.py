@@ -9,7 +9,6 @@ services. Every problem goes into the report; nothing here writes.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -35,6 +34,7 @@ from grassroots.exchange.parsing import (
     masked_phone,
     once_per_file,
     phone,
+    phones,
     town_places,
 )
 from grassroots.exchange.readers import HOUSEHOLD_COLUMNS, RESIDENT_COLUMNS, Sheet
@@ -55,9 +55,6 @@ __all__ = [
     "validate_households",
     "validate_organizations",
 ]
-
-# A representative's phone repeats on each of their ~11 rows.
-_rep_phone = functools.lru_cache(maxsize=65536)(phone)
 
 
 def household_size(text: str) -> int:
@@ -93,6 +90,7 @@ class _Households:
             "place_path", "name", "phone"
         ):
             self.reps[(rep.place_path, rep.name)].append(rep)
+        self.found_groups: dict[tuple[str, str], tuple[Place | None, str, str]] = {}
         self.first_row: dict[str, int] = {}  # household number → its row on the sheet
         self.by_code: dict[str, HouseholdRow] = {}
         self.seen_ids: dict[str, int] = {}
@@ -111,11 +109,11 @@ class _Households:
             Column("group", required=True, max_length=100),
             Column("code", required=True, max_length=40),
             Column("head", required=True, max_length=50),
-            Column("phone", parse=phone, shown=masked_phone),
+            Column("phone", parse=phone, shown=masked_phone, parse_many=phones),
             Column("address", max_length=200, multiline=True),
             Column("size", parse=household_size, default=0),
             Column("rep", max_length=50),
-            Column("rep_phone", parse=_rep_phone, shown=masked_phone),
+            Column("rep_phone", parse=phone, shown=masked_phone, parse_many=phones),
             Column("tags", parse=self.tags.reader("household"), default=[]),
         )
 
@@ -132,7 +130,7 @@ class _Households:
                 default=Resident.Relation.OTHER,
             ),
             Column("id_number", parse=id_number, shown=masked_id),
-            Column("phone", parse=phone, shown=masked_phone),
+            Column("phone", parse=phone, shown=masked_phone, parse_many=phones),
             Column("tags", parse=self.tags.reader("resident"), default=[]),
         )
 
@@ -147,18 +145,30 @@ class _Households:
 
     def group(self, parser: RowParser, p: Parsed, raw: dict[str, str]) -> Place | None:
         """The row's villager group, inside the importer's area; None (reported) otherwise."""
-        village, group = p["village"], None
+        village = p["village"]
         if village is None:
             return None
-        if p["group"]:
-            group = self.groups.get((village.path, group_key(p["group"])))
-            if group is None:
-                reason = _("no such villager group in %(village)s") % {"village": village.name}
-                parser.error(p, "group", p["group"], reason)
-        if not self.scope.covers_place_path(group.path if group else village.path):
-            reason = _("outside your area: you may not import households here")
-            parser.error(p, "village", raw["village"], reason)
+        key = (village.path, p["group"])
+        found = self.found_groups.get(key)
+        if found is None:  # a roster names a few hundred groups on thousands of rows
+            found = self.found_groups[key] = self.find_group(village, p["group"])
+        group, no_group, outside = found
+        if no_group:
+            parser.error(p, "group", p["group"], no_group)
+        if outside:
+            parser.error(p, "village", raw["village"], outside)
         return group
+
+    def find_group(self, village: Place, text: str) -> tuple[Place | None, str, str]:
+        """(the group or None, why there is none, why it is outside the area)."""
+        group, no_group, outside = None, "", ""
+        if text:
+            group = self.groups.get((village.path, group_key(text)))
+            if group is None:
+                no_group = _("no such villager group in %(village)s") % {"village": village.name}
+        if not self.scope.covers_place_path(group.path if group else village.path):
+            outside = _("outside your area: you may not import households here")
+        return group, no_group, outside
 
     def new_code(self, parser: RowParser, p: Parsed) -> None:
         code = p["code"]

@@ -108,8 +108,17 @@ def _alias_map(columns: dict[str, tuple[str, tuple[str, ...]]]) -> dict[str, str
     return aliases
 
 
+_NUMBER_AS_TEXT = re.compile(r"\d+\.0+")
+
+
 def cell_text(value: Any) -> str:
     """One cell as clean text: Excel numbers without `.0`, dates as ISO, NFKC."""
+    if type(value) is str:
+        # NFKC leaves ASCII as it is; most cells of a roster are ASCII or already NFKC.
+        text = (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
+        if text[:1] != "'" and "." not in text:
+            return text
+        return _text_marks(text)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -124,11 +133,14 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, dt.timedelta):
         return str(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return _text_marks(unicodedata.normalize("NFKC", str(value)).strip())
+
+
+def _text_marks(text: str) -> str:
     # Our exports neutralise formulas with a leading apostrophe; take it off again.
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
         text = text[1:]
-    if re.fullmatch(r"\d+\.0+", text):  # numbers pasted as text from another sheet
+    if _NUMBER_AS_TEXT.fullmatch(text):  # numbers pasted as text from another sheet
         text = text.split(".")[0]
     return text
 
@@ -175,14 +187,13 @@ def build_sheet(
         return None
     header_index, positions, written = found
     sheet = Sheet(name=name, headers=written)
-    for index in range(header_index + 1, len(grid)):
-        row = grid[index]
-        values = {
-            key: cell_text(row[col]) if col < len(row) else "" for col, key in positions.items()
-        }
-        if not any(values.values()):
-            continue
-        sheet.rows.append((index + 1, values))  # Excel rows are 1-based
+    body = grid[header_index + 1 :]
+    keys = list(positions.values())
+    # Column by column (a roster is a dozen columns of thousands of cells), then rows.
+    texts = [[cell_text(row[col]) if col < len(row) else "" for row in body] for col in positions]
+    for index, values in enumerate(zip(*texts, strict=True), start=header_index + 2):
+        if any(values):  # Excel rows are 1-based: the header's row + 1 is the first
+            sheet.rows.append((index, dict(zip(keys, values, strict=True))))
     return sheet
 
 

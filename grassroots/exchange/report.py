@@ -24,6 +24,8 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     written: bool = False
+    # Seconds per phase (read, clean, validate, write, commit): what the benchmark profiles.
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def ok(self) -> bool:

@@ -21,7 +21,7 @@ from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
 from grassroots.core.events import Event, emit
 from grassroots.core.roles import Cap
-from grassroots.core.rows import BulkRows
+from grassroots.core.rows import BulkRows, checked_references
 from grassroots.core.scoping import Scope, scope_for
 from grassroots.core.services import require
 from grassroots.grid.models import (
@@ -83,8 +83,10 @@ RepKey = tuple[str, str, str]
 
 def _check_rows(scope: Scope, town: Place, rows: Sequence[HouseholdRow]) -> None:
     """Re-check what callers validated: every row inside the area, no number twice."""
-    outside = [r.code for r in rows if not scope.covers_place_path(r.group.path)]
-    if outside:
+    groups = {r.group.path for r in rows}
+    outside_paths = {path for path in groups if not scope.covers_place_path(path)}
+    if outside_paths:
+        outside = [r.code for r in rows if r.group.path in outside_paths]
         raise ValidationError(
             _("Households outside your area: %(codes)s") % {"codes": ", ".join(outside[:20])}
         )
@@ -101,13 +103,21 @@ def _check_rows(scope: Scope, town: Place, rows: Sequence[HouseholdRow]) -> None
         )
 
 
-def _write_representatives(
-    town: Place, rows: Sequence[HouseholdRow], seal: personal.Sealer, is_demo: bool
-) -> tuple[list[int | None], list[str]]:
-    """Reuse one with the same name and phone in the village, else create it.
+@dataclass
+class _Representatives:
+    """Each row's representative id (or None), and the new ones to write (ids reserved)."""
 
-    Returns each row's representative id (or None) and the paths of those created.
-    """
+    ids: list[int | None]
+    new: list[tuple[Any, ...]]
+    reused: set[int]
+    villages: set[int]
+    table: BulkRows
+
+
+def _representatives(
+    town: Place, rows: Sequence[HouseholdRow], seal: personal.Sealer, is_demo: bool
+) -> _Representatives:
+    """Reuse one with the same name and phone in the village, else a new one (not yet written)."""
     step = Place.steplen
     village_paths = {r.group.path[:-step] for r in rows}
     villages = {p.path: p for p in Place.objects.filter(path__in=village_paths)}
@@ -117,16 +127,16 @@ def _write_representatives(
             place_path__in=village_paths, active=True
         ).values_list("pk", "place_path", "name", "phone_hash")
     }
-    sealed_phones: dict[str, tuple[str, str, str]] = {}
+    named = [r for r in rows if r.rep_name]
+    phones = list(dict.fromkeys(r.rep_phone for r in named))
+    sealed_phones = dict(zip(phones, seal.many("phone", phones), strict=True))
     new: dict[RepKey, tuple[Any, ...]] = {}
     keys: list[RepKey | None] = []
     for r in rows:
         if not r.rep_name:
             keys.append(None)
             continue
-        sealed = sealed_phones.get(r.rep_phone)
-        if sealed is None:
-            sealed = sealed_phones[r.rep_phone] = seal("phone", r.rep_phone)
+        sealed = sealed_phones[r.rep_phone]
         key = (r.group.path[:-step], r.rep_name, sealed[1])
         keys.append(key)
         if key not in reps and key not in new:
@@ -137,10 +147,16 @@ def _write_representatives(
         ["id", "town_id", "place_id", "place_path", "name", *SEALED_PHONE],
         {"is_demo": is_demo},
     )
+    reused = {reps[k] for k in keys if k is not None and k in reps}
     ids = table.reserve_ids(len(new))
     reps.update(zip(new, ids, strict=True))
-    table.write([(pk, *row) for pk, row in zip(ids, new.values(), strict=True)])
-    return [reps[k] if k is not None else None for k in keys], [row[2] for row in new.values()]
+    return _Representatives(
+        ids=[reps[k] if k is not None else None for k in keys],
+        new=[(pk, *row) for pk, row in zip(ids, new.values(), strict=True)],
+        reused=reused,
+        villages={row[1] for row in new.values()},
+        table=table,
+    )
 
 
 def _write_households(
@@ -154,12 +170,12 @@ def _write_households(
     columns += ["address", "size", "representative_id"]
     table = BulkRows(Household, columns, {"is_demo": is_demo})
     ids = table.reserve_ids(len(rows))
+    phones = seal.many("phone", [r.phone for r in rows])
     table.write(
         [
-            (pk, town.pk, r.group.pk, r.group.path, r.code, r.head_name)
-            + seal("phone", r.phone)
+            (pk, town.pk, r.group.pk, r.group.path, r.code, r.head_name, *phone)
             + (r.address, r.size, rep_id)
-            for pk, r, rep_id in zip(ids, rows, rep_ids, strict=True)
+            for pk, r, rep_id, phone in zip(ids, rows, rep_ids, phones, strict=True)
         ]
     )
     links = [(pk, rep) for pk, rep in zip(ids, rep_ids, strict=True) if rep is not None]
@@ -186,12 +202,14 @@ def _write_residents(
     columns = ["id", "household_id", "town_id", "place_path", "name", "relation"]
     table = BulkRows(Resident, [*columns, *SEALED_ID, *SEALED_PHONE], {"is_demo": is_demo})
     ids = table.reserve_ids(len(people))
+    id_numbers = seal.many("id_number", [p.id_number for _h, _path, p in people])
+    phones = seal.many("phone", [p.phone for _h, _path, p in people])
     table.write(
         [
-            (pk, hid, town.pk, path, p.name, p.relation)
-            + seal("id_number", p.id_number)
-            + seal("phone", p.phone)
-            for pk, (hid, path, p) in zip(ids, people, strict=True)
+            (pk, hid, town.pk, path, p.name, p.relation, *id_number, *phone)
+            for pk, (hid, path, p), id_number, phone in zip(
+                ids, people, id_numbers, phones, strict=True
+            )
         ]
     )
     BulkRows(Resident.tags.through, ["resident_id", "tag_id"]).write(
@@ -224,9 +242,18 @@ def households_bulk_create(
     tags = ensure_tags(
         {t for r in rows for t in r.tags} | {t for r in rows for p in r.residents for t in p.tags}
     )
-    rep_ids, new_rep_paths = _write_representatives(town, rows, seal, is_demo)
-    household_ids = _write_households(town, rows, rep_ids, seal, is_demo)
-    resident_paths = _write_residents(town, rows, household_ids, tags, seal, is_demo)
+    reps = _representatives(town, rows, seal, is_demo)
+    rep_ids, new_rep_paths = reps.ids, [row[3] for row in reps.new]
+    # Every reference below is to a row checked and locked here or written here.
+    parents = {
+        Place: {town.pk} | {r.group.pk for r in rows} | reps.villages,
+        Representative: reps.reused,
+        Tag: {t.pk for t in tags.values()},
+    }
+    with checked_references(parents):
+        reps.table.write(reps.new)
+        household_ids = _write_households(town, rows, rep_ids, seal, is_demo)
+        resident_paths = _write_residents(town, rows, household_ids, tags, seal, is_demo)
     summary = ImportSummary(
         households=len(household_ids),
         residents=len(resident_paths),

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 
 from grassroots.core import personal
-from grassroots.core.rows import BulkRows
-from grassroots.grid.models import Visit
+from grassroots.core.rows import BulkRows, checked_references
+from grassroots.grid.models import Household, Place, Visit
 from grassroots.testing import Town
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +50,61 @@ def test_the_sealer_seals_many_values_as_seal_does_and_equal_values_once() -> No
         expected = personal.seal("phone", value)
         assert (digest, masked) == (expected["_hash"], expected["_masked"])
         assert personal.decrypt(cipher) == personal.decrypt(expected[""])
+
+
+def test_the_sealer_seals_a_column_as_seal_seals_each_value() -> None:
+    values = ["13811112222", "", "１３８ 1111-3333", "13811112222", "0731-8888777", ""]
+    sealed = personal.Sealer().many("phone", values)
+    for value, (cipher, digest, masked) in zip(values, sealed, strict=True):
+        expected = personal.seal("phone", value)
+        assert (digest, masked) == (expected["_hash"], expected["_masked"])
+        assert personal.decrypt(cipher) == personal.decrypt(expected[""])
+    assert sealed[0] == sealed[3]  # an equal value is sealed once
+    assert sealed[0][0] != sealed[2][0] and sealed[1] == ("", "", "")
+
+
+def _role() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('session_replication_role')")
+        return cursor.fetchone()[0]
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="session_replication_role and FOR KEY SHARE are PostgreSQL's; SQLite checks as usual",
+)
+
+
+@postgresql_only
+def test_a_missing_parent_is_refused_before_any_row_is_written(town: Town) -> None:
+    gone = Place.objects.order_by("-pk").first().pk + 1000
+    with (
+        pytest.raises(IntegrityError, match=str(gone)),
+        transaction.atomic(),
+        checked_references({Place: [town.town.pk, gone]}),
+    ):
+        pytest.fail("the block must not run")
+    assert _role() == "origin"
+
+
+@postgresql_only
+def test_rows_inside_skip_the_row_triggers_and_the_role_is_restored_after(town: Town) -> None:
+    with transaction.atomic():
+        with checked_references({Place: [town.town.pk, town.group_a1.pk]}) as skipped:
+            # The test database's role is a superuser: the per-row triggers are off here.
+            assert skipped and _role() == "replica"
+        assert _role() == "origin"
+
+
+@postgresql_only
+def test_an_error_inside_leaves_the_role_as_it_was(town: Town) -> None:
+    table = BulkRows(Household, ["id", "town_id", "place_id", "place_path", "code", "size"])
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        checked_references({Place: [town.town.pk, town.group_a1.pk]}),
+    ):
+        pk = table.reserve_ids(1)[0]
+        table.write([(pk, town.town.pk, town.group_a1.pk, town.group_a1.path, "X-1", -1)])
+    assert _role() == "origin"
+    assert not Household.objects.filter(code="X-1").exists()
