@@ -29,6 +29,9 @@ def acting_user(username: str | None) -> User:
 
 class Command(BaseCommand):
     help = "Import households or Party organisations from .xlsx/.csv: all rows or none."
+    # Django's system checks cost 1.6 s a run (issue #15's benchmark), longer than the import of a
+    # village; `grassroots check` and every server start run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=services.KINDS)
