@@ -176,6 +176,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# begin nodes (issue #15, decision 0025): PostgreSQL behind PgBouncer in transaction mode
+# (DATABASE_POOLER=pgbouncer, DATABASE_URL pointing at PgBouncer): a server connection
+# follows a client only for one transaction, so nothing may outlive one: no server-side
+# cursors (iterator() holds a named cursor across statements), and psycopg never prepares
+# a statement (core.pgfast leaves its threshold off too). Django's kept connections are
+# connections to PgBouncer and stay.
+DATABASE_POOLER = envstr("DATABASE_POOLER", "")
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DATABASE_POOLER must be 'pgbouncer' (or unset)")
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+# end nodes
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -398,6 +413,15 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+
+# begin nodes (issue #15, decision 0025): several nodes share one Redis. Process memos
+# (core.memo) learn of a change made on another node through a version per memo kept in
+# Redis; sessions live in the database (Django's default engine) and the cache above in
+# Redis or the database, so every node sees the same ones. Tests leave the memos local
+# (the suite's Redis may be shared); core/tests/test_nodes.py gives them their own.
+MEMO_REDIS_URL = envstr("GRASSROOTS_MEMO_REDIS_URL", "" if TESTING else REDIS_URL)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# end nodes
 
 # --- messages (issue #14): between here and its end marker
 # Outgoing e-mail: SMTP when GRASSROOTS_SMTP_HOST is set, else the console (development).
