@@ -421,6 +421,8 @@ else:
 # (the suite's Redis may be shared); core/tests/test_nodes.py gives them their own.
 MEMO_REDIS_URL = envstr("GRASSROOTS_MEMO_REDIS_URL", "" if TESTING else REDIS_URL)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The Huey queue's name in Redis (the bench's and tests' clusters use one of their own).
+HUEY["name"] = envstr("GRASSROOTS_HUEY_NAME", "grassroots")
 # end nodes
 
 # --- messages (issue #14): between here and its end marker
