@@ -1,10 +1,9 @@
 """Several nodes on one PostgreSQL and one Redis (issue #15, decision 0025).
 
-`Cluster` starts N gunicorn nodes and N `grassroots worker` processes against one
-database and one Redis (its own key prefix and Huey queue name, so nothing else in
-that Redis is touched), optionally through a PgBouncer in transaction mode that
-`PgBouncer` starts on a free port. The checks drive it over HTTP as a browser or an
-API client would:
+`bench.cluster.Cluster` starts N gunicorn nodes and N `grassroots worker` processes
+against one database and one Redis, optionally through a PgBouncer in transaction mode
+(`bench.cluster.PgBouncer`). The checks here drive it over HTTP as a browser or an API
+client would:
 
 - `spread_load`: the mixed load of `bench.load` with the users spread over the nodes;
 - `rate_limit_across`: the place picker's limit (300 a minute per address) counted
@@ -21,23 +20,14 @@ API client would:
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import os
 import random
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-import urllib.request
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,9 +35,15 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import connection
 
+from grassroots.accounts import services as accounts
+from grassroots.accounts.authentication import TOKENS
+from grassroots.accounts.models import User
 from grassroots.analytics.models import StaleSubtree
 from grassroots.bench import load
+from grassroots.bench.cluster import Cluster
+from grassroots.bench.runner import BENCH_PASSWORD
 from grassroots.cases.models import CaseIntake, IntakeStatus
+from grassroots.core import memo
 from grassroots.core.bench import BenchContext, BenchResult
 from grassroots.core.httpload import Call, MixedResult, run_users
 from grassroots.grid import picker
@@ -56,12 +52,6 @@ REDIS_ENV = "GRASSROOTS_BENCH_REDIS_URL"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 QUICK = {"users": 10, "seconds": 10.0, "think_s": (0.2, 0.6), "pool": 10}
 FULL = {"users": 100, "seconds": 120.0, "think_s": (1.0, 3.0), "pool": 150}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def redis_answers(url: str) -> bool:
@@ -80,201 +70,6 @@ def database_url() -> str:
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
     auth = f"{user}{password}@" if user else ""
     return f"postgres://{auth}{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
-
-
-# --- PgBouncer -------------------------------------------------------------------------
-
-
-class PgBouncer:
-    """A PgBouncer in transaction mode on a free port in front of `database_url`'s server.
-
-    It runs as the `postgres` system user when started by root (PgBouncer refuses root).
-    Authentication to PgBouncer is `trust` on 127.0.0.1 only: a bench and test fixture.
-    """
-
-    def __init__(self, database_url: str, *, pool_size: int = 4) -> None:
-        binary = shutil.which("pgbouncer") or (
-            "/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None
-        )
-        if binary is None:
-            raise FileNotFoundError("pgbouncer is not installed (apt-get install pgbouncer)")
-        parts = urlsplit(database_url)
-        self.port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="grassroots-pgbouncer-"))
-        user = parts.username or "postgres"
-        (self.dir / "users.txt").write_text(f'"{user}" ""\n')
-        (self.dir / "pgbouncer.ini").write_text(
-            "[databases]\n"
-            f"* = host={parts.hostname or '127.0.0.1'} port={parts.port or 5432}\n"
-            "[pgbouncer]\n"
-            f"listen_addr = 127.0.0.1\nlisten_port = {self.port}\n"
-            f"unix_socket_dir = {self.dir}\n"
-            "auth_type = trust\n"
-            f"auth_file = {self.dir / 'users.txt'}\n"
-            "pool_mode = transaction\n"
-            f"default_pool_size = {pool_size}\nmax_client_conn = 500\n"
-            f"logfile = {self.dir / 'pgbouncer.log'}\n"
-            "server_reset_query =\n"
-            "ignore_startup_parameters = extra_float_digits,options\n"
-        )
-        command = [binary, str(self.dir / "pgbouncer.ini")]
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, user="postgres")
-            for path in self.dir.iterdir():
-                shutil.chown(path, user="postgres")
-            command = [binary, "-u", "postgres", str(self.dir / "pgbouncer.ini")]
-        self.proc = subprocess.Popen(  # noqa: S603 - fixed argument list
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        self.url = parts._replace(netloc=f"{user}@127.0.0.1:{self.port}").geturl()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"pgbouncer did not start: {self.log()}")
-
-    def log(self) -> str:
-        path = self.dir / "pgbouncer.log"
-        return path.read_text()[-2000:] if path.exists() else ""
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
-# --- the cluster -----------------------------------------------------------------------
-
-
-@dataclass
-class Cluster:
-    """N gunicorn nodes and N workers on one database and one Redis."""
-
-    database_url: str
-    redis_url: str
-    log_dir: Path
-    nodes: int = 2
-    workers: int = 2
-    gunicorn_workers: int = 2
-    pooler: str = ""  # "pgbouncer": every process goes through it
-    prefix: str = field(default_factory=lambda: f"nodes-{uuid.uuid4().hex[:12]}")
-    urls: list[str] = field(default_factory=list)
-    procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
-    bouncer: PgBouncer | None = None
-
-    def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-        env.pop("GRASSROOTS_MEMO_REDIS_URL", None)  # the nodes use REDIS_URL for everything
-        env.update(
-            DATABASE_URL=self.bouncer.url if self.bouncer else self.database_url,
-            REDIS_URL=self.redis_url,
-            GRASSROOTS_CACHE_PREFIX=self.prefix,
-            GRASSROOTS_HUEY_NAME=self.prefix,
-            GRASSROOTS_DEBUG="0",
-            GRASSROOTS_BENCH="1",
-            GRASSROOTS_VAR_DIR=str(settings.VAR_DIR),
-            PYTHONPATH=os.pathsep.join(
-                filter(None, [str(settings.BASE_DIR), os.environ.get("PYTHONPATH", "")])
-            ),
-        )
-        if self.bouncer:
-            env["DATABASE_POOLER"] = "pgbouncer"
-        return env
-
-    def _spawn(self, args: list[str], log: str) -> None:
-        with (self.log_dir / log).open("wb") as out:
-            self.procs.append(
-                subprocess.Popen(  # noqa: S603 - fixed argument list
-                    [sys.executable, *args],
-                    env=self.env(),
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            )
-
-    def start(self) -> Cluster:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        if self.pooler == "pgbouncer":
-            self.bouncer = PgBouncer(self.database_url)
-        for n in range(self.nodes):
-            port = free_port()
-            self.urls.append(f"http://127.0.0.1:{port}")
-            self._spawn(
-                [
-                    "-m",
-                    "gunicorn",
-                    "grassroots.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    str(self.gunicorn_workers),
-                    "--timeout",
-                    "120",
-                ],
-                f"node-{n}.log",
-            )
-        for n in range(self.workers):
-            self._spawn(["-m", "grassroots.cli", "worker"], f"worker-{n}.log")
-        self.wait()
-        return self
-
-    def logs(self) -> str:
-        return "\n".join(
-            f"--- {p.name}\n{p.read_text(errors='replace')[-1500:]}"
-            for p in sorted(self.log_dir.glob("*.log"))
-        )
-
-    def wait(self, timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        for url in self.urls:
-            while True:
-                if any(p.poll() is not None for p in self.procs):
-                    raise RuntimeError(f"a node or worker exited:\n{self.logs()}")
-                try:
-                    with urllib.request.urlopen(f"{url}/bench/ping", timeout=2) as r:  # noqa: S310
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{url} did not answer in time:\n{self.logs()}")
-                time.sleep(0.3)
-
-    def stop(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        self.procs.clear()
-        if self.bouncer:
-            self.bouncer.stop()
-
-    def __enter__(self) -> Cluster:
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # --- HTTP helpers -------------------------------------------------------------------------
@@ -473,9 +268,6 @@ def exercise(
 
 def publish_token_change(redis_url: str, prefix: str) -> None:
     """What a node's process does after a token change: bump the memo's version in Redis."""
-    from grassroots.accounts.authentication import TOKENS
-    from grassroots.core import memo
-
     memo.Bus(redis_url, prefix).bump(TOKENS)
 
 
@@ -484,9 +276,6 @@ def publish_token_change(redis_url: str, prefix: str) -> None:
 
 def revocable(root: Any, name: str) -> tuple[Any, str, Callable[[], None]]:
     """An active account with a token, and the call that deactivates it (token deleted)."""
-    from grassroots.accounts import services as accounts
-    from grassroots.accounts.models import User
-
     user = User.objects.filter(username=name).first()
     if user is None:
         user = accounts.user_create(actor=None, username=name, password=None)
@@ -509,8 +298,6 @@ def two_nodes(ctx: BenchContext) -> list[BenchResult]:
     a token change not seen on the other node, or work the workers left undone. Without
     PostgreSQL or Redis it reports nothing.
     """
-    from grassroots.bench.runner import BENCH_PASSWORD
-
     redis_url = os.environ.get(REDIS_ENV, DEFAULT_REDIS)
     if connection.vendor != "postgresql" or not redis_answers(redis_url):
         return []
