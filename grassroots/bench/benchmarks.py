@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
 from grassroots.bench.load import mixed_load
-from grassroots.bench.nodes import two_nodes
+from grassroots.bench.nodes import memo_sync, two_nodes
 from grassroots.core.bench import BenchContext, Benchmark, BenchResult
 from grassroots.core.httpload import get_many
 from grassroots.exchange.services import import_file
@@ -160,5 +160,5 @@ def import_roster(ctx: BenchContext) -> list[BenchResult]:
 
 # The mixed load last in this app: it writes visits, filings and replies.
 # begin nodes (issue #15): the mixed load over two nodes and two workers (bench/nodes.py)
-BENCHMARKS: list[Benchmark] = [ping, import_roster, mixed_load, two_nodes]
+BENCHMARKS: list[Benchmark] = [ping, import_roster, mixed_load, memo_sync, two_nodes]
 # end nodes

@@ -343,3 +343,28 @@ def two_nodes(ctx: BenchContext) -> list[BenchResult]:
     if problems:
         raise RuntimeError("; ".join(problems))
     return rows
+
+
+def memo_sync(ctx: BenchContext) -> list[BenchResult]:
+    """What the memos' shared versions cost a request: one MGET of every memo's version in
+    Redis at its first memo read (core.memo.Bus.sync), over all of this process's memos."""
+    redis_url = os.environ.get(REDIS_ENV, DEFAULT_REDIS)
+    if not redis_answers(redis_url):
+        return []
+    bus = memo.Bus(redis_url, f"bench-{os.getpid()}")
+    n = 200 if ctx.quick else 5000
+    samples = []
+    for _ in range(n):
+        bus.request_started()
+        started = time.perf_counter()
+        bus.sync()
+        samples.append(time.perf_counter() - started)
+    return [
+        BenchResult(
+            name=f"memo versions read once per request ({len(memo.Memo.every)} memos, one MGET)",
+            samples_s=samples,
+            target="p95 < 1 ms",
+            target_s=0.001,
+            notes=f"{n} requests; Redis on 127.0.0.1",
+        )
+    ]
