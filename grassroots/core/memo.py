@@ -107,10 +107,22 @@ def changed(memo: Memo[Any, Any]) -> None:
     memo.clear()
     if not memo.bus.enabled():
         return
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: memo.bus.bump(memo), robust=True)
-    else:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         memo.bus.bump(memo)
+        return
+    # One bump per memo and transaction, however many rows it saves.
+    pending: dict[int, Callable[[], None]] = connection.__dict__.setdefault("_memo_bumps", {})
+    waiting = pending.get(id(memo))
+    if waiting is not None and any(func is waiting for _s, func, _r in connection.run_on_commit):
+        return
+
+    def bump() -> None:
+        pending.pop(id(memo), None)
+        memo.bus.bump(memo)
+
+    pending[id(memo)] = bump
+    transaction.on_commit(bump, robust=True)
 
 
 def clear_all() -> None:

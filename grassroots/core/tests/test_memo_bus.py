@@ -145,3 +145,21 @@ def test_a_save_in_another_real_process_clears_this_process_memo(prefix: str) ->
     assert done.returncode == 0, done.stderr[-2000:]
     bus.request_started()
     assert categories.get("roads-lights", rows.get) == "Roads, lights and bridges"
+
+
+@pytest.mark.django_db
+def test_a_transaction_bumps_each_memo_once(
+    prefix: str, django_capture_on_commit_callbacks: object
+) -> None:
+    _bus, saved = process(prefix)
+    _other_bus, other = process(prefix, name="tokens")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # type: ignore[operator]
+        for _ in range(5):
+            memo.changed(saved)
+        memo.changed(other)
+    assert len(callbacks) == 2
+    client = saved.bus.client()
+    assert int(client.get(saved.bus.key(saved))) == 1
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # type: ignore[operator]
+        memo.changed(saved)
+    assert len(callbacks) == 1 and int(client.get(saved.bus.key(saved))) == 2
