@@ -6,8 +6,12 @@ import base64
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING  # replica
 
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:  # replica
+    from dj_database_url import DBConfig
 
 # Django's own rule for a strong SECRET_KEY (`check --deploy`, security.W009).
 SECRET_KEY_MIN_LENGTH = 50
@@ -106,3 +110,31 @@ def envjson(name: str, default: object) -> object:
         return json.loads(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be JSON, got {raw!r}") from exc
+
+
+# --- begin replica (issue #15): the read replica's connection (core/dbrouter.py, decision 0024)
+def replica_database(url: str, primary: DBConfig) -> DBConfig:
+    """The `replica` entry of DATABASES: a PostgreSQL standby of the PostgreSQL `primary`.
+
+    Read-only by default (a write that reached it by mistake fails even on a server that is
+    not a standby), connecting within 3 s (an unreachable replica falls back to the primary
+    quickly), kept and health-checked like the primary; a test run mirrors it to `default`.
+    """
+    import dj_database_url
+
+    replica = dj_database_url.parse(
+        url,
+        conn_max_age=primary.get("CONN_MAX_AGE", 0),
+        conn_health_checks=primary.get("CONN_HEALTH_CHECKS", False),
+    )
+    for name, db in (("DATABASE_URL", primary), ("DATABASE_REPLICA_URL", replica)):
+        if "postgresql" not in db["ENGINE"]:
+            raise ImproperlyConfigured(f"{name} must be PostgreSQL to use a read replica")
+    options = replica.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", 3)
+    options.setdefault("options", "-c default_transaction_read_only=on")
+    replica["TEST"] = {"MIRROR": "default"}
+    return replica
+
+
+# --- end replica

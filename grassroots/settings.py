@@ -85,6 +85,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # --- proxy (issue #15): REMOTE_ADDR is the client, not nginx (GRASSROOTS_TRUSTED_PROXIES)
+    "grassroots.core.middleware.ClientAddressMiddleware",
+    # --- end proxy
     "django.middleware.security.SecurityMiddleware",
     # --- audit (issue #14): the client address of the audit rows a request writes
     "grassroots.core.middleware.AuditSourceMiddleware",
@@ -106,6 +109,9 @@ MIDDLEWARE = [
     # --- otp (issue #14): the system and security administrators open the account pages only
     "grassroots.core.middleware.InstallationAdministratorMiddleware",
     # --- end otp
+    # --- begin replica (issue #15): marks the replica reads, pins a user who wrote
+    "grassroots.core.dbrouter.ReplicaReadMiddleware",
+    # --- end replica
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -176,6 +182,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# --- begin replica (issue #15, decision 0024): reads of lists, dashboards and exports from a
+# streaming standby. Unset: no replica, no router, the middleware removes itself.
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    from grassroots.env import replica_database
+
+    DATABASES["replica"] = replica_database(DATABASE_REPLICA_URL, DATABASES["default"])
+    DATABASE_ROUTERS = ["grassroots.core.dbrouter.ReplicaRouter"]
+# After a user's own write, their reads stay on the primary this long (a signed cookie).
+REPLICA_PIN_SECONDS = envint("GRASSROOTS_REPLICA_PIN_SECONDS", 10)
+# --- end replica
 # begin nodes (issue #15, decision 0025): PostgreSQL behind PgBouncer in transaction mode
 # (DATABASE_POOLER=pgbouncer, DATABASE_URL pointing at PgBouncer): a server connection
 # follows a client only for one transaction, so nothing may outlive one: no server-side
@@ -248,6 +265,10 @@ X_FRAME_OPTIONS = "DENY"
 # TLS-terminating proxy, GRASSROOTS_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https" says
 # which header marks a request that arrived over HTTPS (set it only if the proxy overwrites it).
 SECURE_PROXY_SSL_HEADER = envheader("GRASSROOTS_SECURE_PROXY_SSL_HEADER")
+# The reverse proxies in front (addresses or networks, comma-separated, e.g. "127.0.0.1"): from
+# them, X-Forwarded-For names the client (core.middleware.ClientAddressMiddleware). Empty: the
+# peer is the client, and X-Forwarded-For is never read (anyone can send it).
+TRUSTED_PROXIES = [p for p in envstr("GRASSROOTS_TRUSTED_PROXIES", "").split(",") if p.strip()]
 if PRODUCTION:
     SECURE_SSL_REDIRECT = envbool("GRASSROOTS_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # local probes speak plain HTTP
@@ -298,6 +319,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+# A file is immutable (cached for a year) when its name carries the manifest's 12-hex hash.
+# Whitenoise's default test asks the storage for the URL of every file it finds at start-up,
+# which warned "not collected" for each source map and unminified twin nobody links.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+\.[0-9a-f]{12}\..+$"
 # Forms render their fields the kit's way: label above without Django's ":" suffix, help,
 # inline errors (core/ui/forms.py).
 FORM_RENDERER = "grassroots.core.ui.forms.FormRenderer"

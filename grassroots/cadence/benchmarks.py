@@ -66,6 +66,7 @@ def bench_review_county(ctx: BenchContext) -> list[BenchResult]:
             items_per_sample=branches,
             queries=len(captured.captured_queries),
             target="< 10 s for every branch of a county",
+            target_scale="county",
             target_s=10.0,
             compare="median",
             notes=f"{len(towns)} towns, {branches} branches ranked; {connection.vendor}",

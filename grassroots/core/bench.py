@@ -41,6 +41,15 @@ class BenchResult:
     compare: str = "p95"  # which statistic meets the target: "median" | "p95" | "throughput"
     target_throughput: float | None = None  # items/s the throughput must reach
     notes: str = ""
+    # The scale the target is stated for ("county", "province"); empty: any scale. A target
+    # is judged only at its own scale: "< 60 s at province" is never "met" on county data.
+    target_scale: str = ""
+
+    def judged_at(self, scale: str) -> bool | None:
+        """Met, missed, or None: no target, or the target belongs to another scale."""
+        if self.target_scale and self.target_scale != scale:
+            return None
+        return self.meets_target
 
     @property
     def median_s(self) -> float:

@@ -11,6 +11,7 @@ speak. Everything else ignores the header until the switch is used.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
@@ -46,6 +47,62 @@ class DefaultLanguageMiddleware:
         ):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+# --- proxy (issue #15): the client's address behind nginx
+def _networks(specs: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(s.strip(), strict=False) for s in specs if s.strip()]
+
+
+def client_behind_proxies(remote: str, forwarded_for: str, trusted: list) -> str:
+    """The client's address: the right-most X-Forwarded-For entry not itself a trusted proxy,
+    read only when the peer (`remote`) is a trusted proxy; else `remote` unchanged.
+
+    Entries left of the first untrusted one were written by the client and are never read (a
+    client can put anything there). A malformed entry ends the walk at the last good one.
+    """
+
+    def trusted_address(value: str) -> bool:
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            return False
+        return any(address in net for net in trusted)
+
+    if not forwarded_for or not trusted_address(remote):
+        return remote
+    client = remote
+    for entry in reversed([e.strip() for e in forwarded_for.split(",")]):
+        try:
+            ipaddress.ip_address(entry)
+        except ValueError:
+            break
+        client = entry
+        if not trusted_address(entry):
+            break
+    return client
+
+
+class ClientAddressMiddleware:
+    """Behind nginx every request comes from the proxy: with `GRASSROOTS_TRUSTED_PROXIES` set
+    (addresses or networks of the proxies), REMOTE_ADDR becomes the client the proxies saw,
+    once, before anything reads it (the audit trail, lock-outs, rate limits)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.trusted = _networks(settings.TRUSTED_PROXIES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.trusted:
+            request.META["REMOTE_ADDR"] = client_behind_proxies(
+                request.META.get("REMOTE_ADDR", ""),
+                request.META.get("HTTP_X_FORWARDED_FOR", ""),
+                self.trusted,
+            )
+        return self.get_response(request)
+
+
+# --- end proxy
 
 
 class AuditSourceMiddleware:

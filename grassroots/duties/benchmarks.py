@@ -127,6 +127,7 @@ def bench_generate_county(ctx: BenchContext) -> list[BenchResult]:
             items_per_sample=created,
             queries=len(captured.captured_queries),
             target="< 30 s for every branch of a county",
+            target_scale="county",
             target_s=30.0,
             compare="median",
             notes=f"{len(committees)} towns, {created} duties; {connection.vendor}",

@@ -184,6 +184,7 @@ def bench_export_http(ctx: BenchContext) -> list[BenchResult]:
             items_per_sample=n,
             queries=len(captured.captured_queries),
             target="p95 < 5 s for every project of the county",
+            target_scale="county",
             target_s=EXPORT_TARGET_S,
             notes=f"{n} projects, one workbook row each; sequential, after one in-process; {connection.vendor}",
         )

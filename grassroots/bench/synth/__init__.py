@@ -6,10 +6,10 @@ keys are assigned here (max(id) + 1 onwards; the PostgreSQL sequences are moved
 past them afterwards) so that child rows can point at parents without reading
 ids back.
 
-Personal data: AES-GCM sealing every synthetic phone and ID number would cost
-minutes at county scale and tell us nothing new, so a small pool of genuinely
-sealed values (`grassroots.core.personal.seal`) is reused across rows. Lookup
-hashes therefore repeat in synthetic data; everything is marked `is_demo`.
+Personal data is genuinely sealed (`grassroots.core.personal.seal`): every
+representative, household and member has a phone number of its own (sealed
+ahead in worker processes at scale, `common.Phones`); residents' ID numbers come
+from a pool of 4,096 sealed values. Everything is marked `is_demo`.
 
 Proportions (a town of 7,000 households as in the issue): 35 households per
 villager group, 10 groups per village, 20 villages per town, 43 towns per
@@ -90,17 +90,20 @@ def synthesize(
     started = time.perf_counter()
     synth = Synth(households, seed, months, residents, log)
     timings = synth.summary.timings
-    with transaction.atomic():
-        skip_fk_checks()
-        for stage, build in (
-            ("places", build_places),
-            ("party", build_party),
-            ("households", build_households),
-        ):
-            t = time.perf_counter()
-            build(synth)
-            timings[stage] = time.perf_counter() - t
-        reset_sequences(WRITTEN)
+    try:
+        with transaction.atomic():
+            skip_fk_checks()
+            for stage, build in (
+                ("places", build_places),
+                ("party", build_party),
+                ("households", build_households),
+            ):
+                t = time.perf_counter()
+                build(synth)
+                timings[stage] = time.perf_counter() - t
+            reset_sequences(WRITTEN)
+    finally:
+        synth.phones.close()
     if connection.vendor == "postgresql":
         t = time.perf_counter()
         with connection.cursor() as cursor:

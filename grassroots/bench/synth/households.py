@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,7 +80,9 @@ class _Households:
             "residents": BulkRows(Resident, RESIDENT_COLUMNS),
         }
 
-    def town(self, town: Node) -> None:
+    def town(self, town: Node, following: Node | None) -> None:
+        if following is not None:  # sealed in the background while this town is written
+            self.synth.phones.reserve(phones_needed(following))
         rows = _TownRows()
         for v_no, village in enumerate(town.children, start=1):
             first_rep = self.representatives(rows, town, village)
@@ -166,10 +169,25 @@ class _Households:
             )
 
 
+def phones_needed(town: Node) -> int:
+    """One phone per representative and one per household of the town."""
+    total = 0
+    for village in town.children:
+        in_village = sum(g.households for g in village.children)
+        total += max(1, math.ceil(in_village / HOUSEHOLDS_PER_REP)) + in_village
+    return total
+
+
 def build_households(synth: Synth) -> None:
     writer = _Households(synth)
-    for town in synth.towns:
-        writer.town(town)
+    towns = synth.towns
+    if towns:
+        synth.phones.reserve(phones_needed(towns[0]))
+    started = time.perf_counter()
+    for i, town in enumerate(towns):
+        writer.town(town, towns[i + 1] if i + 1 < len(towns) else None)
+        if (i + 1) % 100 == 0:
+            synth.log(f"  {i + 1} of {len(towns)} towns in {time.perf_counter() - started:.0f} s")
     t = writer.tables
     s = synth.summary
     s.representatives = t["reps"].count

@@ -71,7 +71,10 @@ def build_places(synth: Synth) -> list[Node]:
     n_cities = math.ceil(n_counties / COUNTIES_PER_CITY)
     roots = Place.objects.get_root_nodes().order_by("-path").values_list("path", flat=True)
     last = roots.first()
-    tree = _Tree((int(last[:STEP], 36) if last else 0) + 1, root_name(synth.n, synth.seed))
+    tree = _Tree(
+        (int(last[:STEP], 36) if last else 0) + 1,
+        root_name(synth.n, synth.seed, synth.with_residents),
+    )
     cities = tree.spread([tree.root], n_cities, n_cities, "city", lambda i, k: f"合成市{k}")
     counties = tree.spread(
         cities, n_counties, COUNTIES_PER_CITY, "county", lambda i, k: f"合成县{i + 1}"

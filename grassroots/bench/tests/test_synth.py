@@ -6,6 +6,8 @@ from django.db.models import Count
 from grassroots.analytics import services as analytics
 from grassroots.analytics.models import PlaceFigures
 from grassroots.bench.synth import HOUSEHOLDS_PER_REP, root_name, segment, synthesize
+from grassroots.bench.synth.common import Phones, phone_number
+from grassroots.core import personal
 from grassroots.grid.models import Household, Place, Representative, RepresentativeLink, Visit
 from grassroots.party.models import Member, Organization
 
@@ -60,3 +62,27 @@ def test_a_second_synth_run_adds_a_separate_root_and_new_ids_continue() -> None:
     household.pk = None
     household.code = "ORM-1"
     household.save()
+
+
+def test_every_household_and_representative_has_a_phone_of_its_own() -> None:
+    synthesize(households=700, seed=5)
+    hashes = list(Household.objects.values_list("phone_hash", flat=True))
+    hashes += list(Representative.objects.values_list("phone_hash", flat=True))
+    assert len(set(hashes)) == len(hashes) == 700 + Representative.objects.count()
+    household = Household.objects.order_by("id").first()
+    number = personal.decrypt(household.phone)
+    assert number.startswith("1") and len(number) == 11
+    assert household.phone_hash == personal.lookup_hash(number)
+
+
+def test_phones_sealed_ahead_in_worker_processes_are_the_ones_sealed_inline() -> None:
+    pooled, inline = Phones(7, pool=True), Phones(7, pool=False)
+    try:
+        pooled.reserve(12_000)  # three blocks in the pool
+        from_pool = [pooled.next()["_hash"] for _ in range(12_001)]  # and one past them
+    finally:
+        pooled.close()
+    from_inline = [inline.next()["_hash"] for _ in range(12_001)]
+    assert from_pool == from_inline
+    assert len(set(from_pool)) == 12_001
+    assert len({phone_number(7, n) for n in range(200_000)}) == 200_000

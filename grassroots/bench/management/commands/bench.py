@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from grassroots.bench import runner
+from grassroots.bench import report, runner
 from grassroots.core.bench import BenchContext
 
 CHILD_FLAG = "GRASSROOTS_BENCH_CHILD"
@@ -39,8 +39,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="run even if the database holds non-demo data"
         )
+        parser.add_argument(
+            "--report",
+            nargs="+",
+            metavar="JSON",
+            help="print the side-by-side Markdown table of earlier runs' JSON files and stop",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["report"]:
+            missing = [p for p in options["report"] if not Path(p).is_file()]
+            if missing:
+                raise CommandError(f"no such results file: {', '.join(missing)}")
+            try:
+                runs = [report.load_run(Path(p)) for p in options["report"]]
+            except (ValueError, KeyError) as exc:
+                raise CommandError(f"not a results file of grassroots bench: {exc}") from exc
+            self.stdout.write(report.render(runs))
+            return
         work_dir = Path(settings.VAR_DIR) / "bench"
         work_dir.mkdir(parents=True, exist_ok=True)
         if not os.environ.get("DATABASE_URL") and not os.environ.get(CHILD_FLAG):
@@ -94,7 +110,7 @@ class Command(BaseCommand):
             server.stop()
         info["server"] = {"workers": options["workers"], "debug": quick}
         info["total_s"] = round(time.perf_counter() - started, 1)
-        self.stdout.write(runner.table(outcomes, judge=not quick))
+        self.stdout.write(runner.table(outcomes, judge=not quick, scale=ctx.scale))
         out = Path(options["json"] or work_dir / "results.json")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(
