@@ -10,7 +10,7 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.env import envbool, envheader, envint, envjson, envstr, stored_secret
+from grassroots.env import envbool, envheader, envint, envjson, envstr, several_nodes, stored_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("GRASSROOTS_VAR_DIR", str(BASE_DIR / "var")))
@@ -193,21 +193,6 @@ if DATABASE_REPLICA_URL:
 # After a user's own write, their reads stay on the primary this long (a signed cookie).
 REPLICA_PIN_SECONDS = envint("GRASSROOTS_REPLICA_PIN_SECONDS", 10)
 # --- end replica
-# begin nodes (issue #15, decision 0025): PostgreSQL behind PgBouncer in transaction mode
-# (DATABASE_POOLER=pgbouncer, DATABASE_URL pointing at PgBouncer): a server connection
-# follows a client only for one transaction, so nothing may outlive one: no server-side
-# cursors (iterator() holds a named cursor across statements), and psycopg never prepares
-# a statement (core.pgfast leaves its threshold off too). Django's kept connections are
-# connections to PgBouncer and stay.
-DATABASE_POOLER = envstr("DATABASE_POOLER", "")
-if DATABASE_POOLER not in ("", "pgbouncer"):
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("DATABASE_POOLER must be 'pgbouncer' (or unset)")
-if DATABASE_POOLER == "pgbouncer":
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
-# end nodes
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -439,15 +424,8 @@ else:
         }
     }
 
-# begin nodes (issue #15, decision 0025): several nodes share one Redis. Process memos
-# (core.memo) learn of a change made on another node through a version per memo kept in
-# Redis; sessions live in the database (Django's default engine) and the cache above in
-# Redis or the database, so every node sees the same ones. Tests leave the memos local
-# (the suite's Redis may be shared); core/tests/test_nodes.py gives them their own.
-MEMO_REDIS_URL = envstr("GRASSROOTS_MEMO_REDIS_URL", "" if TESTING else REDIS_URL)
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# The Huey queue's name in Redis (the bench's and tests' clusters use one of their own).
-HUEY["name"] = envstr("GRASSROOTS_HUEY_NAME", "grassroots")
+# begin nodes (issue #15, decision 0025): memos over Redis, the queue's name, PgBouncer
+MEMO_REDIS_URL, DATABASE_POOLER = several_nodes(DATABASES["default"], HUEY, REDIS_URL, TESTING)
 # end nodes
 
 # --- messages (issue #14): between here and its end marker
