@@ -138,3 +138,31 @@ def replica_database(url: str, primary: DBConfig) -> DBConfig:
 
 
 # --- end replica
+
+
+# begin nodes (issue #15, decision 0025): the settings of several nodes (docs/DEPLOY.md)
+def several_nodes(
+    default: DBConfig, huey: dict[str, object], redis_url: str, testing: bool
+) -> tuple[str, str]:
+    """Return (MEMO_REDIS_URL, DATABASE_POOLER); name the Huey queue; ready `default` for
+    PgBouncer.
+
+    - GRASSROOTS_MEMO_REDIS_URL: where the process memos keep their versions (core.memo);
+      REDIS_URL by default, nothing under tests (the suite's Redis may be shared).
+    - GRASSROOTS_HUEY_NAME: the queue's name in Redis ("grassroots").
+    - DATABASE_POOLER=pgbouncer: DATABASE_URL points at PgBouncer in transaction mode, where a
+      server connection follows a client for one transaction only: no server-side cursors
+      (iterator() keeps a named cursor across statements), psycopg never prepares (core.pgfast
+      neither). Django's kept connections are connections to PgBouncer and stay.
+    """
+    huey["name"] = envstr("GRASSROOTS_HUEY_NAME", "grassroots")
+    pooler = envstr("DATABASE_POOLER")
+    if pooler not in ("", "pgbouncer"):
+        raise ImproperlyConfigured("DATABASE_POOLER must be 'pgbouncer' (or unset)")
+    if pooler:
+        default["DISABLE_SERVER_SIDE_CURSORS"] = True
+        default.setdefault("OPTIONS", {})["prepare_threshold"] = None
+    return envstr("GRASSROOTS_MEMO_REDIS_URL", "" if testing else redis_url), pooler
+
+
+# end nodes

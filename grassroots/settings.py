@@ -10,7 +10,7 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.env import envbool, envheader, envint, envjson, envstr, stored_secret
+from grassroots.env import envbool, envheader, envint, envjson, envstr, several_nodes, stored_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("GRASSROOTS_VAR_DIR", str(BASE_DIR / "var")))
@@ -423,6 +423,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+
+# begin nodes (issue #15, decision 0025): memos over Redis, the queue's name, PgBouncer
+MEMO_REDIS_URL, DATABASE_POOLER = several_nodes(DATABASES["default"], HUEY, REDIS_URL, TESTING)
+# end nodes
 
 # --- messages (issue #14): between here and its end marker
 # Outgoing e-mail: SMTP when GRASSROOTS_SMTP_HOST is set, else the console (development).

@@ -5,7 +5,8 @@ client filing cases or polling a list sends the same token again and again, so
 each worker process remembers a valid token's user, and the scope computed for
 that user, for `TOKEN_TTL` seconds. Deleting the token, saving the user, or
 changing anything the scope is computed from clears the memory at once in the
-process that made the change; other processes follow within `TOKEN_TTL`.
+process that made the change; other processes follow at their next request when
+Redis is configured (core.memo, decision 0025), else within `TOKEN_TTL`.
 Invalid tokens are never remembered.
 """
 

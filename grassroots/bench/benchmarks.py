@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from grassroots.bench.importing import import_roster
 from grassroots.bench.load import mixed_load
+from grassroots.bench.nodes import memo_sync, two_nodes
 from grassroots.core.bench import BenchContext, Benchmark, BenchResult
 from grassroots.core.httpload import get_many
 
@@ -38,4 +39,6 @@ def ping(ctx: BenchContext) -> list[BenchResult]:
 
 
 # The mixed load last in this app: it writes visits, filings and replies.
-BENCHMARKS: list[Benchmark] = [ping, import_roster, mixed_load]
+# begin nodes (issue #15): the mixed load over two nodes and two workers (bench/nodes.py)
+BENCHMARKS: list[Benchmark] = [ping, import_roster, mixed_load, memo_sync, two_nodes]
+# end nodes

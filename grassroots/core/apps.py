@@ -17,6 +17,12 @@ class CoreConfig(AppConfig):
 
         register_converter(IdConverter, "id")
 
+        # begin nodes (decision 0025): one run of a periodic task per minute across workers
+        from grassroots.core import periodic
+
+        periodic.install()
+        # end nodes
+
         from grassroots.core.glossary import PLACES
         from grassroots.core.nav import NavItem, register
         from grassroots.core.roles import Cap

@@ -3,31 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 import holidays as holidays_pkg
 from django.db import transaction
 
+from grassroots.core import memo
 from grassroots.core.models import CalendarDay
 
-_cache_version = 0
+# nodes (decision 0025): the overrides of a year, remembered per process like the other
+# memos; an edit (the admin and the seeding call `invalidate()`) clears them in every
+# process when Redis is set, else within the ttl.
+OVERRIDES: memo.Memo[int, dict[dt.date, bool]] = memo.Memo("working-day calendar", ttl=300.0)
 
 
 def invalidate() -> None:
     """Forget cached overrides (call after editing CalendarDay rows)."""
-    global _cache_version
-    _cache_version += 1
-    _overrides.cache_clear()
+    memo.changed(OVERRIDES)
 
 
-@lru_cache(maxsize=64)
-def _overrides(year: int, version: int) -> dict[dt.date, bool]:
+def _load_overrides(year: int) -> dict[dt.date, bool]:
     rows = CalendarDay.objects.filter(date__year=year).values_list("date", "is_workday")
     return dict(rows)
 
 
+def _overrides(year: int) -> dict[dt.date, bool]:
+    return OVERRIDES.get(year, _load_overrides) or {}
+
+
 def is_workday(day: dt.date) -> bool:
-    override = _overrides(day.year, _cache_version).get(day)
+    override = _overrides(day.year).get(day)
     if override is not None:
         return override
     return day.weekday() < 5

@@ -9,7 +9,7 @@ connection poolers), so the first use sets the connection's threshold — which 
 server-binding cursors, that is these, consult. It goes through Django's cursor wrapper
 (errors mapped, queries logged when DEBUG or a test captures them). Not for a database
 behind a transaction-mode pooler (pgbouncer), where a prepared statement does not follow
-the session; we have none (a psycopg pool keeps sessions and is fine).
+the session: with `DATABASE_POOLER=pgbouncer` it binds on the server but never prepares.
 
 `health_check_without_round_trip` does Django's connection health check
 (`CONN_HEALTH_CHECKS`: a `SELECT 1` before a request's first query, so a connection a
@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import connection as default_connection
 
 PREPARE_AFTER = 2
@@ -62,7 +63,8 @@ def prepared_cursor() -> Iterator[Any]:
     connection.ensure_connection()
     connection.validate_thread_sharing()
     pg = connection.connection
-    if pg.prepare_threshold is None:
+    # nodes (decision 0025): behind PgBouncer in transaction mode nothing is prepared.
+    if pg.prepare_threshold is None and settings.DATABASE_POOLER != "pgbouncer":
         pg.prepare_threshold = PREPARE_AFTER
     with connection.wrap_database_errors:
         raw = ServerBindingCursor(pg)  # type: ignore[call-arg]  # psycopg cursor over pg
