@@ -124,7 +124,12 @@ def _representatives(ctx: BenchContext, n: int) -> list[tuple[str, list[int]]]:
             rep = grid.representative_create(
                 actor=root, village=village, name=f"负载代表{i}", user=user, is_demo=True
             )
-            for household in Household.objects.filter(place=group).order_by("code")[:11]:
+            # Households of no other load representative: re-linking one would leave an earlier
+            # representative with none, and their simulated user with nothing to visit.
+            free = Household.objects.filter(place=group).exclude(
+                representative__user__username__startswith="bench_load_rep_"
+            )
+            for household in free.order_by("code")[:11]:
                 grid.link_representative(actor=root, household=household, representative=rep)
         rep = Representative.objects.get(user=user)
         ids = list(Household.objects.filter(representative=rep).values_list("pk", flat=True))

@@ -167,7 +167,13 @@ def run_users(
     def user_loop(user: User, rng: random.Random) -> None:
         time.sleep(rng.uniform(0, think_s[1]))
         while time.monotonic() < stop:
-            call = user(rng)
+            try:
+                call = user(rng)
+            except Exception as exc:  # noqa: BLE001 - a user who cannot go on fails the run
+                with lock:
+                    errors["client"] = errors.get("client", 0) + 1
+                    samples.append(f"a simulated user stopped: {type(exc).__name__}: {exc}")
+                return
             headers = {"Host": f"{host}:{port}", **call.headers}
             if gate:
                 gate.acquire()

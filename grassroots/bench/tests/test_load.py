@@ -61,3 +61,12 @@ def test_an_unexpected_status_or_a_refused_connection_is_an_error(live_server: A
     assert result.error_samples[0].endswith("→ 404")
     closed = run_users("http://127.0.0.1:9", [user], seconds=0.2, think_s=(0.01, 0.02))
     assert closed.errors["missing"] == closed.requests and not closed.latencies_s
+
+
+def test_a_simulated_user_who_cannot_go_on_is_an_error_not_a_silent_stop() -> None:
+    def user(rng: Any) -> Call:
+        return Call("visit", "POST", f"/api/visits/{rng.choice([])}")  # no household to visit
+
+    result = run_users("http://127.0.0.1:9", [user, user], seconds=0.2, think_s=(0.01, 0.02))
+    assert result.errors["client"] == 2
+    assert "IndexError" in result.error_samples[0]
