@@ -1,10 +1,14 @@
 """Keeping the prepared figures right: full rebuild, a town's recompute, and deltas.
 
-`rebuild()` recomputes every row set-based: one GROUP BY per source table (`sources`) into
-the leaves' own counters, then one UPDATE … FROM per depth level adding the children's sums
-to their parent (deepest level first). It never loops over rows in Python, so its cost is a
-few sequential scans. `refresh_subtree()` runs the same SQL restricted to one town's path
-prefix and re-sums the town's ancestors, so an increment equals a rebuild by construction.
+`rebuild()` recomputes every row set-based (decision 0022): missing rows are inserted with
+`ON CONFLICT DO NOTHING` on the node's unique key (linear, however fresh the table); then, per
+figures table, one aggregated pass per source table (`sources`, a GROUP BY by path and month)
+is summed per path into a temporary table, each path's sums are added to every ancestor (one
+join with the depths, one GROUP BY), and only the rows whose counters differ are written —
+nodes left without data are written back to zero, month rows without data deleted. It never
+loops over rows in Python. `refresh_subtree()` runs the same SQL restricted to one town's
+path prefix, the ancestors' other children counted from their stored rows, so an increment
+equals a rebuild by construction.
 
 After a change the services of cases, duties, inspections, rectify, trainings, sites and
 cadence emit `Event.FIGURES_STALE`; the node is marked (`mark_stale`, after the commit) and
@@ -110,64 +114,121 @@ def _limit(alias: str, prefix: str | None) -> tuple[str, list[Any]]:
     return f"({alias}.path LIKE %s OR {alias}.path IN ({marks}))", [prefix + "%", *ancestors]
 
 
-def _roll_up(
+def _sql_value(sql: str, params: Iterable[Any] = ()) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+# The rolled-up totals of one figures table, computed once (a temporary table of the session,
+# dropped after use and with the transaction): one row per node (and month) that has data.
+STAGE = "analytics_stage"
+LEAVES = "analytics_leaves"  # each path's own sums, before they are added to the ancestors
+
+
+def _levels(max_depth: int) -> str:
+    """The depths 1..max_depth as a derived table `d(n)` (the same SQL on both databases)."""
+    return " UNION ALL ".join(f"SELECT {n} AS n" for n in range(1, max(max_depth, 1) + 1))
+
+
+def _off_chain(
+    table: str, counters: tuple[str, ...], prefix: str, month_of: tuple[str, dt.date] | None
+) -> tuple[str, list[Any]]:
+    """A subtree refresh's stored rows that stay right: the other children of its ancestors.
+
+    Their totals, rolled up with the subtree's own rows, give each ancestor its full total.
+    """
+    chain = prefixes_of(prefix)
+    clauses, params = [], []
+    for depth, (ancestor, on_chain) in enumerate(zip(chain, chain[1:], strict=False), start=1):
+        clauses.append("(x.depth = %s AND x.path LIKE %s AND x.path <> %s)")
+        params += [depth + 1, ancestor + "%", on_chain]
+    if not clauses:
+        return "", []
+    month = ""
+    where = f"({' OR '.join(clauses)})"
+    if month_of is not None:
+        month = ", x.month AS m"
+        where = f"x.node = %s AND x.month >= %s AND {where}"
+        params = [month_of[0], _db_date(month_of[1]), *params]
+    columns = ", ".join(f"x.{c} AS {c}" for c in counters)
+    return f"SELECT x.path AS p{month}, {columns} FROM {table} x WHERE {where}", params  # noqa: S608
+
+
+def _stage(
     table: str,
     counters: tuple[str, ...],
+    sources: tuple[Source, ...],
+    w: Windows,
+    prefix: str | None,
     max_depth: int,
-    prefix: str | None = None,
     *,
     month_of: tuple[str, dt.date] | None = None,
 ) -> None:
-    """Add each level's sums to its parents, deepest level first (one UPDATE per level).
+    """Create STAGE: every node's final totals (its own rows and all its descendants').
 
-    `prefix`: only the subtree's rows and its ancestors are summed into (the others are
-    already right); `month_of`: a MonthFigures node kind and first month (rows keyed by month).
+    One aggregated pass per source (its GROUP BY by path, and month), the sources' rows
+    summed per path, then each path's sums added to every ancestor (one join with the
+    depths, one GROUP BY): no per-level UPDATEs of the figures table. A subtree refresh adds
+    the stored totals of its ancestors' other children and keeps only its own rows.
     """
-    sets = ", ".join(f"{c} = f.{c} + s.{c}" for c in counters)
-    sums = ", ".join(f"SUM({c}) AS {c}" for c in counters)
-    limit, limit_params = _limit("f", prefix)
-    for depth in range(max_depth - 1, 0, -1):
-        if month_of is None:
-            _sql(
-                f"UPDATE {table} AS f SET {sets} FROM ("  # noqa: S608 - names are constants
-                f"SELECT SUBSTR(path, 1, %s) AS p, {sums} FROM {table} WHERE depth = %s GROUP BY 1"
-                f") AS s WHERE f.path = s.p AND {limit}",
-                [depth * STEP, depth + 1, *limit_params],
-            )
-        else:
-            node, first = month_of
-            _sql(
-                f"UPDATE {table} AS f SET {sets} FROM ("  # noqa: S608 - names are constants
-                f"SELECT SUBSTR(path, 1, %s) AS p, month AS m, {sums} FROM {table} "
-                "WHERE node = %s AND depth = %s AND month >= %s GROUP BY 1, 2"
-                f") AS s WHERE f.node = %s AND f.path = s.p AND f.month = s.m AND {limit}",
-                [depth * STEP, node, depth + 1, _db_date(first), node, *limit_params],
-            )
-
-
-def _update_from(table: str, sets: str, source_sql: str, where: str, params: list[Any]) -> None:
-    """UPDATE the figures rows `f` from the grouped source `s` (its params come first).
-
-    On PostgreSQL the source is a MATERIALIZED CTE: computed once, whatever the planner
-    believes of freshly loaded tables (with no statistics yet it may otherwise re-run the
-    aggregate for every figures row in a nested loop: minutes instead of a second).
-    """
-    if connection.vendor == "postgresql":
-        sql = f"WITH s AS MATERIALIZED ({source_sql}) UPDATE {table} AS f SET {sets} FROM s WHERE {where}"  # noqa: S608
-    else:
-        sql = f"UPDATE {table} AS f SET {sets} FROM ({source_sql}) AS s WHERE {where}"  # noqa: S608
-    _sql(sql, params)
-
-
-def _direct(table: str, assignments: str, source_sql: str, params: list[Any]) -> None:
-    _update_from(table, assignments, source_sql, "f.path = s.p", params)
-
-
-def _fill(table: str, sources: tuple[Source, ...], w: Windows, prefix: str | None) -> None:
+    month = ", u.m" if month_of else ""
+    branches, params = [], []
     for source in sources:
-        sql, params = _grouped(source, w, prefix).query.sql_with_params()
-        names = list(source.counters(w))
-        _direct(table, ", ".join(f"{c} = s.{c}" for c in names), sql, list(params))
+        sql, source_params = _grouped(source, w, prefix).query.sql_with_params()
+        names = set(source.counters(w))
+        columns = ", ".join(f"s.{c} AS {c}" if c in names else f"0 AS {c}" for c in counters)
+        branches.append(
+            f"SELECT s.p AS p{', s.m AS m' if month_of else ''}, {columns} FROM ({sql}) AS s"  # noqa: S608
+        )
+        params += list(source_params)
+    if prefix is not None:
+        stored, stored_params = _off_chain(table, counters, prefix, month_of)
+        if stored:
+            branches.append(stored)
+            params += stored_params
+    # Each path's own sums first (analysed: the planner then knows how many paths there are
+    # and hashes the next GROUP BY instead of sorting millions of rows).
+    sums = ", ".join(f"CAST(SUM(u.{c}) AS INTEGER) AS {c}" for c in counters)
+    _sql(
+        f"CREATE TEMPORARY TABLE {LEAVES} AS SELECT u.p{month}, {sums} "  # noqa: S608
+        f"FROM ({' UNION ALL '.join(branches)}) AS u GROUP BY u.p{month}",
+        params,
+    )
+    _analyze(LEAVES)
+    totals = ", ".join(f"CAST(SUM(l.{c}) AS INTEGER) AS {c}" for c in counters)
+    keys = "1, 2, 3" if month_of else "1, 2"
+    sql = (
+        f"SELECT SUBSTR(l.p, 1, d.n * {STEP}) AS path, d.n AS depth"  # noqa: S608
+        f"{', l.m AS month' if month_of else ''}, {totals} FROM {LEAVES} AS l "
+        f"JOIN ({_levels(max_depth)}) AS d ON d.n * {STEP} <= LENGTH(l.p) GROUP BY {keys}"
+    )
+    params = []
+    if prefix is not None:
+        limit, limit_params = _limit("t", prefix)
+        sql = f"SELECT * FROM ({sql}) AS t WHERE {limit}"  # noqa: S608
+        params = limit_params
+    _sql(f"CREATE TEMPORARY TABLE {STAGE} AS {sql}", params)
+    _sql(f"DROP TABLE {LEAVES}")
+    _analyze(STAGE)
+    if connection.vendor != "postgresql":
+        # SQLite joins by index only: one on the key the writes look rows up by.
+        _sql(f"CREATE INDEX {STAGE}_key ON {STAGE} (path{', month' if month_of else ''})")
+
+
+def _analyze(table: str) -> None:
+    """PostgreSQL: a temporary table's size and spread, for hash joins and aggregates."""
+    if connection.vendor == "postgresql":
+        _sql(f"ANALYZE {table}")
+
+
+def _changed(left: str, right: str, counters: tuple[str, ...]) -> str:
+    """SQL: some counter of row `left` differs from `right`'s (row values, both databases)."""
+    return (
+        f"({', '.join(f'{left}.{c}' for c in counters)}) <> "
+        f"({', '.join(f'{right}.{c}' if right else '0' for c in counters)})"
+    )
 
 
 def _refresh_nodes(
@@ -180,29 +241,39 @@ def _refresh_nodes(
     prefix: str | None,
     extra: tuple[str, ...] = (),
 ) -> None:
-    """Recompute a figures table (or one subtree of it and its ancestors)."""
+    """Recompute a figures table (or one subtree of it and its ancestors).
+
+    Missing rows are inserted (ON CONFLICT on the node's unique key: linear however new the
+    table), the totals are staged once, and only the rows whose counters differ are written.
+    """
     now = _db_time(w.now)
     zeros = ", ".join("0" for _ in counters)
     more = "".join(f", {c}" for c in extra)
+    limit, limit_params = _limit("n", prefix)
+    # WHERE: SQLite needs one before an upsert's ON CONFLICT after a SELECT.
     _sql(
         f"INSERT INTO {table} ({fk}, path, depth{more}, {', '.join(counters)}, updated_at) "  # noqa: S608
         f"SELECT n.id, n.path, n.depth{''.join(f', n.{c}' for c in extra)}, {zeros}, %s "
-        f"FROM {nodes} n WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{fk} = n.id)",
+        f"FROM {nodes} n WHERE {limit} ON CONFLICT ({fk}) DO NOTHING",
+        [now, *limit_params],
+    )
+    max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
+    _stage(table, counters, sources, w, prefix, max_depth)
+    sets = ", ".join(f"{c} = s.{c}" for c in counters)
+    _sql(
+        f"UPDATE {table} AS f SET {sets}, updated_at = %s FROM {STAGE} AS s "  # noqa: S608
+        f"WHERE f.path = s.path AND {_changed('f', 's', counters)}",
         [now],
     )
-    limit, limit_params = _limit(table, prefix)
-    resets = ", ".join(f"{c} = 0" for c in counters)
-    _sql(f"UPDATE {table} SET {resets}, updated_at = %s WHERE {limit}", [now, *limit_params])  # noqa: S608
-    _fill(table, sources, w, prefix)
-    max_depth = _sql_value(f"SELECT MAX(depth) FROM {table}")  # noqa: S608
-    _roll_up(table, counters, max_depth or 0, prefix)
-
-
-def _sql_value(sql: str, params: Iterable[Any] = ()) -> Any:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        row = cursor.fetchone()
-    return row[0] if row else None
+    # Nodes with no rows left under them: zeros (those already zero are not written).
+    limit, limit_params = _limit("f", prefix)
+    _sql(
+        f"UPDATE {table} AS f SET {', '.join(f'{c} = 0' for c in counters)}, updated_at = %s "  # noqa: S608
+        f"WHERE {limit} AND {_changed('f', '', counters)} "
+        f"AND NOT EXISTS (SELECT 1 FROM {STAGE} AS s WHERE s.path = f.path)",
+        [now, *limit_params],
+    )
+    _sql(f"DROP TABLE {STAGE}")
 
 
 def _refresh_months(
@@ -210,57 +281,31 @@ def _refresh_months(
 ) -> None:
     """Recompute the MonthFigures rows of the last MONTHS months of one node kind.
 
-    Rows exist only for months with data: each source inserts its (path, month) keys, the
-    ancestors' keys follow level by level, then the counters are written and rolled up.
+    Rows exist only for months with data: the staged totals are upserted (only changed rows
+    written) and the rows of months left without data are deleted.
     """
     table = MonthFigures._meta.db_table
     first = w.first_month.date()
     now = _db_time(w.now)
-    zeros = ", ".join("0" for _ in MONTH_COUNTERS)
-    columns = f"node, path, depth, month, {', '.join(MONTH_COUNTERS)}, updated_at"
-    if prefix is None:
-        _sql(f"DELETE FROM {table} WHERE node = %s AND month >= %s", [node, _db_date(first)])  # noqa: S608
-    else:
-        # The subtree's rows go; its ancestors' rows are kept and re-summed.
-        _sql(
-            f"DELETE FROM {table} WHERE node = %s AND month >= %s AND path LIKE %s",  # noqa: S608
-            [node, _db_date(first), prefix + "%"],
-        )
-        resets = ", ".join(f"{c} = 0" for c in MONTH_COUNTERS)
-        ancestors = prefixes_of(prefix)[:-1]
-        if ancestors:
-            marks = ", ".join("%s" for _ in ancestors)
-            _sql(
-                f"UPDATE {table} SET {resets}, updated_at = %s WHERE node = %s "  # noqa: S608
-                f"AND month >= %s AND path IN ({marks})",
-                [now, node, _db_date(first), *ancestors],
-            )
-    missing = (
-        f"NOT EXISTS (SELECT 1 FROM {table} y WHERE y.node = %s AND y.path = k.p AND y.month = k.m)"  # noqa: S608
-    )
-    for source in sources:
-        sql, params = _grouped(source, w, prefix).query.sql_with_params()
-        _sql(
-            f"INSERT INTO {table} ({columns}) SELECT %s, k.p, n.depth, k.m, {zeros}, %s "  # noqa: S608
-            f"FROM ({sql}) AS k JOIN {nodes} n ON n.path = k.p WHERE {missing}",
-            [node, now, *params, node],
-        )
     max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
-    for depth in range(max_depth - 1, 0, -1):
-        _sql(
-            f"INSERT INTO {table} ({columns}) SELECT DISTINCT %s, k.p, %s, k.m, {zeros}, %s "  # noqa: S608
-            f"FROM (SELECT SUBSTR(path, 1, %s) AS p, month AS m FROM {table} "
-            f"WHERE node = %s AND depth = %s AND month >= %s) AS k WHERE {missing}",
-            [node, depth, now, depth * STEP, node, depth + 1, _db_date(first), node],
-        )
-    for source in sources:
-        sql, params = _grouped(source, w, prefix).query.sql_with_params()
-        names = list(source.counters(w))
-        sets = ", ".join(f"{c} = s.{c}" for c in names)
-        _update_from(
-            table, sets, sql, "f.node = %s AND f.path = s.p AND f.month = s.m", [*params, node]
-        )
-    _roll_up(table, MONTH_COUNTERS, max_depth, prefix, month_of=(node, first))
+    _stage(table, MONTH_COUNTERS, sources, w, prefix, max_depth, month_of=(node, first))
+    counters = ", ".join(MONTH_COUNTERS)
+    sets = ", ".join(f"{c} = excluded.{c}" for c in MONTH_COUNTERS)
+    _sql(
+        f"INSERT INTO {table} (node, path, depth, month, {counters}, updated_at) "  # noqa: S608
+        f"SELECT %s, s.path, n.depth, s.month, {', '.join(f's.{c}' for c in MONTH_COUNTERS)}, %s "
+        f"FROM {STAGE} AS s JOIN {nodes} n ON n.path = s.path WHERE 1 = 1 "
+        f"ON CONFLICT (node, path, month) DO UPDATE SET {sets}, updated_at = excluded.updated_at "
+        f"WHERE {_changed(table, 'excluded', MONTH_COUNTERS)}",
+        [node, now],
+    )
+    limit, limit_params = _limit("f", prefix)
+    _sql(
+        f"DELETE FROM {table} AS f WHERE f.node = %s AND f.month >= %s AND {limit} "  # noqa: S608
+        f"AND NOT EXISTS (SELECT 1 FROM {STAGE} AS s WHERE s.path = f.path AND s.month = f.month)",
+        [node, _db_date(first), *limit_params],
+    )
+    _sql(f"DROP TABLE {STAGE}")
 
 
 # The tables the sources read (analytics/sources.py), for _fresh_statistics.
@@ -307,8 +352,15 @@ def _fresh_statistics() -> None:
             cursor.execute(f'ANALYZE "{name}"')
 
 
+# Memory for the staging aggregates (PostgreSQL, this transaction only): a province's
+# hash aggregates fit in it instead of spilling to disk in batches.
+WORK_MEM = "256MB"
+
+
 def _refresh(w: Windows, place_prefix: str | None, org_prefix: str | None, *, full: bool) -> None:
     _fresh_statistics()
+    if connection.vendor == "postgresql" and full:
+        _sql(f"SET LOCAL work_mem = '{WORK_MEM}'")
     place, org = Place._meta.db_table, Organization._meta.db_table
     if full or place_prefix:
         _refresh_nodes(
