@@ -41,6 +41,9 @@ class BenchResult:
     compare: str = "p95"  # which statistic meets the target: "median" | "p95" | "throughput"
     target_throughput: float | None = None  # items/s the throughput must reach
     notes: str = ""
+    # begin rollup
+    target_scale: str = ""  # the scale ("province", …) the target is set for; "" = every scale
+    # end rollup
 
     @property
     def median_s(self) -> float:
