@@ -161,6 +161,11 @@ def _changed(left: str, right: str, counters: tuple[str, ...]) -> str:
     )
 
 
+def _count(table: str, alias: str, prefix: str | None) -> int:
+    limit, params = _limit(alias, prefix)
+    return _sql_value(f"SELECT COUNT(*) FROM {table} {alias} WHERE {limit}", params)  # noqa: S608
+
+
 def refresh_nodes(
     table: str,
     nodes: str,
@@ -173,22 +178,26 @@ def refresh_nodes(
 ) -> None:
     """Recompute a figures table (or one subtree of it and its ancestors).
 
-    Missing rows are inserted (ON CONFLICT on the node's unique key: linear however new the
-    table), the totals are staged once, and only the rows whose counters differ are written.
+    The totals are staged once; nodes without a row get one with its totals (`ON CONFLICT`
+    on the node's unique key: linear however new the table; skipped when every node has its
+    row), then only the rows whose counters differ are written.
     """
     now = _db_time(w.now)
-    zeros = ", ".join("0" for _ in counters)
-    more = "".join(f", {c}" for c in extra)
-    limit, limit_params = _limit("n", prefix)
-    # WHERE: SQLite needs one before an upsert's ON CONFLICT after a SELECT.
-    _sql(
-        f"INSERT INTO {table} ({fk}, path, depth{more}, {', '.join(counters)}, updated_at) "  # noqa: S608
-        f"SELECT n.id, n.path, n.depth{''.join(f', n.{c}' for c in extra)}, {zeros}, %s "
-        f"FROM {nodes} n WHERE {limit} ON CONFLICT ({fk}) DO NOTHING",
-        [now, *limit_params],
-    )
     max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
     _stage(table, counters, sources, w, prefix, max_depth)
+    # One row per node (unique key, deleted with its node): equal counts, none missing.
+    if _count(nodes, "n", prefix) != _count(table, "f", prefix):
+        limit, limit_params = _limit("n", prefix)
+        more = "".join(f", {c}" for c in extra)
+        values = ", ".join(f"COALESCE(s.{c}, 0)" for c in counters)
+        # WHERE: SQLite needs one before an upsert's ON CONFLICT after a SELECT.
+        _sql(
+            f"INSERT INTO {table} ({fk}, path, depth{more}, {', '.join(counters)}, updated_at) "  # noqa: S608
+            f"SELECT n.id, n.path, n.depth{''.join(f', n.{c}' for c in extra)}, {values}, %s "
+            f"FROM {nodes} n LEFT JOIN {STAGE} s ON s.path = n.path WHERE {limit} "
+            f"ON CONFLICT ({fk}) DO NOTHING",
+            [now, *limit_params],
+        )
     sets = ", ".join(f"{c} = s.{c}" for c in counters)
     _sql(
         f"UPDATE {table} AS f SET {sets}, updated_at = %s FROM {STAGE} AS s "  # noqa: S608
@@ -211,28 +220,39 @@ def refresh_months(
 ) -> None:
     """Recompute the MonthFigures rows of the last MONTHS months of one node kind.
 
-    Rows exist only for months with data: the staged totals are upserted (only changed rows
-    written) and the rows of months left without data are deleted.
+    Rows exist only for months with data. The staged totals update the rows that differ
+    (a hash join, not a probe per row), the rows of months left without data are deleted,
+    and the keys still missing are inserted: found before the INSERT, so it never reads
+    the table it is filling.
     """
     table = MonthFigures._meta.db_table
     first = w.first_month.date()
     now = _db_time(w.now)
     max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
     _stage(table, MONTH_COUNTERS, sources, w, prefix, max_depth, month_of=(node, first))
-    counters = ", ".join(MONTH_COUNTERS)
-    sets = ", ".join(f"{c} = excluded.{c}" for c in MONTH_COUNTERS)
+    same_key = "f.node = %s AND f.path = s.path AND f.month = s.month"
+    sets = ", ".join(f"{c} = s.{c}" for c in MONTH_COUNTERS)
     _sql(
-        f"INSERT INTO {table} (node, path, depth, month, {counters}, updated_at) "  # noqa: S608
-        f"SELECT %s, s.path, n.depth, s.month, {', '.join(f's.{c}' for c in MONTH_COUNTERS)}, %s "
-        f"FROM {STAGE} AS s JOIN {nodes} n ON n.path = s.path WHERE 1 = 1 "
-        f"ON CONFLICT (node, path, month) DO UPDATE SET {sets}, updated_at = excluded.updated_at "
-        f"WHERE {_changed(table, 'excluded', MONTH_COUNTERS)}",
-        [node, now],
+        f"UPDATE {table} AS f SET {sets}, updated_at = %s FROM {STAGE} AS s "  # noqa: S608
+        f"WHERE {same_key} AND {_changed('f', 's', MONTH_COUNTERS)}",
+        [now, node],
     )
     limit, limit_params = _limit("f", prefix)
     _sql(
         f"DELETE FROM {table} AS f WHERE f.node = %s AND f.month >= %s AND {limit} "  # noqa: S608
         f"AND NOT EXISTS (SELECT 1 FROM {STAGE} AS s WHERE s.path = f.path AND s.month = f.month)",
         [node, _db_date(first), *limit_params],
+    )
+    _sql(
+        f"DELETE FROM {STAGE} AS s WHERE EXISTS (SELECT 1 FROM {table} AS f WHERE {same_key})",  # noqa: S608
+        [node],
+    )
+    counters = ", ".join(MONTH_COUNTERS)
+    _sql(
+        f"INSERT INTO {table} (node, path, depth, month, {counters}, updated_at) "  # noqa: S608
+        f"SELECT %s, s.path, n.depth, s.month, {', '.join(f's.{c}' for c in MONTH_COUNTERS)}, %s "
+        f"FROM {STAGE} AS s JOIN {nodes} n ON n.path = s.path WHERE 1 = 1 "
+        "ON CONFLICT (node, path, month) DO NOTHING",
+        [node, now],
     )
     _sql(f"DROP TABLE {STAGE}")
