@@ -1,10 +1,14 @@
 """Keeping the prepared figures right: full rebuild, a town's recompute, and deltas.
 
-`rebuild()` recomputes every row set-based: one GROUP BY per source table (`sources`) into
-the leaves' own counters, then one UPDATE … FROM per depth level adding the children's sums
-to their parent (deepest level first). It never loops over rows in Python, so its cost is a
-few sequential scans. `refresh_subtree()` runs the same SQL restricted to one town's path
-prefix and re-sums the town's ancestors, so an increment equals a rebuild by construction.
+`rebuild()` recomputes every row set-based (decision 0022): missing rows are inserted with
+`ON CONFLICT DO NOTHING` on the node's unique key (linear, however fresh the table); then, per
+figures table, one aggregated pass per source table (`sources`, a GROUP BY by path and month)
+is summed per path into a temporary table, each path's sums are added to every ancestor (one
+join with the depths, one GROUP BY), and only the rows whose counters differ are written —
+nodes left without data are written back to zero, month rows without data deleted. It never
+loops over rows in Python. `refresh_subtree()` runs the same SQL restricted to one town's
+path prefix, the ancestors' other children counted from their stored rows, so an increment
+equals a rebuild by construction.
 
 After a change the services of cases, duties, inspections, rectify, trainings, sites and
 cadence emit `Event.FIGURES_STALE`; the node is marked (`mark_stale`, after the commit) and
@@ -18,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection, transaction
 
@@ -30,7 +33,6 @@ from grassroots.analytics.deltas import (  # noqa: F401 - the subscribers' home 
     visit_logged,
 )
 from grassroots.analytics.models import (
-    MONTH_COUNTERS,
     ORG_COUNTERS,
     PLACE_COUNTERS,
     MonthFigures,
@@ -55,6 +57,7 @@ from grassroots.analytics.sources import (  # noqa: F401
     prefixes_of,
     windows,
 )
+from grassroots.analytics.totals import refresh_months, refresh_nodes
 from grassroots.cadence.models import QuarterScore
 from grassroots.cases.models import Case, CaseEvent
 from grassroots.core import audit, clock
@@ -84,183 +87,6 @@ class RebuildSummary:
     places: int
     organizations: int
     months: int = 0
-
-
-def _sql(sql: str, params: Iterable[Any] = ()) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        return cursor.rowcount
-
-
-def _db_time(value: dt.datetime) -> Any:
-    # Raw SQL bypasses field conversion: SQLite stores naive UTC text.
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _db_date(value: dt.date) -> Any:
-    return connection.ops.adapt_datefield_value(value)
-
-
-def _limit(alias: str, prefix: str | None) -> tuple[str, list[Any]]:
-    """SQL for `_within` on a figures table's own rows."""
-    if prefix is None:
-        return "1 = 1", []
-    ancestors = prefixes_of(prefix)
-    marks = ", ".join("%s" for _ in ancestors)
-    return f"({alias}.path LIKE %s OR {alias}.path IN ({marks}))", [prefix + "%", *ancestors]
-
-
-def _roll_up(
-    table: str,
-    counters: tuple[str, ...],
-    max_depth: int,
-    prefix: str | None = None,
-    *,
-    month_of: tuple[str, dt.date] | None = None,
-) -> None:
-    """Add each level's sums to its parents, deepest level first (one UPDATE per level).
-
-    `prefix`: only the subtree's rows and its ancestors are summed into (the others are
-    already right); `month_of`: a MonthFigures node kind and first month (rows keyed by month).
-    """
-    sets = ", ".join(f"{c} = f.{c} + s.{c}" for c in counters)
-    sums = ", ".join(f"SUM({c}) AS {c}" for c in counters)
-    limit, limit_params = _limit("f", prefix)
-    for depth in range(max_depth - 1, 0, -1):
-        if month_of is None:
-            _sql(
-                f"UPDATE {table} AS f SET {sets} FROM ("  # noqa: S608 - names are constants
-                f"SELECT SUBSTR(path, 1, %s) AS p, {sums} FROM {table} WHERE depth = %s GROUP BY 1"
-                f") AS s WHERE f.path = s.p AND {limit}",
-                [depth * STEP, depth + 1, *limit_params],
-            )
-        else:
-            node, first = month_of
-            _sql(
-                f"UPDATE {table} AS f SET {sets} FROM ("  # noqa: S608 - names are constants
-                f"SELECT SUBSTR(path, 1, %s) AS p, month AS m, {sums} FROM {table} "
-                "WHERE node = %s AND depth = %s AND month >= %s GROUP BY 1, 2"
-                f") AS s WHERE f.node = %s AND f.path = s.p AND f.month = s.m AND {limit}",
-                [depth * STEP, node, depth + 1, _db_date(first), node, *limit_params],
-            )
-
-
-def _update_from(table: str, sets: str, source_sql: str, where: str, params: list[Any]) -> None:
-    """UPDATE the figures rows `f` from the grouped source `s` (its params come first).
-
-    On PostgreSQL the source is a MATERIALIZED CTE: computed once, whatever the planner
-    believes of freshly loaded tables (with no statistics yet it may otherwise re-run the
-    aggregate for every figures row in a nested loop: minutes instead of a second).
-    """
-    if connection.vendor == "postgresql":
-        sql = f"WITH s AS MATERIALIZED ({source_sql}) UPDATE {table} AS f SET {sets} FROM s WHERE {where}"  # noqa: S608
-    else:
-        sql = f"UPDATE {table} AS f SET {sets} FROM ({source_sql}) AS s WHERE {where}"  # noqa: S608
-    _sql(sql, params)
-
-
-def _direct(table: str, assignments: str, source_sql: str, params: list[Any]) -> None:
-    _update_from(table, assignments, source_sql, "f.path = s.p", params)
-
-
-def _fill(table: str, sources: tuple[Source, ...], w: Windows, prefix: str | None) -> None:
-    for source in sources:
-        sql, params = _grouped(source, w, prefix).query.sql_with_params()
-        names = list(source.counters(w))
-        _direct(table, ", ".join(f"{c} = s.{c}" for c in names), sql, list(params))
-
-
-def _refresh_nodes(
-    table: str,
-    nodes: str,
-    fk: str,
-    counters: tuple[str, ...],
-    sources: tuple[Source, ...],
-    w: Windows,
-    prefix: str | None,
-    extra: tuple[str, ...] = (),
-) -> None:
-    """Recompute a figures table (or one subtree of it and its ancestors)."""
-    now = _db_time(w.now)
-    zeros = ", ".join("0" for _ in counters)
-    more = "".join(f", {c}" for c in extra)
-    _sql(
-        f"INSERT INTO {table} ({fk}, path, depth{more}, {', '.join(counters)}, updated_at) "  # noqa: S608
-        f"SELECT n.id, n.path, n.depth{''.join(f', n.{c}' for c in extra)}, {zeros}, %s "
-        f"FROM {nodes} n WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{fk} = n.id)",
-        [now],
-    )
-    limit, limit_params = _limit(table, prefix)
-    resets = ", ".join(f"{c} = 0" for c in counters)
-    _sql(f"UPDATE {table} SET {resets}, updated_at = %s WHERE {limit}", [now, *limit_params])  # noqa: S608
-    _fill(table, sources, w, prefix)
-    max_depth = _sql_value(f"SELECT MAX(depth) FROM {table}")  # noqa: S608
-    _roll_up(table, counters, max_depth or 0, prefix)
-
-
-def _sql_value(sql: str, params: Iterable[Any] = ()) -> Any:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def _refresh_months(
-    node: str, nodes: str, sources: tuple[Source, ...], w: Windows, prefix: str | None
-) -> None:
-    """Recompute the MonthFigures rows of the last MONTHS months of one node kind.
-
-    Rows exist only for months with data: each source inserts its (path, month) keys, the
-    ancestors' keys follow level by level, then the counters are written and rolled up.
-    """
-    table = MonthFigures._meta.db_table
-    first = w.first_month.date()
-    now = _db_time(w.now)
-    zeros = ", ".join("0" for _ in MONTH_COUNTERS)
-    columns = f"node, path, depth, month, {', '.join(MONTH_COUNTERS)}, updated_at"
-    if prefix is None:
-        _sql(f"DELETE FROM {table} WHERE node = %s AND month >= %s", [node, _db_date(first)])  # noqa: S608
-    else:
-        # The subtree's rows go; its ancestors' rows are kept and re-summed.
-        _sql(
-            f"DELETE FROM {table} WHERE node = %s AND month >= %s AND path LIKE %s",  # noqa: S608
-            [node, _db_date(first), prefix + "%"],
-        )
-        resets = ", ".join(f"{c} = 0" for c in MONTH_COUNTERS)
-        ancestors = prefixes_of(prefix)[:-1]
-        if ancestors:
-            marks = ", ".join("%s" for _ in ancestors)
-            _sql(
-                f"UPDATE {table} SET {resets}, updated_at = %s WHERE node = %s "  # noqa: S608
-                f"AND month >= %s AND path IN ({marks})",
-                [now, node, _db_date(first), *ancestors],
-            )
-    missing = (
-        f"NOT EXISTS (SELECT 1 FROM {table} y WHERE y.node = %s AND y.path = k.p AND y.month = k.m)"  # noqa: S608
-    )
-    for source in sources:
-        sql, params = _grouped(source, w, prefix).query.sql_with_params()
-        _sql(
-            f"INSERT INTO {table} ({columns}) SELECT %s, k.p, n.depth, k.m, {zeros}, %s "  # noqa: S608
-            f"FROM ({sql}) AS k JOIN {nodes} n ON n.path = k.p WHERE {missing}",
-            [node, now, *params, node],
-        )
-    max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
-    for depth in range(max_depth - 1, 0, -1):
-        _sql(
-            f"INSERT INTO {table} ({columns}) SELECT DISTINCT %s, k.p, %s, k.m, {zeros}, %s "  # noqa: S608
-            f"FROM (SELECT SUBSTR(path, 1, %s) AS p, month AS m FROM {table} "
-            f"WHERE node = %s AND depth = %s AND month >= %s) AS k WHERE {missing}",
-            [node, depth, now, depth * STEP, node, depth + 1, _db_date(first), node],
-        )
-    for source in sources:
-        sql, params = _grouped(source, w, prefix).query.sql_with_params()
-        names = list(source.counters(w))
-        sets = ", ".join(f"{c} = s.{c}" for c in names)
-        _update_from(
-            table, sets, sql, "f.node = %s AND f.path = s.p AND f.month = s.m", [*params, node]
-        )
-    _roll_up(table, MONTH_COUNTERS, max_depth, prefix, month_of=(node, first))
 
 
 # The tables the sources read (analytics/sources.py), for _fresh_statistics.
@@ -307,11 +133,19 @@ def _fresh_statistics() -> None:
             cursor.execute(f'ANALYZE "{name}"')
 
 
+# Memory for the staging aggregates (PostgreSQL, this transaction only): a province's
+# hash aggregates fit in it instead of spilling to disk in batches.
+WORK_MEM = "256MB"
+
+
 def _refresh(w: Windows, place_prefix: str | None, org_prefix: str | None, *, full: bool) -> None:
     _fresh_statistics()
+    if connection.vendor == "postgresql" and full:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
     place, org = Place._meta.db_table, Organization._meta.db_table
     if full or place_prefix:
-        _refresh_nodes(
+        refresh_nodes(
             PlaceFigures._meta.db_table,
             place,
             "place_id",
@@ -321,9 +155,9 @@ def _refresh(w: Windows, place_prefix: str | None, org_prefix: str | None, *, fu
             place_prefix,
             extra=("kind",),
         )
-        _refresh_months(MonthFigures.Node.PLACE, place, PLACE_MONTH_SOURCES, w, place_prefix)
+        refresh_months(MonthFigures.Node.PLACE, place, PLACE_MONTH_SOURCES, w, place_prefix)
     if full or org_prefix:
-        _refresh_nodes(
+        refresh_nodes(
             OrgFigures._meta.db_table,
             org,
             "organization_id",
@@ -332,7 +166,7 @@ def _refresh(w: Windows, place_prefix: str | None, org_prefix: str | None, *, fu
             w,
             org_prefix,
         )
-        _refresh_months(MonthFigures.Node.ORG, org, ORG_MONTH_SOURCES, w, org_prefix)
+        refresh_months(MonthFigures.Node.ORG, org, ORG_MONTH_SOURCES, w, org_prefix)
 
 
 @transaction.atomic

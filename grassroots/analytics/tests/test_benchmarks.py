@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from grassroots.analytics import benchmarks, services
+from grassroots.analytics.models import PlaceFigures
 from grassroots.bench.synth import synthesize
 from grassroots.core.bench import BenchContext
+from grassroots.grid.models import Place
 from grassroots.testing import make_user
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +31,9 @@ def test_the_roll_up_benchmarks_run_on_synthetic_data() -> None:
     assert refresh.meets_target
     (public,) = benchmarks.public_figures(ctx)
     assert len(public.samples_s) == 20
+    # begin rollup
+    steady, first = benchmarks.rebuild(ctx)
+    assert first.name.startswith("first roll-up rebuild") and len(first.samples_s) == 1
+    assert (steady.target_scale, first.target_scale) == ("province", "province")
+    assert PlaceFigures.objects.count() == Place.objects.count()  # the first rebuild refilled it
+    # end rollup

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from grassroots.accounts import services as account_services
 from grassroots.analytics import services
@@ -31,6 +32,8 @@ from grassroots.duties import services as duties
 from grassroots.duties.models import Assignment, Cadence, DueRule
 from grassroots.duties.tests.conftest import item_fields, make_plan
 from grassroots.grid import services as grid
+from grassroots.grid.models import Household, Place, Visit
+from grassroots.party.models import Organization
 from grassroots.testing import Town, make_user
 from grassroots.trainings import measures as training_measures
 from grassroots.trainings.models import Attendance, Enrolment, HoursRequirement
@@ -279,3 +282,86 @@ def test_one_transaction_of_many_changes_is_one_recompute_per_town(
         grid.visit_log(actor=town.root, household=town.household_a1)
     assert calls == [{"place_path": town.town.path, "now": None}]
     assert PlaceFigures.objects.get(path=town.village_b.path).cases_open == 3
+
+
+# begin rollup
+def _rows() -> dict[str, Any]:
+    """Every prepared row, zero rows included (a rebuild writes the same rows as one from empty)."""
+    return {
+        "places": set(PlaceFigures.objects.values_list("path", "depth", "kind", *PLACE_COUNTERS)),
+        "orgs": set(OrgFigures.objects.values_list("path", "depth", *ORG_COUNTERS)),
+        "months": set(
+            MonthFigures.objects.values_list("node", "path", "depth", "month", *MONTH_COUNTERS)
+        ),
+    }
+
+
+def _empty_figures() -> None:
+    """The figures tables as after a load: no rows, and (PostgreSQL) analysed while empty."""
+    for model in (MonthFigures, OrgFigures, PlaceFigures):
+        model.objects.all().delete()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
+def test_the_first_rebuild_into_empty_figures_tables_counts_everything(
+    town: Town, hank: Any
+) -> None:
+    build_everything(town, hank)
+    _empty_figures()
+    summary = services.rebuild()
+    assert summary.places == Place.objects.count() == PlaceFigures.objects.count()
+    assert summary.organizations == Organization.objects.count() == OrgFigures.objects.count()
+    assert summary.months > 0
+    assert_equals_direct_counts()
+    assert PlaceFigures.objects.get(path=town.town.path).households == Household.objects.count()
+
+
+def test_a_rebuild_after_changes_equals_a_rebuild_from_empty(town: Town, hank: Any) -> None:
+    build_everything(town, hank)
+    services.rebuild()
+    # Changes no hook reports (the rebuild heals them): a group loses its only household,
+    # a month loses its visits, a case is filed with its figures not yet recomputed.
+    Visit.objects.all().delete()
+    Household.objects.filter(pk=town.household_a2.pk).delete()
+    file_case(town, text="路灯不亮", place=town.group_b1)
+    services.rebuild()
+    after_changes = _rows()
+    group = PlaceFigures.objects.get(path=town.group_a2.path)
+    assert (group.households, group.residents) == (0, 0)  # written back to zero
+    assert not MonthFigures.objects.filter(node="place", visits__gt=0).exists()
+    assert_equals_direct_counts()
+    _empty_figures()
+    services.rebuild()
+    assert _rows() == after_changes
+
+
+def test_a_subtree_recompute_keeps_its_ancestors_sums_of_the_other_subtrees(
+    town: Town, hank: Any
+) -> None:
+    """A group's and a branch's recompute re-sum their ancestors from the stored figures of
+    the ancestors' other children (village B, group A2, branch B), as a rebuild would."""
+    build_everything(town, hank)
+    services.rebuild(now=NOW)
+    rebuilt = _rows()
+    chain = [town.town.path, town.village_a.path, town.group_a1.path]
+    PlaceFigures.objects.filter(path__in=chain).update(households=99, cases_open=7)
+    MonthFigures.objects.filter(node="place", path__in=chain).update(visits=5, cases_submitted=5)
+    MonthFigures.objects.create(  # a month with no data: the recompute removes its row
+        node="place",
+        path=town.village_a.path,
+        depth=2,
+        month=dt.date(2026, 1, 1),
+        visits=3,
+        updated_at=NOW,
+    )
+    org_chain = [town.committee.path, town.branch_a.path]
+    OrgFigures.objects.filter(path__in=org_chain).update(members=99, duty_total_month=9)
+    MonthFigures.objects.filter(node="org", path__in=org_chain).update(duty_total=9)
+    services.refresh_subtree(place_path=town.group_a1.path, now=NOW)
+    services.refresh_subtree(org_path=town.branch_a.path, now=NOW)
+    assert _rows() == rebuilt
+
+
+# end rollup

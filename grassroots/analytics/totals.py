@@ -1,0 +1,258 @@
+"""The rebuild's SQL (decision 0022): every node's totals staged once, only changes written.
+
+Per figures table, one `CREATE TEMPORARY TABLE … AS` sums the sources' grouped queries
+(`sources`, one aggregated pass each) per path, a second adds each path's sums to every
+ancestor; then the rows whose counters differ are updated, nodes left without data go back to
+zero and month rows without data are deleted. Missing rows are inserted `ON CONFLICT` on
+their unique key: linear however fresh the table's statistics. `services` calls these for a
+full rebuild (`prefix` None) and for one subtree and its ancestors (`refresh_subtree`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+
+from grassroots.analytics.models import MONTH_COUNTERS, MonthFigures
+from grassroots.analytics.sources import STEP, Source, Windows, _grouped, prefixes_of
+
+
+def _sql(sql: str, params: Iterable[Any] = ()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return cursor.rowcount
+
+
+def _db_time(value: dt.datetime) -> Any:
+    # Raw SQL bypasses field conversion: SQLite stores naive UTC text.
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _db_date(value: dt.date) -> Any:
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _limit(alias: str, prefix: str | None) -> tuple[str, list[Any]]:
+    """SQL for `_within` on a figures table's own rows."""
+    if prefix is None:
+        return "1 = 1", []
+    ancestors = prefixes_of(prefix)
+    marks = ", ".join("%s" for _ in ancestors)
+    return f"({alias}.path LIKE %s OR {alias}.path IN ({marks}))", [prefix + "%", *ancestors]
+
+
+def _sql_value(sql: str, params: Iterable[Any] = ()) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+# The rolled-up totals of one figures table, computed once (a temporary table of the session,
+# dropped after use and with the transaction): one row per node (and month) that has data.
+STAGE = "analytics_stage"
+LEAVES = "analytics_leaves"  # each path's own sums, before they are added to the ancestors
+
+
+def _levels(max_depth: int) -> str:
+    """The depths 1..max_depth as a derived table `d(n)` (the same SQL on both databases)."""
+    return " UNION ALL ".join(f"SELECT {n} AS n" for n in range(1, max(max_depth, 1) + 1))
+
+
+def _off_chain(
+    table: str, counters: tuple[str, ...], prefix: str, month_of: tuple[str, dt.date] | None
+) -> tuple[str, list[Any]]:
+    """A subtree refresh's stored rows that stay right: the other children of its ancestors.
+
+    Their totals, rolled up with the subtree's own rows, give each ancestor its full total.
+    """
+    chain = prefixes_of(prefix)
+    clauses, params = [], []
+    for depth, (ancestor, on_chain) in enumerate(zip(chain, chain[1:], strict=False), start=1):
+        clauses.append("(x.depth = %s AND x.path LIKE %s AND x.path <> %s)")
+        params += [depth + 1, ancestor + "%", on_chain]
+    if not clauses:
+        return "", []
+    month = ""
+    where = f"({' OR '.join(clauses)})"
+    if month_of is not None:
+        month = ", x.month AS m"
+        where = f"x.node = %s AND x.month >= %s AND {where}"
+        params = [month_of[0], _db_date(month_of[1]), *params]
+    columns = ", ".join(f"x.{c} AS {c}" for c in counters)
+    return f"SELECT x.path AS p{month}, {columns} FROM {table} x WHERE {where}", params  # noqa: S608
+
+
+def _stage(
+    table: str,
+    counters: tuple[str, ...],
+    sources: tuple[Source, ...],
+    w: Windows,
+    prefix: str | None,
+    max_depth: int,
+    *,
+    month_of: tuple[str, dt.date] | None = None,
+) -> None:
+    """Create STAGE: every node's final totals (its own rows and all its descendants').
+
+    One aggregated pass per source (its GROUP BY by path, and month), the sources' rows
+    summed per path, then each path's sums added to every ancestor (one join with the
+    depths, one GROUP BY): no per-level UPDATEs of the figures table. A subtree refresh adds
+    the stored totals of its ancestors' other children and keeps only its own rows.
+    """
+    month = ", u.m" if month_of else ""
+    branches, params = [], []
+    for source in sources:
+        sql, source_params = _grouped(source, w, prefix).query.sql_with_params()
+        names = set(source.counters(w))
+        columns = ", ".join(f"s.{c} AS {c}" if c in names else f"0 AS {c}" for c in counters)
+        branches.append(
+            f"SELECT s.p AS p{', s.m AS m' if month_of else ''}, {columns} FROM ({sql}) AS s"  # noqa: S608
+        )
+        params += list(source_params)
+    if prefix is not None:
+        stored, stored_params = _off_chain(table, counters, prefix, month_of)
+        if stored:
+            branches.append(stored)
+            params += stored_params
+    # Each path's own sums first (analysed: the planner then knows how many paths there are
+    # and hashes the next GROUP BY instead of sorting millions of rows).
+    sums = ", ".join(f"CAST(SUM(u.{c}) AS INTEGER) AS {c}" for c in counters)
+    _sql(
+        f"CREATE TEMPORARY TABLE {LEAVES} AS SELECT u.p{month}, {sums} "  # noqa: S608
+        f"FROM ({' UNION ALL '.join(branches)}) AS u GROUP BY u.p{month}",
+        params,
+    )
+    _analyze(LEAVES)
+    totals = ", ".join(f"CAST(SUM(l.{c}) AS INTEGER) AS {c}" for c in counters)
+    keys = "1, 2, 3" if month_of else "1, 2"
+    sql = (
+        f"SELECT SUBSTR(l.p, 1, d.n * {STEP}) AS path, d.n AS depth"  # noqa: S608
+        f"{', l.m AS month' if month_of else ''}, {totals} FROM {LEAVES} AS l "
+        f"JOIN ({_levels(max_depth)}) AS d ON d.n * {STEP} <= LENGTH(l.p) GROUP BY {keys}"
+    )
+    params = []
+    if prefix is not None:
+        limit, limit_params = _limit("t", prefix)
+        sql = f"SELECT * FROM ({sql}) AS t WHERE {limit}"  # noqa: S608
+        params = limit_params
+    _sql(f"CREATE TEMPORARY TABLE {STAGE} AS {sql}", params)
+    _sql(f"DROP TABLE {LEAVES}")
+    _analyze(STAGE)
+    if connection.vendor != "postgresql":
+        # SQLite joins by index only: one on the key the writes look rows up by.
+        _sql(f"CREATE INDEX {STAGE}_key ON {STAGE} (path{', month' if month_of else ''})")
+
+
+def _analyze(table: str) -> None:
+    """PostgreSQL: a temporary table's size and spread, for hash joins and aggregates."""
+    if connection.vendor == "postgresql":
+        _sql(f"ANALYZE {table}")
+
+
+def _changed(left: str, right: str, counters: tuple[str, ...]) -> str:
+    """SQL: some counter of row `left` differs from `right`'s (row values, both databases)."""
+    return (
+        f"({', '.join(f'{left}.{c}' for c in counters)}) <> "
+        f"({', '.join(f'{right}.{c}' if right else '0' for c in counters)})"
+    )
+
+
+def _count(table: str, alias: str, prefix: str | None) -> int:
+    limit, params = _limit(alias, prefix)
+    return _sql_value(f"SELECT COUNT(*) FROM {table} {alias} WHERE {limit}", params)  # noqa: S608
+
+
+def refresh_nodes(
+    table: str,
+    nodes: str,
+    fk: str,
+    counters: tuple[str, ...],
+    sources: tuple[Source, ...],
+    w: Windows,
+    prefix: str | None,
+    extra: tuple[str, ...] = (),
+) -> None:
+    """Recompute a figures table (or one subtree of it and its ancestors).
+
+    The totals are staged once; nodes without a row get one with its totals (`ON CONFLICT`
+    on the node's unique key: linear however new the table; skipped when every node has its
+    row), then only the rows whose counters differ are written.
+    """
+    now = _db_time(w.now)
+    max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
+    _stage(table, counters, sources, w, prefix, max_depth)
+    # One row per node (unique key, deleted with its node): equal counts, none missing.
+    if _count(nodes, "n", prefix) != _count(table, "f", prefix):
+        limit, limit_params = _limit("n", prefix)
+        more = "".join(f", {c}" for c in extra)
+        values = ", ".join(f"COALESCE(s.{c}, 0)" for c in counters)
+        # WHERE: SQLite needs one before an upsert's ON CONFLICT after a SELECT.
+        _sql(
+            f"INSERT INTO {table} ({fk}, path, depth{more}, {', '.join(counters)}, updated_at) "  # noqa: S608
+            f"SELECT n.id, n.path, n.depth{''.join(f', n.{c}' for c in extra)}, {values}, %s "
+            f"FROM {nodes} n LEFT JOIN {STAGE} s ON s.path = n.path WHERE {limit} "
+            f"ON CONFLICT ({fk}) DO NOTHING",
+            [now, *limit_params],
+        )
+    sets = ", ".join(f"{c} = s.{c}" for c in counters)
+    _sql(
+        f"UPDATE {table} AS f SET {sets}, updated_at = %s FROM {STAGE} AS s "  # noqa: S608
+        f"WHERE f.path = s.path AND {_changed('f', 's', counters)}",
+        [now],
+    )
+    # Nodes with no rows left under them: zeros (those already zero are not written).
+    limit, limit_params = _limit("f", prefix)
+    _sql(
+        f"UPDATE {table} AS f SET {', '.join(f'{c} = 0' for c in counters)}, updated_at = %s "  # noqa: S608
+        f"WHERE {limit} AND {_changed('f', '', counters)} "
+        f"AND NOT EXISTS (SELECT 1 FROM {STAGE} AS s WHERE s.path = f.path)",
+        [now, *limit_params],
+    )
+    _sql(f"DROP TABLE {STAGE}")
+
+
+def refresh_months(
+    node: str, nodes: str, sources: tuple[Source, ...], w: Windows, prefix: str | None
+) -> None:
+    """Recompute the MonthFigures rows of the last MONTHS months of one node kind.
+
+    Rows exist only for months with data. The staged totals update the rows that differ
+    (a hash join, not a probe per row), the rows of months left without data are deleted,
+    and the keys still missing are inserted: found before the INSERT, so it never reads
+    the table it is filling.
+    """
+    table = MonthFigures._meta.db_table
+    first = w.first_month.date()
+    now = _db_time(w.now)
+    max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
+    _stage(table, MONTH_COUNTERS, sources, w, prefix, max_depth, month_of=(node, first))
+    same_key = "f.node = %s AND f.path = s.path AND f.month = s.month"
+    sets = ", ".join(f"{c} = s.{c}" for c in MONTH_COUNTERS)
+    _sql(
+        f"UPDATE {table} AS f SET {sets}, updated_at = %s FROM {STAGE} AS s "  # noqa: S608
+        f"WHERE {same_key} AND {_changed('f', 's', MONTH_COUNTERS)}",
+        [now, node],
+    )
+    limit, limit_params = _limit("f", prefix)
+    _sql(
+        f"DELETE FROM {table} AS f WHERE f.node = %s AND f.month >= %s AND {limit} "  # noqa: S608
+        f"AND NOT EXISTS (SELECT 1 FROM {STAGE} AS s WHERE s.path = f.path AND s.month = f.month)",
+        [node, _db_date(first), *limit_params],
+    )
+    _sql(
+        f"DELETE FROM {STAGE} AS s WHERE EXISTS (SELECT 1 FROM {table} AS f WHERE {same_key})",  # noqa: S608
+        [node],
+    )
+    counters = ", ".join(MONTH_COUNTERS)
+    _sql(
+        f"INSERT INTO {table} (node, path, depth, month, {counters}, updated_at) "  # noqa: S608
+        f"SELECT %s, s.path, n.depth, s.month, {', '.join(f's.{c}' for c in MONTH_COUNTERS)}, %s "
+        f"FROM {STAGE} AS s JOIN {nodes} n ON n.path = s.path WHERE 1 = 1 "
+        "ON CONFLICT (node, path, month) DO NOTHING",
+        [node, now],
+    )
+    _sql(f"DROP TABLE {STAGE}")
