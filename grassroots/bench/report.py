@@ -49,11 +49,18 @@ def load_run(path: Path) -> Run:
         path=path,
         scale=data["scale"] if not data.get("quick") else "quick",
         households=int(data.get("households") or 0),
-        when=str(data.get("when", ""))[:16].replace("T", " "),
+        when=_when(str(data.get("when", ""))),
         database=str(machine.get("database", "")),
-        load=list(machine.get("load_average", [])),
+        load=list(data.get("preparation", {}).get("load_average_start", []))
+        + list(machine.get("load_average", [])),
         results=results,
     )
+
+
+def _when(stamp: str) -> str:
+    """ "2026-11-30T21:48:08+0800" → "2026-11-30 21:48 +0800" (the town's time, as recorded)."""
+    day_time, _, offset = stamp.partition("+")
+    return f"{day_time[:16].replace('T', ' ')} +{offset}" if offset else day_time[:16]
 
 
 def growth(small: Run, large: Run, name: str) -> str:
@@ -113,12 +120,15 @@ def render(runs: list[Run]) -> str:
     """
     order = (*SCALE_ORDER, "quick")
     lines = [
-        "| run | scale | households | database | when (UTC) | load average | file |",
+        "| run | scale | households | database | ended | load average | file |",
         "|---|---|---|---|---|---|---|",
     ]
     scales: dict[str, Scale] = {}
     for no, run in enumerate(runs, start=1):
-        load = " ".join(f"{x:.2f}" for x in run.load)
+        # 1/5/15-minute load averages: at the start → at the end (older runs: the end only).
+        half = len(run.load) // 2 if len(run.load) == 6 else 0
+        load = " ".join(f"{x:.2f}" for x in run.load[:half]) + " → " if half else ""
+        load += " ".join(f"{x:.2f}" for x in run.load[half:])
         lines.append(
             f"| [{no}] | {run.scale} | {run.households:,} | {run.database} | {run.when} | "
             f"{load} | `{run.path.name}` |"

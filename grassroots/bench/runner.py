@@ -287,10 +287,10 @@ def run_all(ctx: BenchContext, only: str, log: Callable[[str], None]) -> list[Ou
                 Outcome(label, bench.__name__, results, seconds=time.perf_counter() - started)
             )
         except Exception:  # noqa: BLE001 - reported, and the run fails at the end
+            # Paths relative to the project: the JSON is kept in docs/bench/.
+            error = traceback.format_exc().replace(f"{settings.BASE_DIR}/", "")
             outcomes.append(
-                Outcome(
-                    label, bench.__name__, [], traceback.format_exc(), time.perf_counter() - started
-                )
+                Outcome(label, bench.__name__, [], error, time.perf_counter() - started)
             )
             log(outcomes[-1].error)
     return outcomes

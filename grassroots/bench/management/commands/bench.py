@@ -101,6 +101,7 @@ class Command(BaseCommand):
                 env={**os.environ, "GRASSROOTS_DEBUG": "0"},
                 check=True,
             )
+        info["load_average_start"] = [round(x, 2) for x in os.getloadavg()]
         server = runner.Server(options["workers"], debug=quick, log_dir=work_dir)
         try:
             server.wait()
