@@ -24,5 +24,7 @@ class AnalyticsConfig(AppConfig):
         # subscribers only note the node; tasks._Batch writes the marks once, after it).
         subscribe(Event.FIGURES_STALE, tasks.figures_stale, phase=Phase.IN_TRANSACTION)
         subscribe(Event.VISIT_LOGGED, tasks.visit_stale, phase=Phase.IN_TRANSACTION)
+        subscribe(Event.HOUSEHOLD_ADDED, tasks.households_stale, phase=Phase.AFTER_COMMIT)
+        subscribe(Event.HOUSEHOLDS_ADDED, tasks.households_stale, phase=Phase.AFTER_COMMIT)
         subscribe(Event.BRANCH_RECORD, tasks.branch_record, phase=Phase.IN_TRANSACTION)
         provide_prepared_households(selectors.prepared_households)

@@ -9,11 +9,13 @@ import time
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from grassroots.analytics import selectors, services
 from grassroots.analytics.models import MonthFigures, OrgFigures, PlaceFigures
+from grassroots.cases.models import Case
 from grassroots.core import clock
-from grassroots.core.bench import BenchContext, Benchmark, BenchResult
+from grassroots.core.bench import BenchContext, Benchmark, BenchResult, page_over_http
 from grassroots.grid.models import Place
 
 LEVELS = ("province", "city", "county", "town")
@@ -173,26 +175,50 @@ def dashboard_page_reads(ctx: BenchContext) -> list[BenchResult]:
     return results
 
 
-def town_refresh(ctx: BenchContext) -> list[BenchResult]:
-    """What the worker does after a change in a town: its subtree and ancestors recomputed."""
-    root = ctx.options["root_path"]
-    town = Place.objects.filter(path__startswith=root, kind=Place.Kind.TOWN).order_by("path")[0]
+def _recompute(town: Place, repeats: int) -> tuple[list[float], int]:
     samples = []
-    for _ in range(2 if ctx.quick else 10):
+    for _ in range(repeats):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             services.refresh_subtree(place_path=town.path)
             samples.append(time.perf_counter() - started)
-    households = selectors.place_figures(ctx.options["users"]["root"], town.path)
-    return [
-        BenchResult(
-            name=f"town recompute after a change ({households.households:,} households)",
-            samples_s=samples,
-            queries=len(captured.captured_queries),
-            target="p95 < 5 s (well within one worker cycle)",
-            target_s=5.0,
+    return samples, len(captured.captured_queries)
+
+
+def town_refresh(ctx: BenchContext) -> list[BenchResult]:
+    """What the worker does after a change in a town: its subtree and ancestors recomputed.
+
+    Timed on the last town, a typical one; the cases benchmark puts its 1,000,000 open cases
+    in the first town's first group, and that town's recompute, which counts them all, is
+    reported apart (at town scale the one town is both).
+    """
+    root = ctx.options["root_path"]
+    towns = Place.objects.filter(path__startswith=root, kind=Place.Kind.TOWN).order_by("path")
+    first, last = towns.first(), towns.last()
+    if first is None or last is None:
+        return []
+    repeats = 2 if ctx.quick else 10
+    results = []
+    for town, what, target in (
+        (last, "", 5.0),
+        (first, " — the town holding the cases benchmark's open cases", None),
+    ):
+        if what and town == last:
+            continue
+        samples, queries = _recompute(town, repeats)
+        figures = selectors.place_figures(ctx.options["users"]["root"], town.path)
+        cases = Case.objects.filter(place_path__startswith=town.path).count()
+        results.append(
+            BenchResult(
+                name=f"town recompute after a change ({figures.households:,} households){what}",
+                samples_s=samples,
+                queries=queries,
+                target="p95 < 5 s (well within one worker cycle)" if target else "",
+                target_s=target,
+                notes=f"{cases:,} cases in the town",
+            )
         )
-    ]
+    return results
 
 
 def public_figures(ctx: BenchContext) -> list[BenchResult]:
@@ -212,9 +238,29 @@ def public_figures(ctx: BenchContext) -> list[BenchResult]:
     ]
 
 
+def figures_api_http(ctx: BenchContext) -> list[BenchResult]:
+    """The top node's figures and its children's over HTTP (`/api/figures/places/<id>/`, what a
+    dashboard or a client of the API reads): the province node at province scale."""
+    name = "dashboard read over HTTP: top node's figures API"
+    if not ctx.base_url or "users" not in ctx.options:
+        return [BenchResult(name=name, samples_s=[0.0], notes="no server")]
+    root = Place.objects.get(path=ctx.options["root_path"])
+    children = Place.objects.filter(path__startswith=root.path, depth=root.depth + 1).count()
+    result = page_over_http(
+        ctx,
+        name,
+        reverse("figures-place", args=[root.pk]),
+        "root",
+        notes=f"{root.get_kind_display()}, {children} children; sequential requests",
+    )
+    result.target, result.target_s = "p95 < 20 ms", 0.020
+    return [result]
+
+
 BENCHMARKS: list[Benchmark] = [
     dashboard_reads,
     dashboard_page_reads,
+    figures_api_http,
     rebuild,
     town_refresh,
     incremental,

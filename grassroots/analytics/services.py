@@ -139,40 +139,127 @@ WORK_MEM = "256MB"
 
 
 def _refresh(w: Windows, place_prefix: str | None, org_prefix: str | None, *, full: bool) -> None:
+    """Stage every figures table's sums (no locks), then lock what is written and write it.
+
+    The staging is the long part (every source's GROUP BY): the deltas of visits and new
+    households, which move the same rows, never wait for it. A delta committed between the
+    staging and the write is overwritten, and counted again by the next cycle: visits and
+    new households mark their town stale (tasks.py), after their commit.
+    """
     _fresh_statistics()
     if connection.vendor == "postgresql" and full:
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
     place, org = Place._meta.db_table, Organization._meta.db_table
+    writes = []
     if full or place_prefix:
-        refresh_nodes(
-            PlaceFigures._meta.db_table,
-            place,
-            "place_id",
-            PLACE_COUNTERS,
-            PLACE_SOURCES,
-            w,
-            place_prefix,
-            extra=("kind",),
-        )
-        refresh_months(MonthFigures.Node.PLACE, place, PLACE_MONTH_SOURCES, w, place_prefix)
+        writes += [
+            refresh_nodes(
+                PlaceFigures._meta.db_table,
+                place,
+                "place_id",
+                PLACE_COUNTERS,
+                PLACE_SOURCES,
+                w,
+                place_prefix,
+                extra=("kind",),
+                leaves="analytics_leaves_places",
+            ),
+            refresh_months(
+                MonthFigures.Node.PLACE,
+                place,
+                PLACE_MONTH_SOURCES,
+                w,
+                place_prefix,
+                leaves="analytics_leaves_place_months",
+            ),
+        ]
     if full or org_prefix:
-        refresh_nodes(
-            OrgFigures._meta.db_table,
-            org,
-            "organization_id",
-            ORG_COUNTERS,
-            ORG_SOURCES,
-            w,
-            org_prefix,
-        )
-        refresh_months(MonthFigures.Node.ORG, org, ORG_MONTH_SOURCES, w, org_prefix)
+        writes += [
+            refresh_nodes(
+                OrgFigures._meta.db_table,
+                org,
+                "organization_id",
+                ORG_COUNTERS,
+                ORG_SOURCES,
+                w,
+                org_prefix,
+                leaves="analytics_leaves_orgs",
+            ),
+            refresh_months(
+                MonthFigures.Node.ORG,
+                org,
+                ORG_MONTH_SOURCES,
+                w,
+                org_prefix,
+                leaves="analytics_leaves_org_months",
+            ),
+        ]
+    _lock_for_writes(place_prefix, org_prefix, full=full)
+    for write in writes:
+        write()
+
+
+FIGURES_TABLES = (PlaceFigures, OrgFigures, MonthFigures)
+
+
+def _lock_for_writes(place_prefix: str | None, org_prefix: str | None, *, full: bool) -> None:
+    """Lock the rows a recompute writes, in the order every writer takes them.
+
+    A subtree's ancestors are locked top down (province → town), the order the deltas take
+    (deltas._top_down): two recomputes that share an ancestor, or a recompute and a visit,
+    run one after the other instead of deadlocking, and the locks are held only for the
+    short write phase. A full rebuild locks the figures tables against writers (EXCLUSIVE:
+    reads go on). SQLite writes one transaction at a time: nothing to lock.
+    """
+    if not connection.features.has_select_for_update:
+        return
+    if full:
+        names = ", ".join(m._meta.db_table for m in FIGURES_TABLES)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
+        return
+    for model, path in ((PlaceFigures, place_prefix), (OrgFigures, org_prefix)):
+        if path:
+            list(
+                model.objects.select_for_update()
+                .filter(path__in=prefixes_of(path))
+                .order_by("path")
+                .values_list("pk")
+            )
+
+
+def _one_recompute_at_a_time(node: str = "", path: str = "") -> None:
+    """Recomputes that overlap run one after the other (PostgreSQL: transaction advisory
+    locks, taken before the staging).
+
+    Otherwise a recompute that staged earlier could write after one that staged later and
+    overwrite its fresher figures, while the later one had already taken the stale mark that
+    would have corrected them. A subtree holds its own node exclusively and its ancestors and
+    the whole shared, top down; a full rebuild (no path) holds the whole exclusively. Two
+    towns of a county stage side by side. Deltas take none of these: they never wait for a
+    staging.
+    """
+    if connection.vendor != "postgresql":
+        return
+    keys = ["figures"]
+    if path:
+        keys += [f"figures:{node}:{p}" for p in prefixes_of(path)]
+    with connection.cursor() as cursor:
+        for key in keys:
+            exclusive = key == keys[-1]
+            cursor.execute(
+                f"SELECT pg_advisory_xact_lock{'' if exclusive else '_shared'}"
+                "(hashtextextended(%s, 0))",
+                [key],
+            )
 
 
 @transaction.atomic
 def rebuild(*, actor: Actor = None, now: dt.datetime | None = None) -> RebuildSummary:
     """Recompute every prepared figure from the base tables."""
     w = windows(now)
+    _one_recompute_at_a_time()
     _refresh(w, None, None, full=True)
     summary = RebuildSummary(
         places=PlaceFigures.objects.count(),
@@ -194,23 +281,13 @@ def refresh_subtree(
     """Recompute one subtree (a town's places and/or its committee's organisations) with the
     rebuild's own SQL restricted to the path prefix, then re-sum its ancestors.
 
-    The ancestors' rows are locked first, top down: two refreshes that share an ancestor
-    (two towns of a county) run one after the other instead of deadlocking.
+    The subtree's sums are staged without locks; its ancestors' rows are locked top down
+    only for the writes (`_refresh`).
     """
     if place_path:
-        list(
-            PlaceFigures.objects.select_for_update()
-            .filter(path__in=prefixes_of(place_path))
-            .order_by("path")
-            .values_list("pk")
-        )
+        _one_recompute_at_a_time(MonthFigures.Node.PLACE, place_path)
     if org_path:
-        list(
-            OrgFigures.objects.select_for_update()
-            .filter(path__in=prefixes_of(org_path))
-            .order_by("path")
-            .values_list("pk")
-        )
+        _one_recompute_at_a_time(MonthFigures.Node.ORG, org_path)
     _refresh(windows(now), place_path or None, org_path or None, full=False)
 
 
@@ -232,17 +309,23 @@ def forget_removed_nodes() -> int:
 # --- staleness: what the worker recomputes after a change ---------------------------
 
 
-def mark_stale(*, place_path: str = "", org_path: str = "") -> bool:
-    """Remember that a node's figures changed (Event.FIGURES_STALE, after the commit).
+def mark_stale(
+    *,
+    place_path: str = "",
+    org_path: str = "",
+    place_paths: Iterable[str] = (),
+    org_paths: Iterable[str] = (),
+) -> bool:
+    """Remember that nodes' figures changed (Event.FIGURES_STALE, after the commit).
 
-    One row per node however many changes: the worker's next cycle recomputes each town once.
+    One row per node however many changes, written in one statement: the worker's next
+    cycle recomputes each town once.
     """
     now = clock.now()
-    rows = [
-        StaleSubtree(node=node, path=path, marked_at=now)
-        for node, path in ((MonthFigures.Node.PLACE, place_path), (MonthFigures.Node.ORG, org_path))
-        if path
-    ]
+    places = sorted({place_path, *place_paths} - {""})
+    orgs = sorted({org_path, *org_paths} - {""})
+    rows = [StaleSubtree(node=MonthFigures.Node.PLACE, path=p, marked_at=now) for p in places]
+    rows += [StaleSubtree(node=MonthFigures.Node.ORG, path=p, marked_at=now) for p in orgs]
     StaleSubtree.objects.bulk_create(rows, ignore_conflicts=True)
     return bool(rows)
 

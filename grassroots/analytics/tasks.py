@@ -37,9 +37,7 @@ class _Batch:
         self.flushed = True
         if self.org_ids:
             self.orgs.update(services.org_paths(self.org_ids))
-        marked = [services.mark_stale(place_path=p) for p in sorted(self.places)]
-        marked += [services.mark_stale(org_path=p) for p in sorted(self.orgs)]
-        if any(marked):
+        if services.mark_stale(place_paths=self.places, org_paths=self.orgs):
             refresh_stale()
 
 
@@ -81,5 +79,22 @@ def branch_record(*, organization_id: int, **record: Any) -> None:
 
 
 def visit_stale(*, household: Any, visited_at: dt.datetime) -> None:
-    """A visit moves the month rows too (PlaceFigures already moved in the transaction)."""
+    """A visit moves the month rows too (PlaceFigures already moved in the transaction).
+
+    The mark also re-counts the visit should a recompute that staged before its commit
+    overwrite its delta (services._refresh).
+    """
     figures_stale(place_path=household.place_path)
+
+
+def households_stale(*, household: Any = None, households: Any = (), **_others: Any) -> None:
+    """After the commit of a new household (Event.HOUSEHOLD_ADDED) or of an import's
+    (HOUSEHOLDS_ADDED, whose residents and representatives are in the same towns): their
+    delta moved PlaceFigures in the transaction; the mark re-counts it should a recompute
+    that staged before the commit overwrite it (services._refresh). One statement, one task.
+    """
+    paths = {h.place_path for h in households}
+    if household is not None:
+        paths.add(household.place_path)
+    if services.mark_stale(place_paths=paths):
+        refresh_stale()

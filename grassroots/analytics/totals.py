@@ -6,12 +6,17 @@ ancestor; then the rows whose counters differ are updated, nodes left without da
 zero and month rows without data are deleted. Missing rows are inserted `ON CONFLICT` on
 their unique key: linear however fresh the table's statistics. `services` calls these for a
 full rebuild (`prefix` None) and for one subtree and its ancestors (`refresh_subtree`).
+
+Each recompute has two phases (decision 0027): the sources' sums are staged first, reading
+only the base tables and locking nothing; the returned write phase runs once the caller holds
+the locks of the rows it writes, and reads the stored rows it rolls up with (the ancestors'
+other children) only then.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection
@@ -53,8 +58,9 @@ def _sql_value(sql: str, params: Iterable[Any] = ()) -> Any:
 
 # The rolled-up totals of one figures table, computed once (a temporary table of the session,
 # dropped after use and with the transaction): one row per node (and month) that has data.
+# Each path's own sums, before they are added to the ancestors, are staged first in a
+# temporary table the caller names (`leaves`): one per figures table of a recompute.
 STAGE = "analytics_stage"
-LEAVES = "analytics_leaves"  # each path's own sums, before they are added to the ancestors
 
 
 def _levels(max_depth: int) -> str:
@@ -86,23 +92,18 @@ def _off_chain(
     return f"SELECT x.path AS p{month}, {columns} FROM {table} x WHERE {where}", params  # noqa: S608
 
 
-def _stage(
-    table: str,
+def _stage_leaves(
+    leaves: str,
     counters: tuple[str, ...],
     sources: tuple[Source, ...],
     w: Windows,
     prefix: str | None,
-    max_depth: int,
     *,
     month_of: tuple[str, dt.date] | None = None,
 ) -> None:
-    """Create STAGE: every node's final totals (its own rows and all its descendants').
-
-    One aggregated pass per source (its GROUP BY by path, and month), the sources' rows
-    summed per path, then each path's sums added to every ancestor (one join with the
-    depths, one GROUP BY): no per-level UPDATEs of the figures table. A subtree refresh adds
-    the stored totals of its ancestors' other children and keeps only its own rows.
-    """
+    """Create `leaves`: each path's own sums, one aggregated pass per source (its GROUP BY
+    by path, and month). The expensive part of a recompute: it reads only the base tables
+    and takes no lock on the figures."""
     month = ", u.m" if month_of else ""
     branches, params = [], []
     for source in sources:
@@ -113,34 +114,53 @@ def _stage(
             f"SELECT s.p AS p{', s.m AS m' if month_of else ''}, {columns} FROM ({sql}) AS s"  # noqa: S608
         )
         params += list(source_params)
-    if prefix is not None:
-        stored, stored_params = _off_chain(table, counters, prefix, month_of)
-        if stored:
-            branches.append(stored)
-            params += stored_params
-    # Each path's own sums first (analysed: the planner then knows how many paths there are
-    # and hashes the next GROUP BY instead of sorting millions of rows).
     sums = ", ".join(f"CAST(SUM(u.{c}) AS INTEGER) AS {c}" for c in counters)
     _sql(
-        f"CREATE TEMPORARY TABLE {LEAVES} AS SELECT u.p{month}, {sums} "  # noqa: S608
+        f"CREATE TEMPORARY TABLE {leaves} AS SELECT u.p{month}, {sums} "  # noqa: S608
         f"FROM ({' UNION ALL '.join(branches)}) AS u GROUP BY u.p{month}",
         params,
     )
-    _analyze(LEAVES)
+
+
+def _stage_totals(
+    leaves: str,
+    table: str,
+    counters: tuple[str, ...],
+    prefix: str | None,
+    max_depth: int,
+    *,
+    month_of: tuple[str, dt.date] | None = None,
+) -> None:
+    """Create STAGE from `leaves`: every node's final totals (its own rows and all its
+    descendants'), each path's sums added to every ancestor (one join with the depths, one
+    GROUP BY): no per-level UPDATEs of the figures table.
+
+    A subtree recompute first adds the stored totals of its ancestors' other children. It
+    runs with the ancestors' rows locked, so those totals are the committed ones and no
+    delta is half-way through them.
+    """
+    if prefix is not None:
+        stored, stored_params = _off_chain(table, counters, prefix, month_of)
+        if stored:  # their paths are outside the subtree: no path of `leaves` repeats
+            columns = ", ".join(("p", *(("m",) if month_of else ()), *counters))
+            _sql(f"INSERT INTO {leaves} ({columns}) {stored}", stored_params)  # noqa: S608
+    # Analysed: the planner then knows how many paths there are and hashes the next GROUP
+    # BY instead of sorting millions of rows.
+    _analyze(leaves)
     totals = ", ".join(f"CAST(SUM(l.{c}) AS INTEGER) AS {c}" for c in counters)
     keys = "1, 2, 3" if month_of else "1, 2"
     sql = (
         f"SELECT SUBSTR(l.p, 1, d.n * {STEP}) AS path, d.n AS depth"  # noqa: S608
-        f"{', l.m AS month' if month_of else ''}, {totals} FROM {LEAVES} AS l "
+        f"{', l.m AS month' if month_of else ''}, {totals} FROM {leaves} AS l "
         f"JOIN ({_levels(max_depth)}) AS d ON d.n * {STEP} <= LENGTH(l.p) GROUP BY {keys}"
     )
-    params = []
+    params: list[Any] = []
     if prefix is not None:
         limit, limit_params = _limit("t", prefix)
         sql = f"SELECT * FROM ({sql}) AS t WHERE {limit}"  # noqa: S608
         params = limit_params
     _sql(f"CREATE TEMPORARY TABLE {STAGE} AS {sql}", params)
-    _sql(f"DROP TABLE {LEAVES}")
+    _sql(f"DROP TABLE {leaves}")
     _analyze(STAGE)
     if connection.vendor != "postgresql":
         # SQLite joins by index only: one on the key the writes look rows up by.
@@ -166,6 +186,10 @@ def _count(table: str, alias: str, prefix: str | None) -> int:
     return _sql_value(f"SELECT COUNT(*) FROM {table} {alias} WHERE {limit}", params)  # noqa: S608
 
 
+# A recompute's write phase: run once the rows it writes are locked (services).
+Write = Callable[[], None]
+
+
 def refresh_nodes(
     table: str,
     nodes: str,
@@ -175,84 +199,107 @@ def refresh_nodes(
     w: Windows,
     prefix: str | None,
     extra: tuple[str, ...] = (),
-) -> None:
+    *,
+    leaves: str,
+) -> Write:
     """Recompute a figures table (or one subtree of it and its ancestors).
 
-    The totals are staged once; nodes without a row get one with its totals (`ON CONFLICT`
-    on the node's unique key: linear however new the table; skipped when every node has its
-    row), then only the rows whose counters differ are written.
+    The sources are summed now, without locks; the returned write phase stages the totals,
+    gives nodes without a row one with its totals (`ON CONFLICT` on the node's unique key:
+    linear however new the table; skipped when every node has its row), then writes only
+    the rows whose counters differ.
     """
-    now = _db_time(w.now)
-    max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
-    _stage(table, counters, sources, w, prefix, max_depth)
-    # One row per node (unique key, deleted with its node): equal counts, none missing.
-    if _count(nodes, "n", prefix) != _count(table, "f", prefix):
-        limit, limit_params = _limit("n", prefix)
-        more = "".join(f", {c}" for c in extra)
-        values = ", ".join(f"COALESCE(s.{c}, 0)" for c in counters)
-        # WHERE: SQLite needs one before an upsert's ON CONFLICT after a SELECT.
+    _stage_leaves(leaves, counters, sources, w, prefix)
+
+    def write() -> None:
+        now = _db_time(w.now)
+        max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
+        _stage_totals(leaves, table, counters, prefix, max_depth)
+        # One row per node (unique key, deleted with its node): equal counts, none missing.
+        if _count(nodes, "n", prefix) != _count(table, "f", prefix):
+            limit, limit_params = _limit("n", prefix)
+            more = "".join(f", {c}" for c in extra)
+            values = ", ".join(f"COALESCE(s.{c}, 0)" for c in counters)
+            # WHERE: SQLite needs one before an upsert's ON CONFLICT after a SELECT.
+            _sql(
+                f"INSERT INTO {table} ({fk}, path, depth{more}, {', '.join(counters)}, "  # noqa: S608
+                f"updated_at) SELECT n.id, n.path, n.depth"
+                f"{''.join(f', n.{c}' for c in extra)}, {values}, %s "
+                f"FROM {nodes} n LEFT JOIN {STAGE} s ON s.path = n.path WHERE {limit} "
+                f"ON CONFLICT ({fk}) DO NOTHING",
+                [now, *limit_params],
+            )
+        sets = ", ".join(f"{c} = s.{c}" for c in counters)
         _sql(
-            f"INSERT INTO {table} ({fk}, path, depth{more}, {', '.join(counters)}, updated_at) "  # noqa: S608
-            f"SELECT n.id, n.path, n.depth{''.join(f', n.{c}' for c in extra)}, {values}, %s "
-            f"FROM {nodes} n LEFT JOIN {STAGE} s ON s.path = n.path WHERE {limit} "
-            f"ON CONFLICT ({fk}) DO NOTHING",
+            f"UPDATE {table} AS f SET {sets}, updated_at = %s FROM {STAGE} AS s "  # noqa: S608
+            f"WHERE f.path = s.path AND {_changed('f', 's', counters)}",
+            [now],
+        )
+        # Nodes with no rows left under them: zeros (those already zero are not written).
+        limit, limit_params = _limit("f", prefix)
+        _sql(
+            f"UPDATE {table} AS f SET {', '.join(f'{c} = 0' for c in counters)}, "  # noqa: S608
+            f"updated_at = %s WHERE {limit} AND {_changed('f', '', counters)} "
+            f"AND NOT EXISTS (SELECT 1 FROM {STAGE} AS s WHERE s.path = f.path)",
             [now, *limit_params],
         )
-    sets = ", ".join(f"{c} = s.{c}" for c in counters)
-    _sql(
-        f"UPDATE {table} AS f SET {sets}, updated_at = %s FROM {STAGE} AS s "  # noqa: S608
-        f"WHERE f.path = s.path AND {_changed('f', 's', counters)}",
-        [now],
-    )
-    # Nodes with no rows left under them: zeros (those already zero are not written).
-    limit, limit_params = _limit("f", prefix)
-    _sql(
-        f"UPDATE {table} AS f SET {', '.join(f'{c} = 0' for c in counters)}, updated_at = %s "  # noqa: S608
-        f"WHERE {limit} AND {_changed('f', '', counters)} "
-        f"AND NOT EXISTS (SELECT 1 FROM {STAGE} AS s WHERE s.path = f.path)",
-        [now, *limit_params],
-    )
-    _sql(f"DROP TABLE {STAGE}")
+        _sql(f"DROP TABLE {STAGE}")
+
+    return write
 
 
 def refresh_months(
-    node: str, nodes: str, sources: tuple[Source, ...], w: Windows, prefix: str | None
-) -> None:
+    node: str,
+    nodes: str,
+    sources: tuple[Source, ...],
+    w: Windows,
+    prefix: str | None,
+    *,
+    leaves: str,
+) -> Write:
     """Recompute the MonthFigures rows of the last MONTHS months of one node kind.
 
-    Rows exist only for months with data. The staged totals update the rows that differ
-    (a hash join, not a probe per row), the rows of months left without data are deleted,
-    and the keys still missing are inserted: found before the INSERT, so it never reads
-    the table it is filling.
+    Rows exist only for months with data. The sources are summed now; the returned write
+    phase updates the rows that differ (a hash join, not a probe per row), deletes the rows
+    of months left without data, and inserts the keys still missing: found before the
+    INSERT, so it never reads the table it is filling.
     """
-    table = MonthFigures._meta.db_table
     first = w.first_month.date()
-    now = _db_time(w.now)
-    max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
-    _stage(table, MONTH_COUNTERS, sources, w, prefix, max_depth, month_of=(node, first))
-    same_key = "f.node = %s AND f.path = s.path AND f.month = s.month"
-    sets = ", ".join(f"{c} = s.{c}" for c in MONTH_COUNTERS)
-    _sql(
-        f"UPDATE {table} AS f SET {sets}, updated_at = %s FROM {STAGE} AS s "  # noqa: S608
-        f"WHERE {same_key} AND {_changed('f', 's', MONTH_COUNTERS)}",
-        [now, node],
-    )
-    limit, limit_params = _limit("f", prefix)
-    _sql(
-        f"DELETE FROM {table} AS f WHERE f.node = %s AND f.month >= %s AND {limit} "  # noqa: S608
-        f"AND NOT EXISTS (SELECT 1 FROM {STAGE} AS s WHERE s.path = f.path AND s.month = f.month)",
-        [node, _db_date(first), *limit_params],
-    )
-    _sql(
-        f"DELETE FROM {STAGE} AS s WHERE EXISTS (SELECT 1 FROM {table} AS f WHERE {same_key})",  # noqa: S608
-        [node],
-    )
-    counters = ", ".join(MONTH_COUNTERS)
-    _sql(
-        f"INSERT INTO {table} (node, path, depth, month, {counters}, updated_at) "  # noqa: S608
-        f"SELECT %s, s.path, n.depth, s.month, {', '.join(f's.{c}' for c in MONTH_COUNTERS)}, %s "
-        f"FROM {STAGE} AS s JOIN {nodes} n ON n.path = s.path WHERE 1 = 1 "
-        "ON CONFLICT (node, path, month) DO NOTHING",
-        [node, now],
-    )
-    _sql(f"DROP TABLE {STAGE}")
+    _stage_leaves(leaves, MONTH_COUNTERS, sources, w, prefix, month_of=(node, first))
+
+    def write() -> None:
+        table = MonthFigures._meta.db_table
+        now = _db_time(w.now)
+        max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
+        _stage_totals(leaves, table, MONTH_COUNTERS, prefix, max_depth, month_of=(node, first))
+        same_key = "f.node = %s AND f.path = s.path AND f.month = s.month"
+        sets = ", ".join(f"{c} = s.{c}" for c in MONTH_COUNTERS)
+        _sql(
+            f"UPDATE {table} AS f SET {sets}, updated_at = %s FROM {STAGE} AS s "  # noqa: S608
+            f"WHERE {same_key} AND {_changed('f', 's', MONTH_COUNTERS)}",
+            [now, node],
+        )
+        limit, limit_params = _limit("f", prefix)
+        _sql(
+            f"DELETE FROM {table} AS f WHERE f.node = %s AND f.month >= %s AND {limit} "  # noqa: S608
+            f"AND NOT EXISTS (SELECT 1 FROM {STAGE} AS s "
+            "WHERE s.path = f.path AND s.month = f.month)",
+            [node, _db_date(first), *limit_params],
+        )
+        _sql(
+            f"DELETE FROM {STAGE} AS s WHERE EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {table} AS f WHERE {same_key})",
+            [node],
+        )
+        counters = ", ".join(MONTH_COUNTERS)
+        _sql(
+            f"INSERT INTO {table} (node, path, depth, month, {counters}, updated_at) "  # noqa: S608
+            f"SELECT %s, s.path, n.depth, s.month, "
+            f"{', '.join(f's.{c}' for c in MONTH_COUNTERS)}, %s "
+            f"FROM {STAGE} AS s JOIN {nodes} n ON n.path = s.path WHERE 1 = 1 "
+            "ON CONFLICT (node, path, month) DO NOTHING",
+            [node, now],
+        )
+        _sql(f"DROP TABLE {STAGE}")
+
+    return write
