@@ -1,4 +1,12 @@
-"""What every stage of the generator shares: proportions, the place tree, the random state."""
+"""What every stage of the generator shares: proportions, the place tree, the random state.
+
+Two sources of randomness: `Synth.rnd` (Python's seeded generator) for what only
+Python writes (places, Party, representatives, households), and `pg_hash`, a
+Python copy of PostgreSQL's `hashint8extended`, for what is derived from a row's
+id (visits, residents): the same seed and id give the same value in Python and
+in SQL, so the bulk path can generate those rows inside PostgreSQL and still
+agree with the household rows Python wrote (a household's `last_visit_at`).
+"""
 
 from __future__ import annotations
 
@@ -38,6 +46,69 @@ STEP = 4
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国文德福海燕云峰鑫"
+
+# hashint8extended (PostgreSQL's src/common/hashfn.c, Bob Jenkins' lookup3), in Python.
+_M32 = 0xFFFFFFFF
+_M64 = 0xFFFFFFFFFFFFFFFF
+
+
+def _rot(x: int, k: int) -> int:
+    return ((x << k) | (x >> (32 - k))) & _M32
+
+
+def hash_state(seed: int) -> tuple[int, int, int]:
+    """lookup3's state after mixing in `seed` (hash_uint32_extended's first half)."""
+    a = b = c = (0x9E3779B9 + 4 + 3923095) & _M32
+    if seed:
+        seed &= _M64
+        a = (a + (seed >> 32)) & _M32
+        b = (b + (seed & _M32)) & _M32
+        a = (a - c) & _M32
+        a ^= _rot(c, 4)
+        c = (c + b) & _M32
+        b = (b - a) & _M32
+        b ^= _rot(a, 6)
+        a = (a + c) & _M32
+        c = (c - b) & _M32
+        c ^= _rot(b, 8)
+        b = (b + a) & _M32
+        a = (a - c) & _M32
+        a ^= _rot(c, 16)
+        c = (c + b) & _M32
+        b = (b - a) & _M32
+        b ^= _rot(a, 19)
+        a = (a + c) & _M32
+        c = (c - b) & _M32
+        c ^= _rot(b, 4)
+        b = (b + a) & _M32
+    return a, b, c
+
+
+def pg_hash(value: int, state: tuple[int, int, int]) -> int:
+    """PostgreSQL's `hashint8extended(value, seed)` with `state = hash_state(seed)`, as an
+    unsigned 64-bit number (SQL sees it signed: use only bit fields below bit 63 of it).
+    lookup3's final() with the rotations written out: this runs for every household."""
+    a, b, c = state
+    m = _M32
+    lo = value & m
+    hi = (value >> 32) & m
+    a = (a + (lo ^ (hi if value >= 0 else ~hi & m))) & m
+    c ^= b
+    c = (c - (((b << 14) | (b >> 18)) & m)) & m
+    a ^= c
+    a = (a - (((c << 11) | (c >> 21)) & m)) & m
+    b ^= a
+    b = (b - (((a << 25) | (a >> 7)) & m)) & m
+    c ^= b
+    c = (c - (((b << 16) | (b >> 16)) & m)) & m
+    a ^= c
+    a = (a - (((c << 4) | (c >> 28)) & m)) & m
+    b ^= a
+    b = (b - (((a << 14) | (a >> 18)) & m)) & m
+    c ^= b
+    c = (c - (((b << 24) | (b >> 8)) & m)) & m
+    return (b << 32) | c
+
 
 # A sealed personal value as personal.seal gives it: {"": cipher, "_hash": ..., "_masked": ...}.
 Sealed = dict[str, str]
@@ -96,6 +167,7 @@ class Synth:
         self.seed = seed
         self.months = months
         self.with_residents = residents
+        self.bulk = False  # bulk-load mode (`bulk.use_bulk`): set by `synthesize`
         self.log = log
         self.now = clock.now()
         self.summary = SynthSummary()

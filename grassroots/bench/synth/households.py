@@ -1,7 +1,23 @@
 """Representatives, households, links, visits and residents, written town by town.
 
 About 11 households per representative; visits over `months` months, each
-household visited in a month with probability 0.6.
+household visited in a month with probability 0.6; residents (household size,
+≈3.3 each) only with `--residents`, the head carrying the household's name and
+phone.
+
+Representatives and households (genuinely sealed, distinct phones) are built in
+Python and copied. Visits and residents are drawn from `common.pg_hash` of the
+household's id and the seed, never from `Synth.rnd`, so they are defined once
+and produced two ways with the same result:
+
+- in Python, row by row (`_Draws`), on SQLite and for small runs on PostgreSQL;
+- in bulk mode (PostgreSQL, from `bulk.BULK_FROM` households) inside PostgreSQL
+  by `INSERT … SELECT` from the households just copied (`VISITS_SQL`,
+  `RESIDENTS_SQL`, `LINKS_SQL`, with `hashint8extended`), a batch of towns at a
+  time, while `bulk.indexes_deferred` holds the indexes back.
+
+Either way a household's `last_visit_at` is computed in Python from the same
+draws as its newest visit, so the households are written once, never updated.
 """
 
 from __future__ import annotations
@@ -12,12 +28,19 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
+
+from grassroots.bench.synth import bulk
 from grassroots.bench.synth.common import (
+    GIVEN,
     HOUSEHOLDS_PER_REP,
+    SURNAMES,
     VISIT_PROBABILITY,
     Node,
     Sealed,
     Synth,
+    hash_state,
+    pg_hash,
     sealed,
 )
 from grassroots.core.rows import BulkRows, next_id
@@ -51,6 +74,114 @@ SIZES = (1, 2, 2, 3, 3, 3, 4, 4, 5, 6)
 MONTH_S = 30 * 86400
 NO_PHONE: Sealed = {"": "", "_hash": "", "_masked": ""}
 
+# The hash seed of a stream of draws is seed * STREAMS + stream: month m's visits use
+# stream m, residents the last one. A household's residents are keyed id * RESIDENT_KEY + r.
+STREAMS = 4096
+RESIDENT_STREAM = STREAMS - 1
+RESIDENT_KEY = 8  # > max(SIZES)
+# Bit fields of one draw (a 64-bit hash; SQL sees it signed, so only bits 0–61 are used).
+VISIT_CUT = round(VISIT_PROBABILITY * 2**20)  # visited if bits 0–19 fall below this
+TWO_GIVEN_CUT = round(0.7 * 2**10)  # two given names if bits 32–41 fall below this
+
+
+def stream_seed(seed: int, stream: int) -> int:
+    return seed * STREAMS + stream
+
+
+class _Draws:
+    """A household's visits and residents, drawn from `pg_hash` of its id (as the SQL does)."""
+
+    def __init__(self, synth: Synth, start: dt.datetime, span: int) -> None:
+        if synth.months >= RESIDENT_STREAM:
+            raise ValueError(f"at most {RESIDENT_STREAM - 1} months of visits")
+        self.start = start
+        self.span = span
+        self.months = [(m, hash_state(stream_seed(synth.seed, m))) for m in range(synth.months)]
+        self.latest_first = self.months[::-1]
+        self.resident_state = hash_state(stream_seed(synth.seed, RESIDENT_STREAM))
+        self.ids = synth.ids
+
+    def visit(self, household_id: int, month: int, state: tuple[int, int, int]) -> tuple | None:
+        """(visited_at, mode) of the household's visit in `month`, None if not visited."""
+        x = pg_hash(household_id, state)
+        if x & 0xFFFFF >= VISIT_CUT:
+            return None
+        offset = min(self.span - 1, month * MONTH_S + ((x >> 20) & 0xFFFFFFFF) % MONTH_S)
+        return self.start + dt.timedelta(seconds=offset), MODES[((x >> 52) & 0xFF) % len(MODES)]
+
+    def visits(self, household_id: int) -> list[tuple[dt.datetime, str]]:
+        return [v for m, st in self.months if (v := self.visit(household_id, m, st)) is not None]
+
+    def last_visit(self, household_id: int) -> dt.datetime | None:
+        """The newest visit's time: the months' spans follow each other, so the latest hit."""
+        for m, st in self.latest_first:
+            v = self.visit(household_id, m, st)
+            if v is not None:
+                return v[0]
+        return None
+
+    def resident(self, household_id: int, r: int) -> tuple[str, str, Sealed]:
+        """(name, relation, sealed ID number) of the household's r-th non-head resident
+        (r ≥ 1); the head (r = 0) uses only the ID number."""
+        x = pg_hash(household_id * RESIDENT_KEY + r, self.resident_state)
+        name = (
+            SURNAMES[((x >> 12) & 0x3FF) % len(SURNAMES)] + GIVEN[((x >> 22) & 0x3FF) % len(GIVEN)]
+        )
+        if (x >> 32) & 0x3FF < TWO_GIVEN_CUT:
+            name += GIVEN[((x >> 42) & 0x3FF) % len(GIVEN)]
+        return name, RELATIONS[((x >> 52) & 0x3FF) % len(RELATIONS)], self.ids[x & 0xFFF]
+
+
+# The same draws in SQL ({household} and the like: quoted table names), for the households with ids in [%(first)s, %(last)s]. Bit fields
+# are read with >> and & (arithmetic shifts of the signed hash give the same low bits).
+VISITS_SQL = """
+INSERT INTO {visit} (representative_id, household_id, town_id, place_path, visited_at,
+                        mode, notes, device_time, server_time, is_demo)
+SELECT h.representative_id, h.id, h.town_id, h.place_path, v.at,
+       (%(modes)s::text[])[(1 + ((v.x >> 52) & 255) %% %(n_modes)s)::int], '', NULL, v.at, TRUE
+FROM {household} h
+CROSS JOIN LATERAL (
+    SELECT d.x, %(start)s::timestamptz + make_interval(secs => LEAST(
+               %(span)s - 1, m * %(month_s)s + ((d.x >> 20) & 4294967295) %% %(month_s)s)) AS at
+    FROM generate_series(0, %(months)s - 1) AS m,
+         LATERAL (SELECT hashint8extended(h.id, %(seed)s::bigint * %(streams)s + m) AS x) AS d
+    WHERE (d.x & 1048575) < %(visit_cut)s
+) AS v
+WHERE h.id BETWEEN %(first)s AND %(last)s
+"""
+RESIDENTS_SQL = """
+INSERT INTO {resident} (household_id, town_id, place_path, name, relation, id_number,
+                           id_number_hash, id_number_masked, phone, phone_hash, phone_masked,
+                           is_demo)
+SELECT h.id, h.town_id, h.place_path,
+       CASE WHEN r.n = 0 THEN h.head_name
+            ELSE substr(%(surnames)s, 1 + (((r.x >> 12) & 1023) %% %(n_surnames)s)::int, 1)
+                 || substr(%(given)s, 1 + (((r.x >> 22) & 1023) %% %(n_given)s)::int, 1)
+                 || CASE WHEN ((r.x >> 32) & 1023) < %(two_given_cut)s
+                         THEN substr(%(given)s, 1 + (((r.x >> 42) & 1023) %% %(n_given)s)::int, 1)
+                         ELSE '' END
+       END,
+       CASE WHEN r.n = 0 THEN 'head'
+            ELSE (%(relations)s::text[])[(1 + ((r.x >> 52) & 1023) %% %(n_relations)s)::int] END,
+       p.cipher, p.hash, p.masked,
+       CASE WHEN r.n = 0 THEN h.phone ELSE '' END,
+       CASE WHEN r.n = 0 THEN h.phone_hash ELSE '' END,
+       CASE WHEN r.n = 0 THEN h.phone_masked ELSE '' END,
+       TRUE
+FROM {household} h
+CROSS JOIN LATERAL (
+    SELECT n, hashint8extended(h.id * %(resident_key)s + n, %(resident_seed)s::bigint) AS x
+    FROM generate_series(0, h.size - 1) AS n
+) AS r
+JOIN pg_temp.synth_id_pool p ON p.n = (r.x & 4095)
+WHERE h.id BETWEEN %(first)s AND %(last)s
+"""
+LINKS_SQL = """
+INSERT INTO {link} (household_id, representative_id, started_at, ended_at)
+SELECT id, representative_id, created_at, NULL FROM {household}
+WHERE id BETWEEN %(first)s AND %(last)s
+"""
+
 
 @dataclass
 class _TownRows:
@@ -72,6 +203,8 @@ class _Households:
         self.start = synth.now - dt.timedelta(days=30 * synth.months)
         self.span = max(1, int((synth.now - self.start).total_seconds()))
         self.created = synth.now - dt.timedelta(days=400)
+        self.draws = _Draws(synth, self.start, self.span)
+        self.bulk = synth.bulk
         self.tables = {
             "reps": BulkRows(Representative, REP_COLUMNS),
             "households": BulkRows(Household, HOUSEHOLD_COLUMNS),
@@ -79,6 +212,8 @@ class _Households:
             "visits": BulkRows(Visit, VISIT_COLUMNS),
             "residents": BulkRows(Resident, RESIDENT_COLUMNS),
         }
+        self.in_sql = {"links": 0, "visits": 0, "residents": 0}
+        self.unchilded = self.hh_id  # bulk mode: the first household without its child rows
 
     def town(self, town: Node, following: Node | None) -> None:
         if following is not None:  # sealed in the background while this town is written
@@ -109,20 +244,6 @@ class _Households:
             self.rep_id += 1
         return first
 
-    def visits(self, rows: _TownRows, town: Node, group: Node, rep: int) -> dt.datetime | None:
-        """This household's visits, one month at a time; returns the last one's time."""
-        last_visit = None
-        for m in range(self.synth.months):
-            if self.rnd.random() < VISIT_PROBABILITY:
-                offset = min(self.span - 1, m * MONTH_S + self.rnd.randrange(MONTH_S))
-                at = self.start + dt.timedelta(seconds=offset)
-                mode = self.rnd.choice(MODES)
-                rows.visits.append(
-                    (rep, self.hh_id, town.id, group.path, at, mode, "", None, at, True)
-                )
-                last_visit = at if last_visit is None or at > last_visit else last_visit
-        return last_visit
-
     def household(  # noqa: PLR0913 - where the household sits
         self,
         rows: _TownRows,
@@ -133,40 +254,84 @@ class _Households:
         code: str,
         rep: int,
     ) -> None:
-        last_visit = self.visits(rows, town, group, rep)
         ph = self.synth.phone()
         head = self.synth.name()
         size = self.rnd.choice(SIZES)
         address = f"{village.name}{group.name}{h_no}号"
+        if self.bulk:  # the child rows come from SQL (child_rows_in_sql)
+            last_visit = self.draws.last_visit(self.hh_id)
+        else:
+            last_visit = self.child_rows(rows, town, group, rep, head, ph, size)
         rows.households.append(
             (self.hh_id, town.id, group.id, group.path, code, head, *sealed(ph), address, size)
             + (rep, last_visit, self.created, True)
         )
-        rows.links.append((self.hh_id, rep, self.created, None))
-        if self.synth.with_residents:
-            self.residents(rows, town, group, head, ph, size)
         self.hh_id += 1
 
-    def residents(  # noqa: PLR0913 - the household's head and size
-        self, rows: _TownRows, town: Node, group: Node, head: str, ph: Sealed, size: int
-    ) -> None:
-        for r in range(size):
-            idn = self.synth.id_number()
-            name = head if r == 0 else self.synth.name()
-            relation = "head" if r == 0 else self.rnd.choice(RELATIONS)
-            phone = ph if r == 0 else NO_PHONE
-            rows.residents.append(
-                (
-                    self.hh_id,
-                    town.id,
-                    group.path,
-                    name,
-                    relation,
-                    *sealed(idn),
-                    *sealed(phone),
-                    True,
+    def child_rows(  # noqa: PLR0913 - the household's place, head and size
+        self, rows: _TownRows, town: Node, group: Node, rep: int, head: str, ph: Sealed, size: int
+    ) -> dt.datetime | None:
+        """The household's link, visits and residents in Python; returns its last visit."""
+        hh = self.hh_id
+        rows.links.append((hh, rep, self.created, None))
+        visits = self.draws.visits(hh)
+        for at, mode in visits:
+            rows.visits.append((rep, hh, town.id, group.path, at, mode, "", None, at, True))
+        if self.synth.with_residents:
+            for r in range(size):
+                name, relation, idn = self.draws.resident(hh, r)
+                if r == 0:
+                    name, relation = head, "head"
+                phone = ph if r == 0 else NO_PHONE
+                rows.residents.append(
+                    (hh, town.id, group.path, name, relation, *sealed(idn), *sealed(phone), True)
                 )
-            )
+        return visits[-1][0] if visits else None
+
+    def child_rows_in_sql(self) -> None:
+        """Bulk mode: the links, visits and residents of the households written since the
+        last call, each table by one INSERT … SELECT from those households."""
+        first, last = self.unchilded, self.hh_id - 1
+        if last < first:
+            return
+        synth = self.synth
+        params = {
+            "first": first,
+            "last": last,
+            "seed": synth.seed,
+            "streams": STREAMS,
+            "months": synth.months,
+            "start": self.start,
+            "span": self.span,
+            "month_s": MONTH_S,
+            "visit_cut": VISIT_CUT,
+            "modes": list(MODES),
+            "n_modes": len(MODES),
+            "resident_key": RESIDENT_KEY,
+            "resident_seed": stream_seed(synth.seed, RESIDENT_STREAM),
+            "surnames": SURNAMES,
+            "n_surnames": len(SURNAMES),
+            "given": GIVEN,
+            "n_given": len(GIVEN),
+            "two_given_cut": TWO_GIVEN_CUT,
+            "relations": list(RELATIONS),
+            "n_relations": len(RELATIONS),
+        }
+        statements = [("links", LINKS_SQL), ("visits", VISITS_SQL)]
+        if synth.with_residents:
+            statements.append(("residents", RESIDENTS_SQL))
+        tables = {
+            "household": Household._meta.db_table,
+            "link": RepresentativeLink._meta.db_table,
+            "visit": Visit._meta.db_table,
+            "resident": Resident._meta.db_table,
+        }
+        quoted = {k: connection.ops.quote_name(v) for k, v in tables.items()}
+        with connection.cursor() as cursor:
+            for name, sql in statements:
+                cursor.execute(sql.format(**quoted), params)
+                self.in_sql[name] += cursor.rowcount
+        self.unchilded = self.hh_id
 
 
 def phones_needed(town: Node) -> int:
@@ -178,20 +343,38 @@ def phones_needed(town: Node) -> int:
     return total
 
 
-def build_households(synth: Synth) -> None:
-    writer = _Households(synth)
+def _write_towns(synth: Synth, writer: _Households) -> None:
     towns = synth.towns
     if towns:
         synth.phones.reserve(phones_needed(towns[0]))
     started = time.perf_counter()
     for i, town in enumerate(towns):
         writer.town(town, towns[i + 1] if i + 1 < len(towns) else None)
+        if writer.bulk and (i + 1) % bulk.BATCH_TOWNS == 0:
+            writer.child_rows_in_sql()
         if (i + 1) % 100 == 0:
             synth.log(f"  {i + 1} of {len(towns)} towns in {time.perf_counter() - started:.0f} s")
+    if writer.bulk:
+        writer.child_rows_in_sql()
+
+
+def build_households(synth: Synth) -> None:
+    writer = _Households(synth)
+    if writer.bulk:
+        timings = synth.summary.timings
+        with bulk.indexes_deferred(BULK_MODELS, timings, synth.log), bulk.without_jit():
+            bulk.load_id_pool(synth.ids)
+            _write_towns(synth, writer)
+            bulk.drop_id_pool()
+    else:
+        _write_towns(synth, writer)
     t = writer.tables
     s = synth.summary
     s.representatives = t["reps"].count
     s.households = t["households"].count
-    s.links = t["links"].count
-    s.visits = t["visits"].count
-    s.residents = t["residents"].count
+    s.links = t["links"].count + writer.in_sql["links"]
+    s.visits = t["visits"].count + writer.in_sql["visits"]
+    s.residents = t["residents"].count + writer.in_sql["residents"]
+
+
+BULK_MODELS = [Representative, Household, RepresentativeLink, Visit, Resident]
