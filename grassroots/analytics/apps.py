@@ -21,7 +21,7 @@ class AnalyticsConfig(AppConfig):
         subscribe(Event.HOUSEHOLDS_ADDED, services.households_added, phase=Phase.IN_TRANSACTION)
         subscribe(Event.VISIT_LOGGED, services.visit_logged, phase=Phase.IN_TRANSACTION)
         # Everything else is recomputed per town by the worker after the commit (the
-        # subscribers only note the node; tasks._Batch writes the marks once, after it).
+        # subscribers only note the node; tasks._flush writes the marks once, after it).
         subscribe(Event.FIGURES_STALE, tasks.figures_stale, phase=Phase.IN_TRANSACTION)
         subscribe(Event.VISIT_LOGGED, tasks.visit_stale, phase=Phase.IN_TRANSACTION)
         subscribe(Event.HOUSEHOLD_ADDED, tasks.households_stale, phase=Phase.AFTER_COMMIT)

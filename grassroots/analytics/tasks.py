@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from grassroots.analytics import services
+from grassroots.core.events import collect_after_commit
 
 
 @db_periodic_task(crontab(minute="30", hour="2"))
@@ -23,38 +23,20 @@ def refresh_stale() -> None:
     services.refresh_stale()
 
 
-class _Batch:
-    """The nodes one transaction marked stale, written and handed to the worker once after
-    its commit (a demo load or an import marks thousands: one flush, one task)."""
-
-    def __init__(self) -> None:
-        self.places: set[str] = set()
-        self.orgs: set[str] = set()
-        self.org_ids: set[int] = set()
-        self.flushed = False
-
-    def flush(self) -> None:
-        self.flushed = True
-        if self.org_ids:
-            self.orgs.update(services.org_paths(self.org_ids))
-        if services.mark_stale(place_paths=self.places, org_paths=self.orgs):
-            refresh_stale()
+# What one transaction marked stale: ("place", path), ("org", path) or ("org_id", id).
+STALE = "analytics.figures_stale"
 
 
-def _batch() -> _Batch:
-    connection = transaction.get_connection()
-    batch: _Batch | None = getattr(connection, "_figures_stale_batch", None)
-    # A batch whose flush was dropped (rolled back) or already ran is not reused.
-    pending = (
-        batch is not None
-        and not batch.flushed
-        and any(func == batch.flush for _sids, func, _robust in connection.run_on_commit)
-    )
-    if batch is None or not pending:
-        batch = _Batch()
-        connection._figures_stale_batch = batch  # type: ignore[attr-defined]
-        transaction.on_commit(batch.flush)  # at once outside a transaction
-    return batch
+def _flush(items: set[tuple[str, Any]]) -> None:
+    """After the commit: the transaction's nodes marked in one statement and handed to the
+    worker in one task (a demo load or an import marks thousands)."""
+    places = {v for kind, v in items if kind == "place"}
+    orgs = {v for kind, v in items if kind == "org"}
+    org_ids = {v for kind, v in items if kind == "org_id"}
+    if org_ids:
+        orgs.update(services.org_paths(org_ids))
+    if services.mark_stale(place_paths=places, org_paths=orgs):
+        refresh_stale()
 
 
 def figures_stale(*, place_path: str = "", org_path: str = "") -> None:
@@ -64,18 +46,17 @@ def figures_stale(*, place_path: str = "", org_path: str = "") -> None:
     Nothing is marked for a rolled-back change; the worker's task finds every mark made
     so far, so tasks enqueued while one runs find little or nothing left to do.
     """
-    batch = _batch()
     if place_path:
-        batch.places.add(place_path)
+        collect_after_commit(STALE, ("place", place_path), _flush)
     if org_path:
-        batch.orgs.add(org_path)
+        collect_after_commit(STALE, ("org", org_path), _flush)
 
 
 def branch_record(*, organization_id: int, **record: Any) -> None:
     """Subscriber of Event.BRANCH_RECORD: a meeting, a guidance visit, a site stage or a
     branch's first attendance at a session (the check-in fast path's only event) moves the
     branch's figures; its path is looked up once, after the commit."""
-    _batch().org_ids.add(organization_id)
+    collect_after_commit(STALE, ("org_id", organization_id), _flush)
 
 
 def visit_stale(*, household: Any, visited_at: dt.datetime) -> None:

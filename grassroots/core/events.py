@@ -17,13 +17,17 @@ Two phases, chosen by the subscriber:
   change.
 
 Payloads are keyword arguments; each event's docstring below says which ones it carries.
+
+`collect_after_commit` gathers what one transaction touched under a key and hands it to one
+callback after the commit: a change of thousands of rows makes one call, not thousands
+(the figures' stale marks, the memos' version bumps).
 """
 
 from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any
 
@@ -80,3 +84,36 @@ def emit(event: Event, /, **payload: Any) -> None:
 def subscribers(event: Event) -> list[tuple[Phase, Handler]]:
     """For tests and the architecture map: who listens to what."""
     return list(_subscribers.get(event, ()))
+
+
+class _Collected:
+    def __init__(self, run: Callable[[set[Any]], None]) -> None:
+        self.items: set[Any] = set()
+        self.run = run
+
+    def __call__(self) -> None:
+        self.run(self.items)
+
+
+def collect_after_commit(
+    key: Hashable, item: Hashable, run: Callable[[set[Any]], None], *, robust: bool = False
+) -> None:
+    """Add `item` to what this transaction collects under `key`; after the commit,
+    `run(items)` is called once with all of them. Nothing runs for a rolled-back transaction.
+
+    A collection whose callback has run or was dropped with a rollback is not reused.
+    Outside a transaction `run({item})` is called at once. `robust`: an exception in `run`
+    is logged, not raised (as `transaction.on_commit(robust=True)`).
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        transaction.on_commit(partial(run, {item}), robust=robust)  # at once
+        return
+    pending: dict[Hashable, _Collected] = connection.__dict__.setdefault(
+        "_collected_after_commit", {}
+    )
+    collected = pending.get(key)
+    if collected is None or not any(f is collected for _s, f, _r in connection.run_on_commit):
+        collected = pending[key] = _Collected(run)
+        transaction.on_commit(collected, robust=robust)
+    collected.items.add(item)

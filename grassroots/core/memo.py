@@ -31,8 +31,9 @@ from collections.abc import Callable, Hashable
 from typing import Any, ClassVar, Generic, TypeVar
 
 from django.core.signals import request_started
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from grassroots.core.events import collect_after_commit
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -107,22 +108,8 @@ def changed(memo: Memo[Any, Any]) -> None:
     memo.clear()
     if not memo.bus.enabled():
         return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        memo.bus.bump(memo)
-        return
     # One bump per memo and transaction, however many rows it saves.
-    pending: dict[int, Callable[[], None]] = connection.__dict__.setdefault("_memo_bumps", {})
-    waiting = pending.get(id(memo))
-    if waiting is not None and any(func is waiting for _s, func, _r in connection.run_on_commit):
-        return
-
-    def bump() -> None:
-        pending.pop(id(memo), None)
-        memo.bus.bump(memo)
-
-    pending[id(memo)] = bump
-    transaction.on_commit(bump, robust=True)
+    collect_after_commit(("memo", id(memo)), None, lambda _: memo.bus.bump(memo), robust=True)
 
 
 def clear_all() -> None:
