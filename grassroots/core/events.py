@@ -26,6 +26,7 @@ callback after the commit: a change of thousands of rows makes one call, not tho
 from __future__ import annotations
 
 import enum
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from functools import partial
@@ -34,6 +35,7 @@ from typing import Any
 from django.db import transaction
 
 Handler = Callable[..., None]
+logger = logging.getLogger(__name__)
 
 
 class Event(enum.StrEnum):
@@ -90,8 +92,10 @@ class _Collected:
     def __init__(self, run: Callable[[set[Any]], None]) -> None:
         self.items: set[Any] = set()
         self.run = run
+        self.done = False
 
     def __call__(self) -> None:
+        self.done = True
         self.run(self.items)
 
 
@@ -106,14 +110,23 @@ def collect_after_commit(
     is logged, not raised (as `transaction.on_commit(robust=True)`).
     """
     connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        transaction.on_commit(partial(run, {item}), robust=robust)  # at once
+    if not connection.in_atomic_block:  # nothing to wait for (and no connection needed)
+        try:
+            run({item})
+        except Exception:
+            if not robust:
+                raise
+            logger.exception("collect_after_commit: %r failed", key)
         return
     pending: dict[Hashable, _Collected] = connection.__dict__.setdefault(
         "_collected_after_commit", {}
     )
     collected = pending.get(key)
-    if collected is None or not any(f is collected for _s, f, _r in connection.run_on_commit):
+    if (
+        collected is None
+        or collected.done
+        or not any(f is collected for _s, f, _r in connection.run_on_commit)
+    ):
         collected = pending[key] = _Collected(run)
         transaction.on_commit(collected, robust=robust)
     collected.items.add(item)
