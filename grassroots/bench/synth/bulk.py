@@ -11,6 +11,10 @@ what `pg_indexes.indexdef` shows, read before dropping them), so nothing drifts
 from the migrations. Primary keys (foreign keys depend on them) and unique
 indexes and constraints stay: a duplicate still fails where it is written.
 Dropping those too was measured: the copies gained what the rebuild lost.
+Keeping the 23 whose keys arrive in ascending order (ids, places) was measured
+as well: updating them row by row cost far more than sorting them again
+(households stage 1.78 s a town instead of 0.93 at 280,000 households, for
+0.2 s a town less of rebuild; the sort of keys already in order is cheap).
 
 Everything happens in the synth's transaction (DROP and CREATE INDEX are
 transactional): an error rolls the indexes back with the rows, and other

@@ -14,10 +14,18 @@ and produced two ways with the same result:
 - in bulk mode (PostgreSQL, from `bulk.BULK_FROM` households) inside PostgreSQL
   by `INSERT … SELECT` from the households just copied (`VISITS_SQL`,
   `RESIDENTS_SQL`, `LINKS_SQL`, with `hashint8extended`), a batch of towns at a
-  time, while `bulk.indexes_deferred` holds the indexes back.
+  time, while `bulk.indexes_deferred` holds the indexes back. Their ids are
+  numbered in the statement (`row_number()` from the table's next id) rather
+  than by the identity's `nextval` row by row, which was slower.
 
 Either way a household's `last_visit_at` is computed in Python from the same
 draws as its newest visit, so the households are written once, never updated.
+
+The rows of a town are built (`_Builder`, no database access) in a thread one
+town ahead of the writer (`_Writer`): while psycopg waits on PostgreSQL's copy
+and INSERT … SELECT of one town, without the GIL, Python builds the next. The
+builder alone draws from `Synth.rnd` and the phone pool, town after town, so
+the rows are those of a single thread.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,9 +144,10 @@ class _Draws:
 # The same draws in SQL ({household} and the like: quoted table names), for the households with ids in [%(first)s, %(last)s]. Bit fields
 # are read with >> and & (arithmetic shifts of the signed hash give the same low bits).
 VISITS_SQL = """
-INSERT INTO {visit} (representative_id, household_id, town_id, place_path, visited_at,
-                        mode, notes, device_time, server_time, is_demo)
-SELECT h.representative_id, h.id, h.town_id, h.place_path, v.at,
+INSERT INTO {visit} (id, representative_id, household_id, town_id, place_path, visited_at,
+                     mode, notes, device_time, server_time, is_demo)
+SELECT %(id)s - 1 + row_number() OVER (),
+       h.representative_id, h.id, h.town_id, h.place_path, v.at,
        (%(modes)s::text[])[(1 + ((v.x >> 52) & 255) %% %(n_modes)s)::int], '', NULL, v.at, TRUE
 FROM {household} h
 CROSS JOIN LATERAL (
@@ -150,10 +160,10 @@ CROSS JOIN LATERAL (
 WHERE h.id BETWEEN %(first)s AND %(last)s
 """
 RESIDENTS_SQL = """
-INSERT INTO {resident} (household_id, town_id, place_path, name, relation, id_number,
-                           id_number_hash, id_number_masked, phone, phone_hash, phone_masked,
-                           is_demo)
-SELECT h.id, h.town_id, h.place_path,
+INSERT INTO {resident} (id, household_id, town_id, place_path, name, relation, id_number,
+                        id_number_hash, id_number_masked, phone, phone_hash, phone_masked,
+                        is_demo)
+SELECT %(id)s - 1 + row_number() OVER (), h.id, h.town_id, h.place_path,
        CASE WHEN r.n = 0 THEN h.head_name
             ELSE substr(%(surnames)s, 1 + (((r.x >> 12) & 1023) %% %(n_surnames)s)::int, 1)
                  || substr(%(given)s, 1 + (((r.x >> 22) & 1023) %% %(n_given)s)::int, 1)
@@ -177,16 +187,19 @@ JOIN pg_temp.synth_id_pool p ON p.n = (r.x & 4095)
 WHERE h.id BETWEEN %(first)s AND %(last)s
 """
 LINKS_SQL = """
-INSERT INTO {link} (household_id, representative_id, started_at, ended_at)
-SELECT id, representative_id, created_at, NULL FROM {household}
+INSERT INTO {link} (id, household_id, representative_id, started_at, ended_at)
+SELECT %(id)s - 1 + row_number() OVER (), id, representative_id, created_at, NULL
+FROM {household}
 WHERE id BETWEEN %(first)s AND %(last)s
 """
 
 
 @dataclass
 class _TownRows:
-    """The rows of one town, written together."""
+    """The rows of one town, written together; households `first`…`last` by id."""
 
+    first: int = 0
+    last: int = 0
     reps: list[tuple[Any, ...]] = field(default_factory=list)
     households: list[tuple[Any, ...]] = field(default_factory=list)
     links: list[tuple[Any, ...]] = field(default_factory=list)
@@ -194,31 +207,25 @@ class _TownRows:
     residents: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-class _Households:
-    def __init__(self, synth: Synth) -> None:
+class _Builder:
+    """The towns' rows in Python, one town after the other; never touches the database, so
+    it may run in a thread of its own (`_write_towns`)."""
+
+    def __init__(self, synth: Synth, rep_id: int, hh_id: int) -> None:
         self.synth = synth
         self.rnd = synth.rnd
-        self.rep_id = next_id(Representative)
-        self.hh_id = next_id(Household)
+        self.rep_id = rep_id
+        self.hh_id = hh_id
         self.start = synth.now - dt.timedelta(days=30 * synth.months)
         self.span = max(1, int((synth.now - self.start).total_seconds()))
         self.created = synth.now - dt.timedelta(days=400)
         self.draws = _Draws(synth, self.start, self.span)
         self.bulk = synth.bulk
-        self.tables = {
-            "reps": BulkRows(Representative, REP_COLUMNS),
-            "households": BulkRows(Household, HOUSEHOLD_COLUMNS),
-            "links": BulkRows(RepresentativeLink, LINK_COLUMNS),
-            "visits": BulkRows(Visit, VISIT_COLUMNS),
-            "residents": BulkRows(Resident, RESIDENT_COLUMNS),
-        }
-        self.in_sql = {"links": 0, "visits": 0, "residents": 0}
-        self.unchilded = self.hh_id  # bulk mode: the first household without its child rows
 
-    def town(self, town: Node, following: Node | None) -> None:
+    def town(self, town: Node, following: Node | None) -> _TownRows:
         if following is not None:  # sealed in the background while this town is written
             self.synth.phones.reserve(phones_needed(following))
-        rows = _TownRows()
+        rows = _TownRows(first=self.hh_id)
         for v_no, village in enumerate(town.children, start=1):
             first_rep = self.representatives(rows, town, village)
             k = 0
@@ -228,8 +235,8 @@ class _Households:
                     k += 1
                     code = f"{v_no:03d}-{g_no:02d}-{h_no:03d}"
                     self.household(rows, town, village, group, h_no, code, rep)
-        for name, table in self.tables.items():
-            table.write(getattr(rows, name))
+        rows.last = self.hh_id - 1
+        return rows
 
     def representatives(self, rows: _TownRows, town: Node, village: Node) -> int:
         """The village's representatives; returns the first one's id."""
@@ -258,7 +265,7 @@ class _Households:
         head = self.synth.name()
         size = self.rnd.choice(SIZES)
         address = f"{village.name}{group.name}{h_no}号"
-        if self.bulk:  # the child rows come from SQL (child_rows_in_sql)
+        if self.bulk:  # the child rows come from SQL (`_Writer.child_rows_in_sql`)
             last_visit = self.draws.last_visit(self.hh_id)
         else:
             last_visit = self.child_rows(rows, town, group, rep, head, ph, size)
@@ -288,12 +295,50 @@ class _Households:
                 )
         return visits[-1][0] if visits else None
 
+
+class _Writer:
+    """Writes the towns' rows; in bulk mode also their child rows, in SQL."""
+
+    def __init__(self, synth: Synth, builder: _Builder) -> None:
+        self.synth = synth
+        self.bulk = synth.bulk
+        self.builder = builder
+        self.tables = {
+            "reps": BulkRows(Representative, REP_COLUMNS),
+            "households": BulkRows(Household, HOUSEHOLD_COLUMNS),
+            "links": BulkRows(RepresentativeLink, LINK_COLUMNS),
+            "visits": BulkRows(Visit, VISIT_COLUMNS),
+            "residents": BulkRows(Resident, RESIDENT_COLUMNS),
+        }
+        self.in_sql = {"links": 0, "visits": 0, "residents": 0}
+        # bulk mode: the next id of each table written in SQL, numbered there (`row_number()`)
+        # rather than by the identity's nextval row by row, which was slower
+        self.ids = (
+            {
+                "links": next_id(RepresentativeLink),
+                "visits": next_id(Visit),
+                "residents": next_id(Resident),
+            }
+            if self.bulk
+            else {}
+        )
+        self.unchilded: int | None = None  # bulk mode: households written, child rows not yet
+        self.written = 0  # the last household id written
+
+    def write(self, rows: _TownRows) -> None:
+        for name, table in self.tables.items():
+            table.write(getattr(rows, name))
+        if rows.households:
+            if self.unchilded is None:
+                self.unchilded = rows.first
+            self.written = rows.last
+
     def child_rows_in_sql(self) -> None:
         """Bulk mode: the links, visits and residents of the households written since the
         last call, each table by one INSERT … SELECT from those households."""
-        first, last = self.unchilded, self.hh_id - 1
-        if last < first:
+        if self.unchilded is None:
             return
+        first, last = self.unchilded, self.written
         synth = self.synth
         params = {
             "first": first,
@@ -301,8 +346,8 @@ class _Households:
             "seed": synth.seed,
             "streams": STREAMS,
             "months": synth.months,
-            "start": self.start,
-            "span": self.span,
+            "start": self.builder.start,
+            "span": self.builder.span,
             "month_s": MONTH_S,
             "visit_cut": VISIT_CUT,
             "modes": list(MODES),
@@ -329,9 +374,11 @@ class _Households:
         quoted = {k: connection.ops.quote_name(v) for k, v in tables.items()}
         with connection.cursor() as cursor:
             for name, sql in statements:
+                params["id"] = self.ids[name]
                 cursor.execute(sql.format(**quoted), params)
                 self.in_sql[name] += cursor.rowcount
-        self.unchilded = self.hh_id
+                self.ids[name] += cursor.rowcount
+        self.unchilded = None
 
 
 def phones_needed(town: Node) -> int:
@@ -343,31 +390,46 @@ def phones_needed(town: Node) -> int:
     return total
 
 
-def _write_towns(synth: Synth, writer: _Households) -> None:
+def _write_towns(synth: Synth, builder: _Builder, writer: _Writer) -> None:
+    """Build each town's rows in a thread while the town before is written: the database
+    works (psycopg waits without the GIL) while Python builds the next town."""
     towns = synth.towns
-    if towns:
-        synth.phones.reserve(phones_needed(towns[0]))
+    if not towns:
+        return
+    synth.phones.reserve(phones_needed(towns[0]))
     started = time.perf_counter()
-    for i, town in enumerate(towns):
-        writer.town(town, towns[i + 1] if i + 1 < len(towns) else None)
-        if writer.bulk and (i + 1) % bulk.BATCH_TOWNS == 0:
-            writer.child_rows_in_sql()
-        if (i + 1) % 100 == 0:
-            synth.log(f"  {i + 1} of {len(towns)} towns in {time.perf_counter() - started:.0f} s")
+
+    def town(j: int) -> Node | None:
+        return towns[j] if j < len(towns) else None
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="synth-rows") as ahead:
+        built = ahead.submit(builder.town, towns[0], town(1))
+        for i in range(len(towns)):
+            rows = built.result()
+            if i + 1 < len(towns):
+                built = ahead.submit(builder.town, towns[i + 1], town(i + 2))
+            writer.write(rows)
+            if writer.bulk and (i + 1) % bulk.BATCH_TOWNS == 0:
+                writer.child_rows_in_sql()
+            if (i + 1) % 100 == 0:
+                synth.log(
+                    f"  {i + 1} of {len(towns)} towns in {time.perf_counter() - started:.0f} s"
+                )
     if writer.bulk:
         writer.child_rows_in_sql()
 
 
 def build_households(synth: Synth) -> None:
-    writer = _Households(synth)
+    builder = _Builder(synth, next_id(Representative), next_id(Household))
+    writer = _Writer(synth, builder)
     if writer.bulk:
         timings = synth.summary.timings
         with bulk.indexes_deferred(BULK_MODELS, timings, synth.log), bulk.without_jit():
             bulk.load_id_pool(synth.ids)
-            _write_towns(synth, writer)
+            _write_towns(synth, builder, writer)
             bulk.drop_id_pool()
     else:
-        _write_towns(synth, writer)
+        _write_towns(synth, builder, writer)
     t = writer.tables
     s = synth.summary
     s.representatives = t["reps"].count
