@@ -50,7 +50,6 @@ from grassroots.analytics.sources import (  # noqa: F401
     STEP,
     Source,
     Windows,
-    _grouped,
     count_months,
     count_org,
     count_place,

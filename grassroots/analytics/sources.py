@@ -149,22 +149,29 @@ class Source:
 
     rows: Callable[[Windows], QuerySet]
     path: str  # the path column of the table: place_path or org_path
-    counters: Callable[[Windows], dict[str, Any]]  # counter -> aggregate
+    # counter -> aggregate; for a `per_row` source, counter -> the column of each row it sums
+    counters: Callable[[Windows], dict[str, Any]]
     month: Callable[[], Any] | None = None  # MonthFigures: the month of a row
+    # The rows are already aggregates (a case with its rate parts from its events): their
+    # columns are summed in an outer query (`grouped_sql`), since SQL cannot nest aggregates.
+    per_row: bool = False
 
 
 def _cases(w: Windows) -> QuerySet:
     return unscoped(Case, why=Unscoped.SYSTEM)  # figures of every node; read scoped
 
 
+def _cohort(cases: QuerySet, w: Windows) -> QuerySet:
+    """The cases with their rate parts (one row each) and `part_cases` = 1 (a per_row source)."""
+    return measures.with_rate_parts(cases, w.now, prefix="part_").annotate(part_cases=Value(1))
+
+
 def _case_cohort(w: Windows) -> QuerySet:
-    return measures.with_rate_parts(
-        _cases(w).filter(submitted_at__gte=_year_start(w)), w.now, prefix="part_"
-    )
+    return _cohort(_cases(w).filter(submitted_at__gte=_year_start(w)), w)
 
 
-def _rate_sums(w: Windows) -> dict[str, Any]:
-    return {name: Coalesce(Sum(f"part_{name}"), 0) for name in measures.RATE_PARTS}
+def _rate_sums(w: Windows) -> dict[str, str]:
+    return {name: f"part_{name}" for name in measures.RATE_PARTS}
 
 
 PLACE_SOURCES = (
@@ -209,7 +216,7 @@ PLACE_SOURCES = (
             ),
         },
     ),
-    Source(_case_cohort, "place_path", _rate_sums),
+    Source(_case_cohort, "place_path", _rate_sums, per_row=True),
 )
 
 
@@ -388,12 +395,11 @@ PLACE_MONTH_SOURCES = (
     ),
     Source(
         # The cohort of a month: the cases submitted in it, with their rates as of now.
-        lambda w: measures.with_rate_parts(
-            _cases(w).filter(submitted_at__gte=w.first_month), w.now, prefix="part_"
-        ),
+        lambda w: _cohort(_cases(w).filter(submitted_at__gte=w.first_month), w),
         "place_path",
-        lambda w: {"cases_submitted": Count("pk"), **_rate_sums(w)},
+        lambda w: {"cases_submitted": "part_cases", **_rate_sums(w)},
         _month_of("submitted_at"),
+        per_row=True,
     ),
     Source(
         lambda w: _cases(w).filter(status=CaseStatus.CLOSED, closed_at__gte=w.first_month),
@@ -434,12 +440,42 @@ def _within(field: str, prefix: str | None) -> Q:
     return Q(**{f"{field}__startswith": prefix}) | Q(**{f"{field}__in": prefixes_of(prefix)})
 
 
-def _grouped(source: Source, w: Windows, prefix: str | None) -> QuerySet:
-    rows = source.rows(w).filter(_within(source.path, prefix))
+def _keys(source: Source) -> dict[str, Any]:
     keys: dict[str, Any] = {"p": F(source.path)}
     if source.month is not None:
         keys["m"] = source.month()
-    return rows.values(**keys).annotate(**source.counters(w)).order_by()
+    return keys
+
+
+def grouped_sql(source: Source, w: Windows, prefix: str | None) -> tuple[str, list[Any]]:
+    """SQL of the source's sums per path `p` (and month `m`), within `prefix`'s subtree."""
+    rows = source.rows(w).filter(_within(source.path, prefix))
+    if not source.per_row:
+        grouped = rows.values(**_keys(source)).annotate(**source.counters(w)).order_by()
+        sql, params = grouped.query.sql_with_params()
+        return sql, list(params)
+    columns = source.counters(w)
+    sql, params = (
+        rows.values(*sorted(set(columns.values())), **_keys(source)).order_by().query
+    ).sql_with_params()
+    month = ", s.m" if source.month is not None else ""
+    sums = ", ".join(f"SUM(s.{column}) AS {counter}" for counter, column in columns.items())
+    return (
+        f"SELECT s.p AS p{month}, {sums} FROM ({sql}) AS s GROUP BY s.p{month}",  # noqa: S608
+        list(params),
+    )
+
+
+def _per_row_sums(source: Source, w: Windows, rows: QuerySet) -> dict[Any, dict[str, int]]:
+    """A per_row source's sums per month (None without months), added up in Python."""
+    columns = source.counters(w)
+    keys = {"m": source.month()} if source.month is not None else {}
+    found: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(columns, 0))
+    for row in rows.values(*set(columns.values()), **keys):
+        sums = found[row.get("m")]
+        for counter, column in columns.items():
+            sums[counter] += row[column]
+    return found
 
 
 def _counted(sources: tuple[Source, ...], w: Windows, path: str) -> dict[str, int]:
@@ -447,6 +483,11 @@ def _counted(sources: tuple[Source, ...], w: Windows, path: str) -> dict[str, in
     found: dict[str, int] = {}
     for source in sources:
         rows = source.rows(w).filter(**{f"{source.path}__startswith": path})
+        if source.per_row:
+            found.update(
+                _per_row_sums(source, w, rows).get(None, dict.fromkeys(source.counters(w), 0))
+            )
+            continue
         totals = rows.aggregate(**source.counters(w))
         found.update({k: int(v or 0) for k, v in totals.items()})
     return found
@@ -470,7 +511,10 @@ def count_months(
     found: dict[dt.date, dict[str, int]] = defaultdict(dict)
     for source in sources:
         rows = source.rows(w).filter(**{f"{source.path}__startswith": path})
-        grouped = rows.values(m=source.month()).annotate(**source.counters(w)).order_by()
+        if source.per_row:
+            grouped = [{"m": m, **sums} for m, sums in _per_row_sums(source, w, rows).items()]
+        else:
+            grouped = rows.values(m=source.month()).annotate(**source.counters(w)).order_by()
         for row in grouped:
             month = row.pop("m")
             if isinstance(month, dt.datetime):

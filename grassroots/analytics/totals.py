@@ -22,7 +22,7 @@ from typing import Any
 from django.db import connection
 
 from grassroots.analytics.models import MONTH_COUNTERS, MonthFigures
-from grassroots.analytics.sources import STEP, Source, Windows, _grouped, prefixes_of
+from grassroots.analytics.sources import STEP, Source, Windows, grouped_sql, prefixes_of
 
 
 def _sql(sql: str, params: Iterable[Any] = ()) -> int:
@@ -107,7 +107,7 @@ def _stage_leaves(
     month = ", u.m" if month_of else ""
     branches, params = [], []
     for source in sources:
-        sql, source_params = _grouped(source, w, prefix).query.sql_with_params()
+        sql, source_params = grouped_sql(source, w, prefix)
         names = set(source.counters(w))
         columns = ", ".join(f"s.{c} AS {c}" if c in names else f"0 AS {c}" for c in counters)
         branches.append(

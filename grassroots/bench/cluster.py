@@ -9,6 +9,7 @@ benchmark) and its test.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import shutil
 import signal
@@ -24,6 +25,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# Looked up in the parent: between fork and exec the child only calls it.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+
+def die_with_parent() -> None:
+    """`preexec_fn` of a bench child: SIGTERM when the bench process dies, even by SIGKILL
+    (Linux), so a killed run leaves no server or worker behind."""
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -74,7 +86,10 @@ class PgBouncer:
                 shutil.chown(path, user="postgres")
             command = [binary, "-u", "postgres", str(self.dir / "pgbouncer.ini")]
         self.proc = subprocess.Popen(  # noqa: S603 - fixed argument list
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=die_with_parent,
         )
         self.url = parts._replace(netloc=f"{user}@127.0.0.1:{self.port}").geturl()
         deadline = time.monotonic() + 10
@@ -149,6 +164,7 @@ class Cluster:
                     stdout=out,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
+                    preexec_fn=die_with_parent,
                 )
             )
 

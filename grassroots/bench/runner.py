@@ -31,6 +31,7 @@ from django.test import Client
 from grassroots.accounts import services as accounts
 from grassroots.accounts.models import User
 from grassroots.analytics import services as analytics
+from grassroots.bench.cluster import die_with_parent
 from grassroots.bench.synth import root_name, synthesize
 from grassroots.core.bench import BenchContext, Benchmark, BenchResult
 from grassroots.core.roles import Role
@@ -228,6 +229,7 @@ class Server:
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,
         )
 
     def wait(self, timeout: float = 90.0) -> None:

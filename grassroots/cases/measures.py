@@ -35,21 +35,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case as DbCase
-from django.db.models import (
-    CharField,
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, F, Func, Max, Min, Q, QuerySet, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from grassroots.cases import deadlines
@@ -165,45 +153,76 @@ RATE_PARTS = (
 )
 
 
+# Each event's key on its case's timeline: its instant as fixed-width UTC text, then its pk
+# padded to 20 digits. Keys sort like the timeline order (at, pk).
+KEY_WIDTH = 26 + 20
+
+
+class TimelineKey(Func):
+    """An event's timeline key (KEY_WIDTH characters) followed by `value` (text).
+
+    The MAX of some events' keys is the last one's, and its value starts at KEY_WIDTH + 1:
+    one grouped pass over the events finds "the kind of the last such event", where a
+    subquery per case would look it up again for every case (`with_rate_parts`).
+    """
+
+    output_field = CharField()
+    arity = 3
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        (at, at_params), (pk, pk_params), (value, value_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        if connection.vendor == "postgresql":
+            instant = f"TO_CHAR({at} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+            number = f"LPAD(CAST({pk} AS TEXT), 20, '0')"
+        else:  # SQLite keeps naive UTC text, with the microseconds only when not zero
+            instant = f"SUBSTR({at} || '.000000', 1, 26)"
+            number = f"PRINTF('%%020d', {pk})"
+        return f"({instant} || {number} || {value})", [*at_params, *pk_params, *value_params]
+
+
 def with_rate_parts(cases: QuerySet, as_of: dt.datetime, *, prefix: str = "") -> QuerySet:
     """`cases` submitted by `as_of`, each annotated with its RATE_PARTS as of `as_of`.
 
     The single definition of the rates (see the module docstring), in SQL so that the
-    prepared figures (analytics) sum it with GROUP BY over a county's cases, and this
-    module's pages sum the same expressions: the two can never disagree. Events after
-    `as_of` are ignored; "first"/"last" follow the timeline order (at, pk). `prefix` is
-    put before each part's name (a caller that sums them under the plain names).
+    prepared figures (analytics) sum it over a county's cases, and this module's pages sum
+    the same expressions: the two can never disagree. Events after `as_of` are ignored;
+    "first"/"last" follow the timeline order (at, pk).
+
+    The parts are aggregates of one grouped pass over the cases' events (a LEFT JOIN, GROUP
+    BY case), not subqueries per case: a caller sums them in an outer query (analytics wraps
+    the SQL; `.aggregate()` wraps by itself). `prefix` is put before each part's name.
     """
-    ev = unscoped(CaseEvent, why=Unscoped.SYSTEM).filter(  # the events of the cases given
-        case=OuterRef("pk"), at__lte=as_of
-    )
+    at = "events__at"
 
-    def pick(kinds: tuple[str, ...], column: str, *, last: bool) -> Subquery:
-        order = ("-at", "-pk") if last else ("at", "pk")
-        return Subquery(ev.filter(kind__in=kinds).order_by(*order).values(column)[:1])
+    def of(*kinds: str) -> Q:
+        return Q(events__at__lte=as_of, events__kind__in=kinds)
 
-    def count(kind: str, **where: Any) -> Coalesce:
-        n = ev.filter(kind=kind, **where).order_by().annotate(n=Func(F("pk"), function="COUNT"))
-        return Coalesce(Subquery(n.values("n")[:1]), 0, output_field=IntegerField())
+    def last(value: Any, *kinds: str) -> Substr:
+        key = Max(TimelineKey(F(at), F("events__pk"), value), filter=of(*kinds))
+        return Substr(key, KEY_WIDTH + 1)
 
     state_kinds = ("close", "withdraw", "reopen")
-    closure = ev.filter(kind__in=state_kinds).order_by("-at", "-pk").annotate(c=KT("data__closure"))
+    closure = Coalesce(KeyTextTransform("closure", "events__data"), Value(""))
     cases = cases.filter(submitted_at__lte=as_of).annotate(
-        rp_first_response=pick(("accept", "reject", "withdraw"), "at", last=False),
-        rp_rejected=Exists(ev.filter(kind="reject")),
-        rp_closes=count("close"),
-        rp_reworks=count("rework"),
-        rp_ratings=count("rate"),
-        rp_pleased=count("rate", data__rating__gte=RATING_SATISFIED),
+        rp_first_response=Min(at, filter=of("accept", "reject", "withdraw")),
+        rp_rejects=Count("events", filter=of("reject")),
+        rp_closes=Count("events", filter=of("close")),
+        rp_reworks=Count("events", filter=of("rework")),
+        rp_ratings=Count("events", filter=of("rate")),
+        rp_pleased=Count(
+            "events", filter=of("rate") & Q(events__data__rating__gte=RATING_SATISFIED)
+        ),
         # The case's state at as_of: the last of close/withdraw/reopen decides.
-        rp_state=pick(state_kinds, "kind", last=True),
-        rp_closure=Coalesce(Subquery(closure.values("c")[:1]), Value(""), output_field=CharField()),
-        rp_last_reply=pick(("reply",), "at", last=True),
+        rp_state=last(F("events__kind"), *state_kinds),
+        rp_closure=Coalesce(last(closure, *state_kinds), Value(""), output_field=CharField()),
+        rp_last_reply=Max(at, filter=of("reply")),
         # Is the latest answer still standing (a reply not sent back by rework/reopen)?
-        rp_answer=pick(("reply", "rework", "reopen"), "kind", last=True),
+        rp_answer=last(F("events__kind"), "reply", "rework", "reopen"),
     )
     responded = Q(rp_first_response__isnull=False)
-    kept = Q(rp_rejected=False)  # a rejected case counts in the response rate only
+    kept = Q(rp_rejects=0)  # a rejected case counts in the response rate only
     closed_by_callback = kept & Q(rp_state="close")
     still_open = Q(rp_state__isnull=True) | Q(rp_state="reopen")
     not_answered = Q(rp_answer__isnull=True) | ~Q(rp_answer="reply")
@@ -335,6 +354,7 @@ def village_ranking(
 __all__ = [
     "RATE_PARTS",
     "Measures",
+    "TimelineKey",
     "measures_for",
     "month_bounds",
     "village_ranking",

@@ -106,3 +106,25 @@ def test_the_category_is_suggested_by_keywords_then_learned_from_closed_cases(
         case = file_case(town, text=f"围墙 倒了 第{n}家", category=disputes)
         Case.objects.filter(pk=case.pk).update(status=Status.CLOSED, closure=Closure.RESOLVED)
     assert suggest_category("邻居家围墙倒了", town=town.town) == disputes
+
+
+def test_the_last_event_decides_to_the_microsecond_then_by_timeline_order(town: Town, hank) -> None:
+    """The rates read "the last close/withdraw/reopen" from timeline keys (at, pk)."""
+    when(2026, 9, 1, 9)  # a whole second: stored without microseconds on SQLite
+    case = file_case(town, text="路灯不亮")
+    services.case_accept(actor=town.sam, case=case)
+    services.case_assign(actor=town.sam, case=case, handler=hank)
+    services.case_take(actor=hank, case=case)
+    services.case_reply(actor=hank, case=case, reply="已修")
+    services.case_call_back(actor=town.sam, case=case, solved=True, satisfied=True)
+    later = at(2026, 9, 1, 10)
+    assert measures.measures_for(town.village_a, 2026, 9, as_of=later).resolved == 1
+    clock.set_now(at(2026, 9, 1, 9, 0, 0, 1))  # one microsecond after the call-back
+    services.case_reopen(actor=town.sam, case=case, note="没修好")
+    m = measures.measures_for(town.village_a, 2026, 9, as_of=later)
+    assert (m.resolved, m.resolution_base, m.on_time_base) == (0, 0, 0)
+    # At one instant the later event (by its order) decides: answered and closed again.
+    services.case_reply(actor=hank, case=case, reply="重新修好")
+    services.case_call_back(actor=town.sam, case=case, solved=True, satisfied=True)
+    m = measures.measures_for(town.village_a, 2026, 9, as_of=later)
+    assert (m.resolved, m.resolution_base, m.on_time, m.callbacks) == (1, 1, 1, 2)
