@@ -212,8 +212,12 @@ class Case(models.Model):
     code = models.CharField(
         _("tracking code"), max_length=16, unique=True, default=new_tracking_code, editable=False
     )
-    town = models.ForeignKey(
-        "grid.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("town")
+    town = models.ForeignKey(  # indexed as the prefix of (town, place_path)
+        "grid.Place",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("town"),
+        db_index=False,
     )
     place = models.ForeignKey(
         "grid.Place", on_delete=models.PROTECT, related_name="cases", verbose_name=_("place")
@@ -280,6 +284,7 @@ class Case(models.Model):
         blank=True,
         related_name="cases_handled",
         verbose_name=_("handler"),
+        db_index=False,  # the prefix of (handler, status)
     )
     handler_place = models.ForeignKey(
         "grid.Place",
@@ -409,7 +414,9 @@ class CaseEventQuerySet(ScopedQuerySet):
 class CaseEvent(models.Model):
     """One typed row of a case's timeline: a transition or a system event."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(  # indexed as the prefix of (case, at)
+        Case, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(_("event"), max_length=24, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -154,8 +154,13 @@ class HouseholdQuerySet(ScopedQuerySet):
 
 
 class Household(models.Model):
+    # Its index is the prefix of (town, place_path) and (town, code): no index of its own.
     town = models.ForeignKey(
-        Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("town")
+        Place,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("town"),
+        db_index=False,
     )
     place = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="households", verbose_name=_("villager group")
@@ -164,7 +169,7 @@ class Household(models.Model):
     code = models.CharField(_("household number"), max_length=40)
     head_name = models.CharField(_("head of household"), max_length=50)
     phone = SealedField(_("phone"))
-    phone_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=40, blank=True, editable=False)  # Meta.indexes
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
     address = models.CharField(_("address"), max_length=200, blank=True)
     size = models.PositiveSmallIntegerField(_("household size"), default=1)
@@ -184,6 +189,7 @@ class Household(models.Model):
         blank=True,
         related_name="households",
         verbose_name=_("representative"),
+        db_index=False,  # the prefix of (representative, last_visit_at)
         help_text=_("The active representative; history is kept in representative links."),
     )
     last_visit_at = models.DateTimeField(_("last visit"), null=True, blank=True)
@@ -202,6 +208,9 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["representative", "last_visit_at"]),
             models.Index(fields=["town", "place_path"]),
+            # Hashes are compared whole: a plain B-tree, without the pattern-ops twin that
+            # `db_index=True` adds on PostgreSQL (one index less to keep up on every write).
+            models.Index(fields=["phone_hash"], name="household_phone_hash"),
         ]
 
     def __str__(self) -> str:
@@ -238,10 +247,10 @@ class Resident(models.Model):
         _("relation to head"), max_length=12, choices=Relation, default=Relation.OTHER
     )
     id_number = SealedField(_("ID number"))
-    id_number_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    id_number_hash = models.CharField(max_length=40, blank=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=20, blank=True, editable=False)
     phone = SealedField(_("phone"))
-    phone_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=40, blank=True, editable=False)
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="residents", verbose_name=_("tags"))
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -252,6 +261,10 @@ class Resident(models.Model):
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
         ordering = ["household_id", "id"]
+        indexes = [  # hashes are compared whole (see Household)
+            models.Index(fields=["id_number_hash"], name="resident_id_number_hash"),
+            models.Index(fields=["phone_hash"], name="resident_phone_hash"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -280,7 +293,7 @@ class Representative(models.Model):
     place_path = models.CharField(max_length=255, db_index=True, editable=False)
     name = models.CharField(_("name"), max_length=50)
     phone = SealedField(_("phone"))
-    phone_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=40, blank=True, editable=False)
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -299,6 +312,8 @@ class Representative(models.Model):
         verbose_name = _("representative")
         verbose_name_plural = _("representatives")
         ordering = ["place_path", "name"]
+        # hashes are compared whole (see Household)
+        indexes = [models.Index(fields=["phone_hash"], name="representative_phone_hash")]
 
     def __str__(self) -> str:
         return self.name
@@ -371,8 +386,12 @@ class Visit(models.Model):
         related_name="visits",
         verbose_name=_("representative"),
     )
-    household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="visits", verbose_name=_("household")
+    household = models.ForeignKey(  # indexed as the prefix of (household, -visited_at)
+        Household,
+        on_delete=models.CASCADE,
+        related_name="visits",
+        verbose_name=_("household"),
+        db_index=False,
     )
     town = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("town")
