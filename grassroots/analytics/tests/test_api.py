@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
-from grassroots.analytics import selectors, services
-from grassroots.analytics.models import PLACE_COUNTERS, MonthFigures
+from grassroots.analytics import api, selectors, services
+from grassroots.analytics.models import PLACE_COUNTERS, MonthFigures, OrgFigures, PlaceFigures
 from grassroots.core import clock
 from grassroots.grid import services as grid
 from grassroots.grid.models import Household, Representative, Resident
@@ -139,3 +141,34 @@ def test_a_month_series_fills_the_months_without_data(built: Town) -> None:
         )
         == []
     )
+
+
+def test_the_views_answer_exactly_what_the_serializers_would(built: Town, api_for: Any) -> None:
+    """The views skip DRF's per-field work (`api._plain`): same fields, order and values."""
+    town = built
+    place = PlaceFigures.objects.get(place=town.town)
+    org = OrgFigures.objects.get(organization=town.committee)
+    for url, row, children, serializer in (
+        (
+            f"/api/figures/places/{town.town.pk}/",
+            place,
+            selectors.child_figures(town.root, place.path, place.depth),
+            api.PlaceFiguresSerializer,
+        ),
+        (
+            f"/api/figures/orgs/{town.committee.pk}/",
+            org,
+            selectors.child_org_figures(town.root, org.path, org.depth),
+            api.OrgFiguresSerializer,
+        ),
+    ):
+        data = {
+            **selectors.figures_dict(row),
+            "children": [selectors.figures_dict(c) for c in children],
+        }
+        expected = JSONRenderer().render(serializer(data).data)
+        response = api_for("root").get(url)
+        assert response.status_code == 200
+        assert list(response.json()) == list(json.loads(expected))  # the same order
+        assert response.content == expected
+        assert response.json()["children"], "a node with children"
