@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from grassroots.core import clock
 from grassroots.portal import services
@@ -69,7 +70,9 @@ def test_the_article_page_has_the_breadcrumb_source_time_views_and_captioned_ima
     response = Client().get(reverse("portal:article", args=[published.pk]))
     html = response.content.decode()
     assert "当前位置" in html and "首页" in html and "专题资料库" in html and "正文" in html
-    assert "测试镇党委" in html and published.published_at.strftime("%Y-%m-%d") in html
+    # The page shows the town's local date (after 16:00 UTC it is already tomorrow in China).
+    shown = timezone.localtime(published.published_at).strftime("%Y-%m-%d")
+    assert "测试镇党委" in html and shown in html
     assert "浏览次数" in html
     assert f'src="{reverse("portal:image", args=[image.pk])}"' in html
     assert "<figcaption>入户走访</figcaption>" in html
