@@ -386,7 +386,14 @@ class Case(models.Model):
             ),
             models.Index(fields=["town", "place_path"], name="case_town_path"),
             models.Index(fields=["handler", "status"], name="case_handler_status"),
-            models.Index(fields=["place_path", "submitted_at"], name="case_path_submitted"),
+            # A subtree's cases (`place_path LIKE 'prefix%'`, by month): the pattern opclass
+            # lets PostgreSQL use the index for the prefix under any collation (C.UTF-8 and
+            # the locales are not "C"); without it every town's recompute read all the cases.
+            models.Index(
+                fields=["place_path", "submitted_at"],
+                name="case_path_submitted",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

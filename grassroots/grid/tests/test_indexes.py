@@ -55,3 +55,16 @@ def test_the_hash_lookups_keep_their_index() -> None:
         ("grid_resident", ("id_number_hash",)),
     ):
         assert needed in columns
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="opclasses are PostgreSQL's")
+@pytest.mark.parametrize(
+    "table", [t for t in BIG if t != "grid_representativelink" and t != "cases_caseevent"]
+)
+def test_a_subtree_is_an_index_range(table: str) -> None:
+    """`place_path LIKE 'prefix%'` (the scope, the figures' sources) needs the pattern opclass
+    on a leading place_path: the databases' collations (C.UTF-8, zh_CN…) are not "C"."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        definitions = [row[0] for row in cursor.fetchall()]
+    assert any("(place_path varchar_pattern_ops" in d for d in definitions), definitions
