@@ -17,11 +17,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 
+from grassroots.analytics.grouping import count_place
 from grassroots.analytics.models import (
     PLACE_COUNTERS,
     PlaceFigures,
 )
-from grassroots.analytics.sources import count_place, prefixes_of, windows
+from grassroots.analytics.sources import prefixes_of, windows
 from grassroots.core import clock
 from grassroots.grid.models import (
     Household,

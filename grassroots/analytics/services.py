@@ -32,6 +32,7 @@ from grassroots.analytics.deltas import (  # noqa: F401 - the subscribers' home 
     households_added,
     visit_logged,
 )
+from grassroots.analytics.grouping import count_months, count_org, count_place  # noqa: F401
 from grassroots.analytics.models import (
     ORG_COUNTERS,
     PLACE_COUNTERS,
@@ -50,9 +51,6 @@ from grassroots.analytics.sources import (  # noqa: F401
     STEP,
     Source,
     Windows,
-    count_months,
-    count_org,
-    count_place,
     prefixes_of,
     windows,
 )

@@ -21,8 +21,9 @@ from typing import Any
 
 from django.db import connection
 
+from grassroots.analytics.grouping import grouped_sql
 from grassroots.analytics.models import MONTH_COUNTERS, MonthFigures
-from grassroots.analytics.sources import STEP, Source, Windows, grouped_sql, prefixes_of
+from grassroots.analytics.sources import STEP, Source, Windows, prefixes_of
 
 
 def _sql(sql: str, params: Iterable[Any] = ()) -> int:

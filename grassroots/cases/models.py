@@ -12,13 +12,11 @@ in the same transaction, so it drops out of the range.
 
 Who reaches a case is `CaseQuerySet.scope_filter`, over the caller's Scope
 (decision 0003); what they may do there is `rules.py`. The queued filings
-(`CaseIntake`) are in `queued.py`, the photos in `attachments.py`; both re-exported here.
+(`CaseIntake`) are in `queued.py`, the photos in `attachments.py`, the tracking codes in
+`codes.py`; all re-exported here.
 """
 
 from __future__ import annotations
-
-import re
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,26 +31,13 @@ from grassroots.cases.attachments import MAX_PHOTO_BYTES as MAX_PHOTO_BYTES
 from grassroots.cases.attachments import MAX_PHOTOS as MAX_PHOTOS
 from grassroots.cases.attachments import CasePhoto as CasePhoto
 from grassroots.cases.attachments import photo_name as photo_name
+from grassroots.cases.codes import clean_code as clean_code
+from grassroots.cases.codes import new_tracking_code as new_tracking_code
 from grassroots.cases.queued import CaseIntake as CaseIntake
 from grassroots.cases.queued import IntakeStatus as IntakeStatus
 from grassroots.core.labels import data_label
 from grassroots.core.personal import SealedField
 from grassroots.core.scoping import NOTHING, Scope, ScopedQuerySet, prefix_q
-
-# Crockford's base32 without I, L, O, U: nothing to misread over the phone.
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 10  # 50 bits: unguessable by trying, short enough to read aloud
-
-
-def new_tracking_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def clean_code(value: str | None) -> str:
-    """A tracking code as typed or spoken (spaces, dashes, lower case) in its stored form;
-    '' if not one (anything outside letters and digits: it also goes into a URL)."""
-    code = re.sub(r"[\s-]", "", value or "").upper()
-    return code if re.fullmatch(r"[0-9A-Z]{1,16}", code) else ""
 
 
 class Priority(models.TextChoices):

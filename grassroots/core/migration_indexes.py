@@ -23,8 +23,8 @@ def _name(editor: Any, table: str, column: str, suffix: str = "") -> str:
 
 
 def drop_and_rename(
-    dropped: list[tuple[str, str]],
-    renamed: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
+    dropped: Sequence[tuple[str, str]],
+    renamed: Sequence[tuple[str, str, str]] = (),
 ) -> migrations.RunPython:
     """`dropped`: (table, column) of single-column indexes to drop; `renamed`: (table,
     hash column, new name). Reversible: backwards creates the indexes again."""

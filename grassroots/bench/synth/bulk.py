@@ -4,7 +4,7 @@ At county scale and beyond, most of the households stage was the PostgreSQL
 backend keeping every index of the five tables written in bulk up to date, row
 by row (2.1 s a town of 7,000 households, 37.7 s of it in Python for 40 towns).
 In bulk mode (from `BULK_FROM` households) the secondary indexes of those
-tables — the non-unique ones, which back no constraint, 32 of them — are dropped
+tables — the non-unique ones, which back no constraint, 25 of them — are dropped
 inside the synth's transaction, the rows are written, and the indexes are
 created again from the definitions PostgreSQL itself gave (`pg_get_indexdef`,
 what `pg_indexes.indexdef` shows, read before dropping them), so nothing drifts
