@@ -19,7 +19,7 @@ import hmac
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -189,15 +189,24 @@ class Sealer:
         return cipher, self._digest(raw), _mask(kind, clean)
 
     def many(self, kind: str, values: Iterable[str]) -> list[tuple[str, str, str]]:
-        """Seal each value; equal values are sealed once (same ciphertext reused).
+        """Seal each value; equal values are sealed once (same ciphertext reused)."""
+        return list(self.each(kind, list(values)))
 
+    def each(self, kind: str, values: Sequence[str]) -> Iterator[tuple[str, str, str]]:
+        """Seal the values one by one as they are asked for, equal values once.
+
+        Lazily, so that a COPY consuming them seals each row while the server is
+        still writing the rows sent before it (two cores, not one after the other).
         The nonces come from one read of the system's random source for the column.
         """
-        values = list(values)
-        distinct = list(dict.fromkeys(v for v in values if v))
-        nonces = os.urandom(12 * len(distinct))
-        sealed = {
-            v: self._seal(kind, v, nonces[12 * i : 12 * i + 12]) for i, v in enumerate(distinct)
-        }
+        nonces = os.urandom(12 * len(values))
+        sealed: dict[str, tuple[str, str, str]] = {}
         empty = ("", "", "")
-        return [sealed[v] if v else empty for v in values]
+        for i, value in enumerate(values):
+            if not value:
+                yield empty
+                continue
+            done = sealed.get(value)
+            if done is None:
+                done = sealed[value] = self._seal(kind, value, nonces[12 * i : 12 * i + 12])
+            yield done

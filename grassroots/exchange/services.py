@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from grassroots.core import audit, personal
+from grassroots.core import audit, collector, personal
 from grassroots.core.actors import Actor
 from grassroots.core.audit import Action
 from grassroots.core.roles import Cap
@@ -118,6 +118,7 @@ def _validate(
     return plan
 
 
+@collector.paused()
 def import_file(
     *,
     actor: Actor,

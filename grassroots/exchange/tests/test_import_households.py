@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from grassroots.core.models import AuditEvent
@@ -253,3 +255,21 @@ def test_a_cell_longer_than_its_column_is_reported_and_nothing_is_written(town: 
     assert "50" in report.errors[0].reason
     assert not report.written
     assert not Household.objects.filter(code__in=["A-501", "A-502"]).exists()
+
+
+def test_an_import_runs_without_cyclic_collections_and_gives_the_collector_back(
+    town: Town, tags: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    read = services.readers.read_grids
+
+    def reading(filename: str, data: bytes) -> object:
+        seen.append(gc.isenabled())
+        return read(filename, data)
+
+    monkeypatch.setattr(services.readers, "read_grids", reading)
+    report = services.import_file(
+        actor=town.sam, kind="households", filename="roster.xlsx", data=xlsx(good_households())
+    )
+    assert report.written and seen == [False]
+    assert gc.isenabled()

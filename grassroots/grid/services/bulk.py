@@ -170,13 +170,12 @@ def _write_households(
     columns += ["address", "size", "representative_id"]
     table = BulkRows(Household, columns, {"is_demo": is_demo})
     ids = table.reserve_ids(len(rows))
-    phones = seal.many("phone", [r.phone for r in rows])
+    # Generators: each row is sealed while the server writes the rows before it.
+    phones = seal.each("phone", [r.phone for r in rows])
     table.write(
-        [
-            (pk, town.pk, r.group.pk, r.group.path, r.code, r.head_name, *phone)
-            + (r.address, r.size, rep_id)
-            for pk, r, rep_id, phone in zip(ids, rows, rep_ids, phones, strict=True)
-        ]
+        (pk, town.pk, r.group.pk, r.group.path, r.code, r.head_name, *phone)
+        + (r.address, r.size, rep_id)
+        for pk, r, rep_id, phone in zip(ids, rows, rep_ids, phones, strict=True)
     )
     links = [(pk, rep) for pk, rep in zip(ids, rep_ids, strict=True) if rep is not None]
     BulkRows(
@@ -202,15 +201,13 @@ def _write_residents(
     columns = ["id", "household_id", "town_id", "place_path", "name", "relation"]
     table = BulkRows(Resident, [*columns, *SEALED_ID, *SEALED_PHONE], {"is_demo": is_demo})
     ids = table.reserve_ids(len(people))
-    id_numbers = seal.many("id_number", [p.id_number for _h, _path, p in people])
-    phones = seal.many("phone", [p.phone for _h, _path, p in people])
+    id_numbers = seal.each("id_number", [p.id_number for _h, _path, p in people])
+    phones = seal.each("phone", [p.phone for _h, _path, p in people])
     table.write(
-        [
-            (pk, hid, town.pk, path, p.name, p.relation, *id_number, *phone)
-            for pk, (hid, path, p), id_number, phone in zip(
-                ids, people, id_numbers, phones, strict=True
-            )
-        ]
+        (pk, hid, town.pk, path, p.name, p.relation, *id_number, *phone)
+        for pk, (hid, path, p), id_number, phone in zip(
+            ids, people, id_numbers, phones, strict=True
+        )
     )
     BulkRows(Resident.tags.through, ["resident_id", "tag_id"]).write(
         [(pk, tags[t].pk) for pk, (_h, _p, p) in zip(ids, people, strict=True) for t in p.tags]

@@ -63,6 +63,28 @@ def test_the_sealer_seals_a_column_as_seal_seals_each_value() -> None:
     assert sealed[0][0] != sealed[2][0] and sealed[1] == ("", "", "")
 
 
+def test_the_sealer_seals_lazily_as_a_copy_asks_for_each_row() -> None:
+    """`each` seals a value only when its row is asked for, so a COPY overlaps sealing with
+    the server's work; equal values still share one sealing."""
+    sealer = personal.Sealer()
+    calls: list[str] = []
+    seal_one = sealer._seal
+
+    def counted(kind: str, value: str, nonce: bytes) -> tuple[str, str, str]:
+        calls.append(value)
+        return seal_one(kind, value, nonce)
+
+    sealer._seal = counted  # type: ignore[method-assign]
+    rows = sealer.each("phone", ["13812345678", "", "13812345678", "13900000000"])
+    assert calls == []
+    first = next(rows)
+    assert calls == ["13812345678"]
+    assert next(rows) == ("", "", "") and next(rows) is first
+    assert calls == ["13812345678"]
+    assert personal.decrypt(next(rows)[0]) == "13900000000"
+    assert calls == ["13812345678", "13900000000"]
+
+
 def _role() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('session_replication_role')")
