@@ -22,8 +22,9 @@ def paused() -> Iterator[None]:
     """No cyclic collection inside the block (usable as a decorator).
 
     The collector is process-wide: a block entered while it is already paused
-    leaves it as it found it, so nested or concurrent blocks never switch it on
-    early for the outer one's owner — only the block that paused it resumes it.
+    leaves it as it found it, so a nested block never switches it on early for the
+    outer one. A block running in another thread at the same time may see it resumed
+    when the block that paused it ends; that costs only speed, never correctness.
     """
     if not gc.isenabled():
         yield
