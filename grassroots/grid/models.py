@@ -79,7 +79,12 @@ class Place(MP_Node):
     class Meta:
         verbose_name = pgettext_lazy("division", "place")
         verbose_name_plural = _("places")
-        indexes = [models.Index(fields=["kind", "name"])]
+        indexes = [
+            models.Index(fields=["kind", "name"]),
+            # The roots, where the place picker starts (grid/picker.py): a few rows, not a
+            # scan of a province's 600,000 places.
+            models.Index(fields=["path"], condition=Q(depth=1), name="place_roots"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -15,7 +15,7 @@ from grassroots.core import ratelimit
 from grassroots.grid import picker
 from grassroots.grid import services as grid
 from grassroots.grid.models import Place
-from grassroots.testing import Town
+from grassroots.testing import Town, make_user
 
 URL = "/grid/picker/"
 
@@ -61,15 +61,55 @@ def test_a_group_is_chosen_and_its_siblings_offered(town: Town) -> None:
 
 
 def test_several_towns_start_with_the_towns(town: Town) -> None:
-    grid.place_create(actor=town.root, parent=None, kind=Place.Kind.TOWN, name="另一镇")
+    other = grid.place_create(actor=town.root, parent=None, kind=Place.Kind.TOWN, name="另一镇")
+    grid.place_create(actor=town.root, parent=other, kind=Place.Kind.VILLAGE, name="远山村")
     html = Client().get(URL, {"name": "place"}).content.decode()
     assert options(html) == ["测试镇", "另一镇"]
 
 
-def test_places_above_town_level_are_not_offered(town: Town) -> None:
+def test_a_place_above_village_level_with_nothing_under_it_is_not_offered(town: Town) -> None:
+    grid.place_create(actor=town.root, parent=None, kind=Place.Kind.TOWN, name="空镇")
     county = grid.place_create(actor=town.root, parent=None, kind=Place.Kind.COUNTY, name="某县")
+    # The start steps into the one town that has villages.
+    assert options(Client().get(URL, {"name": "place"}).content.decode()) == ["明月村", "上杉市村"]
     assert Client().get(URL, {"name": "place", "parent": county.pk}).status_code == 404
-    assert "某县" not in Client().get(URL, {"name": "place"}).content.decode()
+
+
+def test_a_province_starts_at_its_first_level_with_a_choice(db: None) -> None:
+    """Province → city → two counties: the start offers the counties (not every town),
+    and a county, a step like a town, offers its towns and is never the value."""
+    actor = make_user("root", is_superuser=True)
+    province = grid.place_create(actor=actor, parent=None, kind=Place.Kind.PROVINCE, name="某省")
+    city = grid.place_create(actor=actor, parent=province, kind=Place.Kind.CITY, name="某市")
+    east = grid.place_create(actor=actor, parent=city, kind=Place.Kind.COUNTY, name="东县")
+    west = grid.place_create(actor=actor, parent=city, kind=Place.Kind.COUNTY, name="西县")
+    for county, names in ((east, ["东一镇", "东二镇"]), (west, ["西镇"])):
+        for name in names:
+            t = grid.place_create(actor=actor, parent=county, kind=Place.Kind.TOWN, name=name)
+            grid.place_create(actor=actor, parent=t, kind=Place.Kind.VILLAGE, name=f"{name}村")
+    c = Client()
+    html = c.get(URL, {"name": "place"}).content.decode()
+    assert options(html) == ["东县", "西县"]
+    assert hidden_value(html) == ""
+    html = c.get(URL, {"name": "place", "parent": east.pk}).content.decode()
+    assert options(html) == ["东一镇", "东二镇"]
+    assert hidden_value(html) == ""  # a county is a step
+    # The chips begin where the start lies (the city), not at the province.
+    crumbs = re.findall(r'picker__crumb"[^>]*>([^<]+)</button>', html)
+    assert crumbs[-2:] == ["某市", "东县"] and "某省" not in crumbs
+    village = Place.objects.get(name="东二镇村")
+    html = c.get(URL, {"name": "place", "parent": village.pk}).content.decode()
+    assert hidden_value(html) == str(village.pk)
+    assert re.findall(r'picker__crumb"[^>]*>([^<]+)</button>', html)[-4:] == [
+        "某市",
+        "东县",
+        "东二镇",
+        "东二镇村",
+    ]
+    # A place the start steps through is the start.
+    for above in (province, city):
+        html = c.get(URL, {"name": "place", "parent": above.pk}).content.decode()
+        assert options(html) == ["东县", "西县"]
 
 
 @pytest.mark.parametrize("parent", ["999999", "99999999999999999999", "-1", "0", "abc", "1.5", "²"])
