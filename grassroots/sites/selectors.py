@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import (
@@ -70,6 +72,39 @@ def steps_of(project: Project) -> list[StageStep]:
     """The project's six steps in stage order (prefetched by `projects`)."""
     by_stage = {step.stage: step for step in project.steps.all()}
     return [by_stage[s] for s in STAGES if s in by_stage]
+
+
+EXPORT_FIELDS = (
+    "pk",
+    "branch__name",
+    "name",
+    "stage",
+    "deadline",
+    "overdue",
+    "is_demonstration",
+    "linked_projects",
+)
+STEP_FIELDS = ("steps__stage", "steps__planned_on", "steps__done_on")
+
+
+def export_rows(rows: QuerySet) -> Iterator[tuple[tuple[Any, ...], dict[str, tuple[Any, Any]]]]:
+    """Each project of `rows` (as EXPORT_FIELDS, in their order) with its steps by stage,
+    (planned_on, done_on): one query of a project's rows joined to its steps, read in
+    chunks, no model built. A province's 70,000 projects stream through it."""
+    flat = (
+        rows.prefetch_related(None)
+        .select_related(None)
+        .order_by(*rows.query.order_by, "pk", "steps__pk")
+        .values_list(*EXPORT_FIELDS, *STEP_FIELDS)
+        .iterator(chunk_size=5000)
+    )
+    width = len(EXPORT_FIELDS)
+    for _pk, group in groupby(flat, key=itemgetter(0)):
+        steps: dict[str, tuple[Any, Any]] = {}
+        for row in group:
+            if row[width] is not None:
+                steps[row[width]] = (row[width + 1], row[width + 2])
+        yield row[:width], steps
 
 
 Finder = Callable[[Sequence[int], dt.date, dt.date], dict[int, tuple[int, dt.date]]]

@@ -62,6 +62,36 @@ def test_export_is_scoped_and_audited(town: Town, today: dt.date, client_for: An
     assert AuditEvent.objects.filter(action=Action.SITES_EXPORTED).count() == 1
 
 
+def test_the_export_row_holds_each_stage_under_its_own_columns(
+    town: Town, today: dt.date, client_for: Any
+) -> None:
+    a = services.project_create(
+        actor=town.alice,
+        branch=town.branch_a,
+        name="明月村阵地",
+        deadline=dt.date(2026, 3, 1),
+        is_demonstration=True,
+        linked_projects="村级活动中心",
+        planned={"survey": dt.date(2026, 3, 2), "design": dt.date(2026, 5, 1)},
+    )
+    services.stage_reach(actor=town.alice, project=a, stage="survey", on=dt.date(2026, 3, 3))
+    services.project_create(actor=town.alice, branch=town.branch_b, name="上杉市村阵地")
+    response = client_for("alice").get(reverse("sites:export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header, *rows = sheet.iter_rows(values_only=True)
+    assert len(header) == 7 + 2 * 6 and [len(row) for row in rows] == [len(header)] * 2
+    # Branch, name, stage reached, deadline, overdue, demonstration, linked; then per stage
+    # (survey, siting, design, …) planned and done.
+    row = list(rows[0])
+    assert row[:3] == ["明月村党支部", "明月村阵地", "摸底"]
+    assert row[3].date() == dt.date(2026, 3, 1) and row[4:7] == ["是", "是", "村级活动中心"]
+    survey, siting, design = row[7:9], row[9:11], row[11:13]
+    assert [d.date() for d in survey] == [dt.date(2026, 3, 2), dt.date(2026, 3, 3)]
+    assert siting == [None, None]
+    assert design[0].date() == dt.date(2026, 5, 1) and design[1] is None
+    assert (rows[1][2], rows[1][4]) == ("未启动", "否")  # no stage reached, not late
+
+
 def test_photos_are_served_only_to_who_reaches_the_branch(
     town: Town, today: dt.date, client_for: Any, media: Any
 ) -> None:
