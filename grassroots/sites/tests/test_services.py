@@ -234,5 +234,12 @@ def test_overdue_is_past_the_deadline_or_a_planned_date_missed(town: Town, today
     rows = {p.pk: p.overdue for p in selectors.projects(town.alice)}
     assert rows == {on_time.pk: False, late_step.pk: True, late_deadline.pk: True}
     assert selectors.overdue_count(selectors.projects(town.alice)) == 2
+    # The count and the filter (a hashed IN) keep the annotation's rule (a probe per row).
+    late = selectors.overdue_q(today)
+    assert set(selectors.projects(town.alice).filter(late).values_list("pk", flat=True)) == {
+        late_step.pk,
+        late_deadline.pk,
+    }
     walk(late_step, town.alice, "survey", start=D(2026, 3, 9))
     assert not selectors.projects(town.alice).get(pk=late_step.pk).overdue
+    assert selectors.overdue_count(selectors.projects(town.alice)) == 1
