@@ -32,10 +32,10 @@ def _within(field: str, prefix: str | None) -> Q:
     return Q(**{f"{field}__startswith": prefix}) | Q(**{f"{field}__in": prefixes_of(prefix)})
 
 
-def _keys(source: Source) -> dict[str, Any]:
+def _keys(source: Source, w: Windows) -> dict[str, Any]:
     keys: dict[str, Any] = {"p": F(source.path)}
     if source.month is not None:
-        keys["m"] = source.month()
+        keys["m"] = source.month(w)
     return keys
 
 
@@ -43,12 +43,12 @@ def grouped_sql(source: Source, w: Windows, prefix: str | None) -> tuple[str, li
     """SQL of the source's sums per path `p` (and month `m`), within `prefix`'s subtree."""
     rows = source.rows(w).filter(_within(source.path, prefix))
     if not source.per_row:
-        grouped = rows.values(**_keys(source)).annotate(**source.counters(w)).order_by()
+        grouped = rows.values(**_keys(source, w)).annotate(**source.counters(w)).order_by()
         sql, params = grouped.query.sql_with_params()
         return sql, list(params)
     columns = source.counters(w)
     sql, params = (
-        rows.values(*sorted(set(columns.values())), **_keys(source)).order_by().query
+        rows.values(*sorted(set(columns.values())), **_keys(source, w)).order_by().query
     ).sql_with_params()
     month = ", s.m" if source.month is not None else ""
     sums = ", ".join(f"SUM(s.{column}) AS {counter}" for counter, column in columns.items())
@@ -61,7 +61,7 @@ def grouped_sql(source: Source, w: Windows, prefix: str | None) -> tuple[str, li
 def _per_row_sums(source: Source, w: Windows, rows: QuerySet) -> dict[Any, dict[str, int]]:
     """A per_row source's sums per month (None without months), added up in Python."""
     columns = source.counters(w)
-    keys = {"m": source.month()} if source.month is not None else {}
+    keys = {"m": source.month(w)} if source.month is not None else {}
     found: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(columns, 0))
     for row in rows.values(*set(columns.values()), **keys):
         sums = found[row.get("m")]
@@ -106,7 +106,7 @@ def count_months(
         if source.per_row:
             grouped = [{"m": m, **sums} for m, sums in _per_row_sums(source, w, rows).items()]
         else:
-            grouped = rows.values(m=source.month()).annotate(**source.counters(w)).order_by()
+            grouped = rows.values(m=source.month(w)).annotate(**source.counters(w)).order_by()
         for row in grouped:
             month = row.pop("m")
             if isinstance(month, dt.datetime):

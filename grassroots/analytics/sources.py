@@ -26,7 +26,6 @@ from typing import Any
 from django.db.models import Case as DbCase
 from django.db.models import (
     Count,
-    DateField,
     DecimalField,
     Exists,
     F,
@@ -40,9 +39,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Round, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
+from grassroots.analytics.months import MonthOf, month_starts
 from grassroots.cadence.models import QuarterScore
 from grassroots.cadence.schedule import quarter_key
 from grassroots.cases import measures
@@ -147,7 +147,7 @@ class Source:
     path: str  # the path column of the table: place_path or org_path
     # counter -> aggregate; for a `per_row` source, counter -> the column of each row it sums
     counters: Callable[[Windows], dict[str, Any]]
-    month: Callable[[], Any] | None = None  # MonthFigures: the month of a row
+    month: Callable[[Windows], Any] | None = None  # MonthFigures: the month of a row
     # The rows are already aggregates (a case with its rate parts from its events): their
     # columns are summed in an outer query (`grouped_sql`), since SQL cannot nest aggregates.
     per_row: bool = False
@@ -378,8 +378,9 @@ def training_people(year: int) -> QuerySet:
     )
 
 
-def _month_of(field: str) -> Callable[[], Any]:
-    return lambda: TruncMonth(field, output_field=DateField())
+def _month_of(field: str, *, is_date: bool = False) -> Callable[[Windows], Any]:
+    """The row's month (months.MonthOf): within the window, found among its month starts."""
+    return lambda w: MonthOf(field, month_starts(w.first_month, w.month_start), is_date=is_date)
 
 
 PLACE_MONTH_SOURCES = (
@@ -414,7 +415,7 @@ ORG_MONTH_SOURCES = (
             "duty_total": Count("pk"),
             "duty_done": Count("pk", filter=Q(status=Assignment.Status.DONE)),
         },
-        _month_of("due_on"),
+        _month_of("due_on", is_date=True),
     ),
     Source(
         lambda w: (
