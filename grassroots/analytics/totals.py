@@ -62,6 +62,7 @@ def _sql_value(sql: str, params: Iterable[Any] = ()) -> Any:
 # Each path's own sums, before they are added to the ancestors, are staged first in a
 # temporary table the caller names (`leaves`): one per figures table of a recompute.
 STAGE = "analytics_stage"
+DIFF = "analytics_diff"  # a month refresh's rows to update or insert (`refresh_months`)
 LEVELS = "analytics_levels"  # the roll-up's rows level by level, before STAGE (`_stage_totals`)
 
 
@@ -241,7 +242,7 @@ def refresh_nodes(
                 f"updated_at) SELECT n.id, n.path, n.depth"
                 f"{''.join(f', n.{c}' for c in extra)}, {values}, %s "
                 f"FROM {nodes} n LEFT JOIN {STAGE} s ON s.path = n.path WHERE {limit} "
-                f"ON CONFLICT ({fk}) DO NOTHING",
+                f"ORDER BY n.path ON CONFLICT ({fk}) DO NOTHING",  # key order, as below
                 [now, *limit_params],
             )
         sets = ", ".join(f"{c} = s.{c}" for c in counters)
@@ -275,9 +276,10 @@ def refresh_months(
     """Recompute the MonthFigures rows of the last MONTHS months of one node kind.
 
     Rows exist only for months with data. The sources are summed now; the returned write
-    phase updates the rows that differ (a hash join, not a probe per row), deletes the rows
-    of months left without data, and inserts the keys still missing: found before the
-    INSERT, so it never reads the table it is filling.
+    phase finds the rows that differ and the keys still missing in one join (a hash join,
+    not a probe per row), updates and inserts those (the keys found before the INSERT, so
+    it never reads the table it is filling) and deletes the rows of months left without
+    data.
     """
     first = w.first_month.date()
     _stage_leaves(leaves, MONTH_COUNTERS, sources, w, prefix, month_of=(node, first))
@@ -287,12 +289,23 @@ def refresh_months(
         now = _db_time(w.now)
         max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
         _stage_totals(leaves, table, MONTH_COUNTERS, prefix, max_depth, month_of=(node, first))
-        same_key = "f.node = %s AND f.path = s.path AND f.month = s.month"
-        sets = ", ".join(f"{c} = s.{c}" for c in MONTH_COUNTERS)
+        counters = ", ".join(MONTH_COUNTERS)
+        # One join of the totals with the stored rows finds both the rows to update and
+        # the keys to insert (a steady rebuild: this month's rows; a province's stored
+        # rows are 2 million); the writes then go by primary key.
         _sql(
-            f"UPDATE {table} AS f SET {sets}, updated_at = %s FROM {STAGE} AS s "  # noqa: S608
-            f"WHERE {same_key} AND {_changed('f', 's', MONTH_COUNTERS)}",
-            [now, node],
+            f"CREATE TEMPORARY TABLE {DIFF} AS SELECT s.path, s.month, "  # noqa: S608
+            f"{', '.join(f's.{c}' for c in MONTH_COUNTERS)}, f.id AS fid FROM {STAGE} AS s "
+            f"LEFT JOIN {table} AS f ON f.node = %s AND f.path = s.path AND f.month = s.month "
+            f"WHERE f.id IS NULL OR {_changed('f', 's', MONTH_COUNTERS)}",
+            [node],
+        )
+        _analyze(DIFF)
+        sets = ", ".join(f"{c} = d.{c}" for c in MONTH_COUNTERS)
+        _sql(
+            f"UPDATE {table} AS f SET {sets}, updated_at = %s FROM {DIFF} AS d "  # noqa: S608
+            "WHERE f.id = d.fid",
+            [now],
         )
         limit, limit_params = _limit("f", prefix)
         _sql(
@@ -302,19 +315,16 @@ def refresh_months(
             [node, _db_date(first), *limit_params],
         )
         _sql(
-            f"DELETE FROM {STAGE} AS s WHERE EXISTS "  # noqa: S608
-            f"(SELECT 1 FROM {table} AS f WHERE {same_key})",
-            [node],
-        )
-        counters = ", ".join(MONTH_COUNTERS)
-        _sql(
             f"INSERT INTO {table} (node, path, depth, month, {counters}, updated_at) "  # noqa: S608
-            f"SELECT %s, s.path, n.depth, s.month, "
-            f"{', '.join(f's.{c}' for c in MONTH_COUNTERS)}, %s "
-            f"FROM {STAGE} AS s JOIN {nodes} n ON n.path = s.path WHERE 1 = 1 "
-            "ON CONFLICT (node, path, month) DO NOTHING",
+            f"SELECT %s, d.path, n.depth, d.month, "
+            f"{', '.join(f'd.{c}' for c in MONTH_COUNTERS)}, %s "
+            f"FROM {DIFF} AS d JOIN {nodes} n ON n.path = d.path WHERE d.fid IS NULL "
+            # In key order: the indexes grow at their end, not at random pages (a first
+            # rebuild inserts a province's 2 million rows).
+            "ORDER BY d.path, d.month ON CONFLICT (node, path, month) DO NOTHING",
             [node, now],
         )
+        _sql(f"DROP TABLE {DIFF}")
         _sql(f"DROP TABLE {STAGE}")
 
     return write
