@@ -81,9 +81,10 @@ class Place(MP_Node):
         verbose_name_plural = _("places")
         indexes = [
             models.Index(fields=["kind", "name"]),
-            # The roots, where the place picker starts (grid/picker.py): a few rows, not a
-            # scan of a province's 600,000 places.
-            models.Index(fields=["path"], condition=Q(depth=1), name="place_roots"),
+            # A level's places under a path, as one index range (the place picker's
+            # options, grid/picker.py): the roots, or a province's cities, are a few rows,
+            # not a scan of its 600,000 places.
+            models.Index(fields=["depth", "path"], name="place_level"),
         ]
 
     def __str__(self) -> str:

@@ -31,6 +31,7 @@ from grassroots.core import ratelimit
 from grassroots.core.ids import parse_id
 from grassroots.core.scoping import Unscoped, unscoped
 from grassroots.grid.models import Place
+from grassroots.grid.selectors import subtree_q
 
 VILLAGE_KINDS = (Place.Kind.VILLAGE, Place.Kind.COMMUNITY)
 # What a picker can hold as its value (a town, a county… is only a step on the way).
@@ -54,9 +55,8 @@ def children_of(place: Place | None) -> list[Place]:
     """The picker's options under a place; the roots when there is none."""
     if place is None:
         return list(places().filter(depth=1).order_by("path"))
-    return list(
-        places().filter(path__startswith=place.path, depth=place.depth + 1).order_by("path")
-    )
+    rows = places().filter(subtree_q("path", place.path), depth=place.depth + 1)
+    return list(rows.order_by("path"))
 
 
 def start() -> tuple[Place | None, list[Place]]:
@@ -93,9 +93,8 @@ def picker_state(parent_id: int | None) -> dict[str, Any]:
     if leaf and chosen is not None:
         # A group has no children: offer its siblings, so changing it takes one tap.
         parent_path = chosen.path[: -Place.steplen]
-        options = list(
-            places().filter(path__startswith=parent_path, depth=chosen.depth).order_by("path")
-        )
+        siblings = places().filter(subtree_q("path", parent_path), depth=chosen.depth)
+        options = list(siblings.order_by("path"))
     return {
         "chosen": chosen,
         "value": chosen.pk if chosen is not None and chosen.kind in CHOSEN_KINDS else "",
