@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.core import clock
 from grassroots.core.ids import IdModelChoiceFilter, parse_id
 from grassroots.core.scoping import Unscoped, unscoped
+from grassroots.core.widgets import ManyOptionsSelect
 from grassroots.grid.models import Place
 from grassroots.party.models import Organization
 from grassroots.sites.models import Project, Stage
@@ -50,7 +51,10 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("All stages"),
     )
     town = IdModelChoiceFilter(
-        queryset=reachable_towns, label=_("Town"), empty_label=_("All towns")
+        queryset=reachable_towns,
+        label=_("Town"),
+        empty_label=_("All towns"),
+        widget=ManyOptionsSelect,  # a province's 2,858 towns
     )
     branch = IdModelChoiceFilter(
         queryset=reachable_branches, label=_("Branch"), empty_label=_("All branches")
