@@ -314,14 +314,18 @@ def refresh_months(
             "WHERE s.path = f.path AND s.month = f.month)",
             [node, _db_date(first), *limit_params],
         )
+        # A key a delta inserted since the join is skipped. On PostgreSQL a full rebuild
+        # holds the figures tables against writers (services._lock_for_writes), so none can
+        # appear: a province's 2.2 million rows of a first rebuild go in as a plain INSERT.
+        plain = prefix is None and connection.vendor == "postgresql"
+        conflict = "" if plain else " ON CONFLICT (node, path, month) DO NOTHING"
         _sql(
             f"INSERT INTO {table} (node, path, depth, month, {counters}, updated_at) "  # noqa: S608
             f"SELECT %s, d.path, n.depth, d.month, "
             f"{', '.join(f'd.{c}' for c in MONTH_COUNTERS)}, %s "
             f"FROM {DIFF} AS d JOIN {nodes} n ON n.path = d.path WHERE d.fid IS NULL "
-            # In key order: the indexes grow at their end, not at random pages (a first
-            # rebuild inserts a province's 2 million rows).
-            "ORDER BY d.path, d.month ON CONFLICT (node, path, month) DO NOTHING",
+            # In key order: the indexes grow at their end, not at random pages.
+            f"ORDER BY d.path, d.month{conflict}",
             [node, now],
         )
         _sql(f"DROP TABLE {DIFF}")
