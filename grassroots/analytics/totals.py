@@ -144,6 +144,7 @@ def _stage_totals(
             _sql(f"INSERT INTO {leaves} ({columns}) {stored}", stored_params)  # noqa: S608
     totals = ", ".join(f"CAST(SUM(l.{c}) AS INTEGER) AS {c}" for c in counters)
     month = ", l.month" if month_of else ""
+    month_column = ", month" if month_of else ""
     keys = "1, 2, 3" if month_of else "1, 2"
     # Level by level, deepest first: each level's sums come from the rows one level below
     # (the leaves there and the sums of their children), so each row is added up once a
@@ -162,7 +163,7 @@ def _stage_totals(
     _analyze(LEVELS)
     for depth in range(max_depth, 1, -1):
         _sql(
-            f"INSERT INTO {LEVELS} (path, depth{month.replace('l.', '')}, {columns}) "  # noqa: S608
+            f"INSERT INTO {LEVELS} (path, depth{month_column}, {columns}) "  # noqa: S608
             f"SELECT SUBSTR(l.path, 1, {(depth - 1) * STEP}), {depth - 1}{month}, {totals} "
             f"FROM {LEVELS} AS l WHERE l.depth = {depth} GROUP BY {keys}"
         )
