@@ -35,6 +35,20 @@ def test_reserved_ids_are_the_ids_written_and_datetimes_keep_their_instant(town:
     assert min(table.reserve_ids(1)) > max(ids)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL sequences")
+def test_reserved_ids_that_are_not_one_range_come_back_one_by_one() -> None:
+    # Another writer's nextval between ours leaves gaps; a step of 2 makes the same gaps.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER SEQUENCE grid_visit_id_seq INCREMENT BY 2")
+        try:
+            ids = BulkRows(Visit, ["id"]).reserve_ids(4)
+        finally:
+            cursor.execute("ALTER SEQUENCE grid_visit_id_seq INCREMENT BY 1")
+    assert [b - a for a, b in zip(ids, ids[1:], strict=False)] == [2, 2, 2]
+    contiguous = BulkRows(Visit, ["id"]).reserve_ids(3)
+    assert contiguous == list(range(contiguous[0], contiguous[0] + 3)) and contiguous[0] > ids[-1]
+
+
 def test_an_unknown_column_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown columns"):
         BulkRows(Visit, ["id", "no_such_column"])

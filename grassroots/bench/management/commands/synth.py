@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from grassroots.analytics import services as analytics
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-rollup", action="store_true", help="skip the figures rebuild")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # A fresh database is brought to the current schema first (a no-op when it is).
+        call_command("migrate", interactive=False, verbosity=0)
         s = synthesize(
             households=options["households"],
             seed=options["seed"],
