@@ -48,11 +48,35 @@ def before_execute(task: Any, now: float | None = None) -> None:
         logger.warning("cannot claim periodic task %s; it runs unclaimed", task.name)
         return
     if not first:
+        logger.debug("periodic task %s already runs this minute on another worker", task.name)
         raise CancelExecution(retry=False)
+
+
+HOOK = "grassroots.periodic.once"
+# What Huey logs (as a warning) for each task a pre-execute hook cancels.
+_CANCELLED = "Task %s cancelled by %s (pre-execute)."
+
+
+class QuietSkips(logging.Filter):
+    """Drops Huey's warning for each copy our hook skips: with two workers, that is one
+    warning a minute for every periodic task, for a skip that is the design. Other hooks'
+    cancellations, and every other record, pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (record.msg == _CANCELLED and HOOK in args)
+
+
+def quiet_skips() -> None:
+    """Put QuietSkips on Huey's logger (once)."""
+    huey_logger = logging.getLogger("huey")
+    if not any(isinstance(f, QuietSkips) for f in huey_logger.filters):
+        huey_logger.addFilter(QuietSkips())
 
 
 def install() -> None:
     from huey.contrib.djhuey import HUEY
 
     if not HUEY.immediate:
-        HUEY.pre_execute(name="grassroots.periodic.once")(before_execute)
+        HUEY.pre_execute(name=HOOK)(before_execute)
+        quiet_skips()

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
 import pytest
 from huey.api import Task
 from huey.exceptions import CancelExecution
@@ -34,3 +37,37 @@ def test_the_consumer_has_the_hook_but_immediate_mode_does_not() -> None:
 
     assert HUEY.immediate  # tests run tasks inline: their periodic tasks run every time
     assert "grassroots.periodic.once" not in HUEY._pre_execute
+
+
+def test_a_skipped_copy_is_not_a_warning_but_other_cancellations_are(caplog) -> None:
+    from django.core.cache import cache
+    from huey import MemoryHuey, crontab
+
+    huey = MemoryHuey(immediate=False)
+    huey.pre_execute(name=periodic.HOOK)(periodic.before_execute)
+
+    @huey.periodic_task(crontab(), name="bench_only_tick")
+    def tick() -> None:
+        pass
+
+    @huey.pre_execute(name="some_other_hook")
+    def other(task) -> None:
+        if task.name == "refused":
+            raise CancelExecution(retry=False)
+
+    @huey.task(name="refused")
+    def refused() -> None:
+        pass
+
+    # Another worker holds this minute and the next: the copy here is skipped.
+    minute = int(time.time() // 60)
+    for m in (minute, minute + 1):
+        cache.add(periodic.claim_key("bench_only_tick", m), 1, timeout=60)
+    periodic.quiet_skips()
+    with caplog.at_level(logging.DEBUG):
+        huey.execute(tick.s())
+        huey.execute(refused.s())
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not any("bench_only_tick" in w for w in warnings), warnings
+    assert any("refused" in w and "some_other_hook" in w for w in warnings), warnings
+    assert any("already runs this minute" in r.getMessage() for r in caplog.records)
