@@ -9,8 +9,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, Count, ExpressionWrapper, FloatField, Q, Value, When
-from django.db.models.functions import Cast
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Rank
 
 from grassroots.accounts.models import RoleAssignment
 from grassroots.core.roles import Role
@@ -102,8 +113,14 @@ def week_of(user: Any, branch: Organization, today: dt.date) -> Week:
     return Week(week, due + shown, month, quarter, late_hidden=len(late) - len(shown))
 
 
+def board_figures(user: Any, cadence: str, period: str) -> models.QuerySet:
+    """The prepared figures the board shows: one per branch reached with duties this period."""
+    return BranchFigure.objects.visible_to(user).filter(cadence=cadence, period=period, total__gt=0)
+
+
 def board_rows(user: Any, cadence: str, period: str) -> models.QuerySet:
-    """The board: one prepared figure per branch reached, rated, best first (one query)."""
+    """The board: one prepared figure per branch reached, rated and ranked best first (ties
+    share a rank), in one query; ranked in SQL so a page reads only its own rows."""
     rate = ExpressionWrapper(
         Cast("done", FloatField()) * 100.0 / Cast("total", FloatField()), output_field=FloatField()
     )
@@ -112,15 +129,25 @@ def board_rows(user: Any, cadence: str, period: str) -> models.QuerySet:
         output_field=FloatField(),
     )
     return (
-        BranchFigure.objects.visible_to(user)
-        .filter(cadence=cadence, period=period, total__gt=0)
+        board_figures(user, cadence, period)
         .annotate(
             rate=rate,
             weight_rate=Case(When(weight_total__gt=0, then=weight_rate), default=Value(0.0)),
         )
+        .annotate(
+            rank=Window(Rank(), order_by=[F("rate").desc(), F("weight_rate").desc()]),
+        )
         .select_related("organization")
         .order_by("-rate", "-weight_rate", "organization__path")
     )
+
+
+def board_totals(user: Any, cadence: str, period: str) -> dict[str, int]:
+    """The board's sums over every branch it lists (one aggregate)."""
+    sums = board_figures(user, cadence, period).aggregate(
+        total=Sum("total"), done=Sum("done"), overdue=Sum("overdue"), submitted=Sum("submitted")
+    )
+    return {k: v or 0 for k, v in sums.items()}
 
 
 def branch_assignments(user: Any, branch: Organization) -> models.QuerySet:

@@ -202,6 +202,32 @@ def test_board_sorts_and_ranks(town, generated, client_for) -> None:
     assert text.index("上杉市村党支部") < text.index("明月村党支部")
 
 
+def test_a_page_of_the_board_reads_its_rows_and_keeps_the_whole_boards_ranks_and_totals(
+    town, generated, client_for, monkeypatch
+) -> None:
+    from grassroots.duties.views import board as board_view
+
+    for i in range(3):
+        party.organization_create(
+            actor=town.root, parent=town.committee, kind=Organization.Kind.BRANCH, name=f"新支部{i}"
+        )
+    services.generate(on=clock.today())
+    services.assignment_complete(actor=town.sam, assignment=mine(town, "周工作提醒"))
+    monkeypatch.setattr(board_view, "ROWS_PER_PAGE", 2)
+    c = client_for("olga")
+    first = c.get(reverse("duties:board") + "?page=1").context
+    second = c.get(reverse("duties:board") + "?page=2").context
+    ranks = [r.rank for r in first["page"].object_list] + [
+        r.rank for r in second["page"].object_list
+    ]
+    # Branch a did one of its three: first alone; the other five tie, second place.
+    assert ranks == [1, 2, 2, 2]
+    assert second["page"].paginator.count == 6  # the town's three branches and three new
+    assert second["board"].total == 6 * 3 and second["board"].done == 1
+    reversed_first = c.get(reverse("duties:board") + "?sort=-rank").context["page"].object_list
+    assert [r.rank for r in reversed_first] == [2, 2]
+
+
 def test_plan_pages_create_add_change_publish(town, now, client_for) -> None:
     c = client_for("olga")
     assert c.get(reverse("duties:plans")).status_code == 200

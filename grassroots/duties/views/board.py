@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,32 +23,41 @@ from grassroots.party.models import Organization
 
 ROWS_PER_PAGE = 60  # a town's 56 branches on one page
 ASSIGNMENTS_PER_PAGE = 40
-# ?sort=<key> (best or most first); ?sort=-<key> reverses.
-SORTS: dict[str, Callable[[Any], tuple]] = {
-    "rank": lambda r: (r.rank, r.organization.path),
-    "name": lambda r: (r.organization.path,),
-    "rate": lambda r: (-r.rate, r.organization.path),
-    "weight": lambda r: (-r.weight_rate, r.organization.path),
-    "overdue": lambda r: (-r.overdue, r.rank, r.organization.path),
-    "submitted": lambda r: (-r.submitted, r.organization.path),
-    "returned": lambda r: (-r.returned, r.organization.path),
+_PATH = "organization__path"
+# ?sort=<key> (best or most first); ?sort=-<key> reverses every term.
+SORTS: dict[str, tuple[str, ...]] = {
+    "rank": ("rank", _PATH),
+    "name": (_PATH,),
+    "rate": ("-rate", _PATH),
+    "weight": ("-weight_rate", _PATH),
+    "overdue": ("-overdue", "rank", _PATH),
+    "submitted": ("-submitted", _PATH),
+    "returned": ("-returned", _PATH),
 }
+
+
+def _reversed(term: str) -> str:
+    return term[1:] if term.startswith("-") else f"-{term}"
 
 
 @dataclass
 class Board:
+    """The figures of one cadence's current period: `rows` is a ranked queryset (a page of
+    it is read at a time), `totals` the sums over all of them."""
+
     cadence: str
     period: Period
     sort: str
-    rows: list[Any]
+    rows: Any
+    totals: dict[str, int]
 
     @property
     def total(self) -> int:
-        return sum(r.total for r in self.rows)
+        return self.totals["total"]
 
     @property
     def done(self) -> int:
-        return sum(r.done for r in self.rows)
+        return self.totals["done"]
 
     @property
     def rate(self) -> float | None:
@@ -57,33 +65,32 @@ class Board:
 
     @property
     def overdue(self) -> int:
-        return sum(r.overdue for r in self.rows)
+        return self.totals["overdue"]
 
     @property
     def submitted(self) -> int:
-        return sum(r.submitted for r in self.rows)
+        return self.totals["submitted"]
 
 
 def board_of(request: HttpRequest) -> Board:
-    """The board the request asks for: figures of the current period, ranked and sorted."""
+    """The board the request asks for: figures of the current period, ranked and sorted
+    in SQL (a province's tens of thousands of branches are never all read for one page)."""
     if not rules.sees_board(scope_for(request.user)):
         raise Http404
     cadence = request.GET.get("cadence", "")
     if cadence not in selectors.BOARD_CADENCES:
         cadence = Cadence.WEEKLY
     period = period_for(cadence, clock.today())
-    rows = list(selectors.board_rows(request.user, cadence, period.key))
-    previous, rank = None, 0
-    for i, row in enumerate(rows, start=1):  # ties share a rank
-        if (row.rate, row.weight_rate) != previous:
-            rank, previous = i, (row.rate, row.weight_rate)
-        row.rank = rank
     sort = request.GET.get("sort", "rank")
     key = sort.removeprefix("-")
     if key not in SORTS:
         sort = key = "rank"
-    rows.sort(key=SORTS[key], reverse=sort.startswith("-"))
-    return Board(cadence, period, sort, rows)
+    order = SORTS[key]
+    if sort.startswith("-"):
+        order = tuple(_reversed(term) for term in order)
+    rows = selectors.board_rows(request.user, cadence, period.key).order_by(*order)
+    totals = selectors.board_totals(request.user, cadence, period.key)
+    return Board(cadence, period, sort, rows, totals)
 
 
 @login_required
