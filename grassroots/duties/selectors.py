@@ -13,15 +13,13 @@ from django.db.models import (
     Case,
     Count,
     ExpressionWrapper,
-    F,
     FloatField,
     Q,
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Cast, Rank
+from django.db.models.functions import Cast
 
 from grassroots.accounts.models import RoleAssignment
 from grassroots.core.roles import Role
@@ -118,9 +116,7 @@ def board_figures(user: Any, cadence: str, period: str) -> models.QuerySet:
     return BranchFigure.objects.visible_to(user).filter(cadence=cadence, period=period, total__gt=0)
 
 
-def board_rows(user: Any, cadence: str, period: str) -> models.QuerySet:
-    """The board: one prepared figure per branch reached, rated and ranked best first (ties
-    share a rank), in one query; ranked in SQL so a page reads only its own rows."""
+def _rates() -> dict[str, Any]:
     rate = ExpressionWrapper(
         Cast("done", FloatField()) * 100.0 / Cast("total", FloatField()), output_field=FloatField()
     )
@@ -128,26 +124,55 @@ def board_rows(user: Any, cadence: str, period: str) -> models.QuerySet:
         Cast("weight_done", FloatField()) * 100.0 / Cast("weight_total", FloatField()),
         output_field=FloatField(),
     )
+    return {
+        "rate": rate,
+        "weight_rate": Case(When(weight_total__gt=0, then=weight_rate), default=Value(0.0)),
+    }
+
+
+def board_rows(user: Any, cadence: str, period: str) -> models.QuerySet:
+    """The board: one prepared figure per branch reached, rated, best first (one query)."""
     return (
         board_figures(user, cadence, period)
-        .annotate(
-            rate=rate,
-            weight_rate=Case(When(weight_total__gt=0, then=weight_rate), default=Value(0.0)),
-        )
-        .annotate(
-            rank=Window(Rank(), order_by=[F("rate").desc(), F("weight_rate").desc()]),
-        )
+        .annotate(**_rates())
         .select_related("organization")
-        .order_by("-rate", "-weight_rate", "organization__path")
+        .order_by("-rate", "-weight_rate", "org_path")
     )
 
 
-def board_totals(user: Any, cadence: str, period: str) -> dict[str, int]:
-    """The board's sums over every branch it lists (one aggregate)."""
-    sums = board_figures(user, cadence, period).aggregate(
-        total=Sum("total"), done=Sum("done"), overdue=Sum("overdue"), submitted=Sum("submitted")
+@dataclass
+class BoardSums:
+    """What the board says of all its rows: each rate's rank, the row count and the sums."""
+
+    ranks: dict[tuple[float, float], int]
+    count: int
+    totals: dict[str, int]
+
+
+def board_sums(user: Any, cadence: str, period: str) -> BoardSums:
+    """{(rate, weight rate): rank} over the whole board, best first (ties share a rank), its
+    number of rows and its sums, in one grouped query.
+
+    A board of a province's 62,859 branches holds a few hundred distinct rates. (A window
+    `RANK()` over the rows spooled the largest tie, most branches at 0 %, to disk and read
+    it back: 260 ms a page.) The rates are the same SQL expressions as `board_rows'`, so
+    the keys equal the rows' values exactly.
+    """
+    sums = ("total", "done", "overdue", "submitted")
+    groups = (
+        board_figures(user, cadence, period)
+        .annotate(**_rates())
+        .values_list("rate", "weight_rate")
+        .annotate(Count("pk"), *(Sum(name) for name in sums))
+        .order_by("-rate", "-weight_rate")
     )
-    return {k: v or 0 for k, v in sums.items()}
+    ranks, count, totals = {}, 0, dict.fromkeys(sums, 0)
+    for rate, weight_rate, n, *values in groups:
+        ranks[(rate, weight_rate)] = count + 1
+        count += n
+        for name, value in zip(sums, values, strict=True):
+            totals[name] += value or 0
+    return BoardSums(ranks, count, totals)
 
 
 def branch_assignments(user: Any, branch: Organization) -> models.QuerySet:

@@ -23,14 +23,15 @@ from grassroots.party.models import Organization
 
 ROWS_PER_PAGE = 60  # a town's 56 branches on one page
 ASSIGNMENTS_PER_PAGE = 40
-_PATH = "organization__path"
+_PATH = "org_path"  # the figure's own copy: sorting needs no join
 # ?sort=<key> (best or most first); ?sort=-<key> reverses every term.
+_RANK = ("-rate", "-weight_rate")  # the ranks' order (selectors.board_sums)
 SORTS: dict[str, tuple[str, ...]] = {
-    "rank": ("rank", _PATH),
+    "rank": (*_RANK, _PATH),
     "name": (_PATH,),
     "rate": ("-rate", _PATH),
     "weight": ("-weight_rate", _PATH),
-    "overdue": ("-overdue", "rank", _PATH),
+    "overdue": ("-overdue", *_RANK, _PATH),
     "submitted": ("-submitted", _PATH),
     "returned": ("-returned", _PATH),
 }
@@ -42,22 +43,37 @@ def _reversed(term: str) -> str:
 
 @dataclass
 class Board:
-    """The figures of one cadence's current period: `rows` is a ranked queryset (a page of
-    it is read at a time), `totals` the sums over all of them."""
+    """The figures of one cadence's current period: `rows` is a sorted queryset (a page of
+    it is read at a time), `sums` its ranks, row count and totals over all of them."""
 
     cadence: str
     period: Period
     sort: str
     rows: Any
-    totals: dict[str, int]
+    sums: selectors.BoardSums
+
+    def ranked(self, rows: Any) -> list[Any]:
+        """The rows (a page, or all for the export), each with its `rank` on the board."""
+        rows = list(rows)
+        for row in rows:
+            row.rank = self.sums.ranks[(row.rate, row.weight_rate)]
+        return rows
+
+    def page(self, number: Any) -> Any:
+        """One page of the rows, ranked; the row count is known already (no COUNT)."""
+        paginator = Paginator(self.rows, ROWS_PER_PAGE)
+        paginator.count = self.sums.count  # a cached_property: once set, it is not counted
+        page = paginator.get_page(number)
+        page.object_list = self.ranked(page.object_list)
+        return page
 
     @property
     def total(self) -> int:
-        return self.totals["total"]
+        return self.sums.totals["total"]
 
     @property
     def done(self) -> int:
-        return self.totals["done"]
+        return self.sums.totals["done"]
 
     @property
     def rate(self) -> float | None:
@@ -65,11 +81,11 @@ class Board:
 
     @property
     def overdue(self) -> int:
-        return self.totals["overdue"]
+        return self.sums.totals["overdue"]
 
     @property
     def submitted(self) -> int:
-        return self.totals["submitted"]
+        return self.sums.totals["submitted"]
 
 
 def board_of(request: HttpRequest) -> Board:
@@ -89,14 +105,15 @@ def board_of(request: HttpRequest) -> Board:
     if sort.startswith("-"):
         order = tuple(_reversed(term) for term in order)
     rows = selectors.board_rows(request.user, cadence, period.key).order_by(*order)
-    totals = selectors.board_totals(request.user, cadence, period.key)
-    return Board(cadence, period, sort, rows, totals)
+    return Board(
+        cadence, period, sort, rows, selectors.board_sums(request.user, cadence, period.key)
+    )
 
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     b = board_of(request)
-    page = Paginator(b.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = b.page(request.GET.get("page"))
     return render(
         request,
         "duties/board.html",
@@ -128,7 +145,7 @@ def board_table(b: Board) -> tuple[list[str], list[list[Any]]]:
             r.returned,
             f"{r.weight_rate:.1f}%",
         ]
-        for r in b.rows
+        for r in b.ranked(b.rows)
     ]
     return header, rows
 
