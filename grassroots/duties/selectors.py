@@ -148,6 +148,16 @@ class BoardSums:
     count: int
     totals: dict[str, int]
 
+    def rank_of(self, rate: float, weight_rate: float) -> int:
+        """The rank of a row with these rates. A rate that changed between this query and
+        the page's (a duty done meanwhile) takes the rank of the next worse rate known here:
+        the rows counted better than that one are the rows better than it."""
+        found = self.ranks.get((rate, weight_rate))
+        if found is not None:
+            return found
+        worse = [r for key, r in self.ranks.items() if key < (rate, weight_rate)]
+        return min(worse, default=self.count + 1)
+
 
 def board_sums(user: Any, cadence: str, period: str) -> BoardSums:
     """{(rate, weight rate): rank} over the whole board, best first (ties share a rank), its

@@ -368,3 +368,14 @@ def test_branch_export_one_row_per_duty_in_reach(town, generated, client_for) ->
         == 404
     )
     assert client_for("ivan").get(url).status_code == 404
+
+
+def test_a_rate_that_changed_between_the_boards_two_queries_still_gets_a_rank() -> None:
+    from grassroots.duties.selectors import BoardSums
+
+    sums = BoardSums({(100.0, 100.0): 1, (50.0, 40.0): 2, (0.0, 0.0): 5}, 9, {})
+    assert sums.rank_of(50.0, 40.0) == 2
+    # Not among the rates counted: one row is better (rank 1), so 2, as 50 % would be.
+    assert sums.rank_of(60.0, 0.0) == 2
+    assert sums.rank_of(100.0, 100.0) == 1 and sums.rank_of(200.0, 0.0) == 1
+    assert sums.rank_of(-1.0, 0.0) == 10  # below every rate: after all nine rows

@@ -56,7 +56,7 @@ class Board:
         """The rows (a page, or all for the export), each with its `rank` on the board."""
         rows = list(rows)
         for row in rows:
-            row.rank = self.sums.ranks[(row.rate, row.weight_rate)]
+            row.rank = self.sums.rank_of(row.rate, row.weight_rate)
         return rows
 
     def page(self, number: Any) -> Any:
