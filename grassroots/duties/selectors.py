@@ -9,16 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import (
-    Case,
-    Count,
-    ExpressionWrapper,
-    FloatField,
-    Q,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, ExpressionWrapper, FloatField, Q, Sum, Value, When
 from django.db.models.functions import Cast
 
 from grassroots.accounts.models import RoleAssignment
