@@ -50,6 +50,22 @@ def _limit(alias: str, prefix: str | None) -> tuple[str, list[Any]]:
     return f"({alias}.path LIKE %s OR {alias}.path IN ({marks}))", [prefix + "%", *ancestors]
 
 
+def _limit_months(alias: str, prefix: str | None, nodes: str) -> tuple[str, list[Any]]:
+    """SQL for `_within` on MonthFigures rows: their paths taken from the nodes table.
+
+    The month rows' keys (node, path, month) have no index for `LIKE` (that needs the C
+    collation or a pattern index, which would slow the rebuild's 2 million inserts); the
+    nodes' paths have one (`varchar_pattern_ops`). On PostgreSQL the subtree's paths are
+    read there once and the month rows are found by their key, so a town's recompute reads
+    its own rows, not every month row of the province.
+    """
+    if prefix is None or connection.vendor != "postgresql":
+        return _limit(alias, prefix)
+    within, params = _limit("n", prefix)
+    sql = f"{alias}.path = ANY(ARRAY(SELECT n.path FROM {nodes} n WHERE {within}))"  # noqa: S608
+    return sql, params
+
+
 def _sql_value(sql: str, params: Iterable[Any] = ()) -> Any:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
@@ -67,21 +83,30 @@ LEVELS = "analytics_levels"  # the roll-up's rows level by level, before STAGE (
 
 
 def _off_chain(
-    table: str, counters: tuple[str, ...], prefix: str, month_of: tuple[str, dt.date] | None
+    table: str,
+    counters: tuple[str, ...],
+    prefix: str,
+    month_of: tuple[str, dt.date] | None,
+    nodes: str,
 ) -> tuple[str, list[Any]]:
     """A subtree refresh's stored rows that stay right: the other children of its ancestors.
 
     Their totals, rolled up with the subtree's own rows, give each ancestor its full total.
+    Month rows are found by their key from the siblings' paths in the nodes table (as in
+    `_limit_months`), not by a filter over every month row of the ancestors' levels.
     """
     chain = prefixes_of(prefix)
+    alias = "n" if month_of is not None and connection.vendor == "postgresql" else "x"
     clauses, params = [], []
     for depth, (ancestor, on_chain) in enumerate(zip(chain, chain[1:], strict=False), start=1):
-        clauses.append("(x.depth = %s AND x.path LIKE %s AND x.path <> %s)")
+        clauses.append(f"({alias}.depth = %s AND {alias}.path LIKE %s AND {alias}.path <> %s)")
         params += [depth + 1, ancestor + "%", on_chain]
     if not clauses:
         return "", []
     month = ""
     where = f"({' OR '.join(clauses)})"
+    if alias == "n":
+        where = f"x.path = ANY(ARRAY(SELECT n.path FROM {nodes} n WHERE {where}))"  # noqa: S608
     if month_of is not None:
         month = ", x.month AS m"
         where = f"x.node = %s AND x.month >= %s AND {where}"
@@ -144,6 +169,7 @@ def _first_of(key: str, n: int) -> str:
 def _stage_totals(
     leaves: str,
     table: str,
+    nodes: str,
     counters: tuple[str, ...],
     prefix: str | None,
     max_depth: int,
@@ -159,7 +185,7 @@ def _stage_totals(
     delta is half-way through them.
     """
     if prefix is not None:
-        stored, stored_params = _off_chain(table, counters, prefix, month_of)
+        stored, stored_params = _off_chain(table, counters, prefix, month_of, nodes)
         if stored:  # their paths are outside the subtree: no path of `leaves` repeats
             columns = ", ".join(("p", *(("m",) if month_of else ()), *counters))
             _sql(f"INSERT INTO {leaves} ({columns}) {stored}", stored_params)  # noqa: S608
@@ -252,7 +278,7 @@ def refresh_nodes(
     def write() -> None:
         now = _db_time(w.now)
         max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
-        _stage_totals(leaves, table, counters, prefix, max_depth)
+        _stage_totals(leaves, table, nodes, counters, prefix, max_depth)
         # One row per node (unique key, deleted with its node): equal counts, none missing.
         if _count(nodes, "n", prefix) != _count(table, "f", prefix):
             limit, limit_params = _limit("n", prefix)
@@ -310,17 +336,23 @@ def refresh_months(
         table = MonthFigures._meta.db_table
         now = _db_time(w.now)
         max_depth = _sql_value(f"SELECT MAX(depth) FROM {nodes}") or 0  # noqa: S608
-        _stage_totals(leaves, table, MONTH_COUNTERS, prefix, max_depth, month_of=(node, first))
+        _stage_totals(
+            leaves, table, nodes, MONTH_COUNTERS, prefix, max_depth, month_of=(node, first)
+        )
         counters = ", ".join(MONTH_COUNTERS)
         # One join of the totals with the stored rows finds both the rows to update and
         # the keys to insert (a steady rebuild: this month's rows; a province's stored
-        # rows are 2 million); the writes then go by primary key.
+        # rows are 2 million); the writes then go by primary key. A subtree's join reads
+        # only the stored rows of its own paths (by key, `_limit_months`), the paths STAGE
+        # holds: not a hash of every month row of the province.
+        within, within_params = _limit_months("f", prefix, nodes)
         _sql(
             f"CREATE TEMPORARY TABLE {DIFF} AS SELECT s.path, s.month, "  # noqa: S608
             f"{', '.join(f's.{c}' for c in MONTH_COUNTERS)}, f.id AS fid FROM {STAGE} AS s "
             f"LEFT JOIN {table} AS f ON f.node = %s AND f.path = s.path AND f.month = s.month "
+            f"AND f.month >= %s AND {within} "
             f"WHERE f.id IS NULL OR {_changed('f', 's', MONTH_COUNTERS)}",
-            [node],
+            [node, _db_date(first), *within_params],
         )
         _analyze(DIFF)
         sets = ", ".join(f"{c} = d.{c}" for c in MONTH_COUNTERS)
@@ -329,12 +361,11 @@ def refresh_months(
             "WHERE f.id = d.fid",
             [now],
         )
-        limit, limit_params = _limit("f", prefix)
         _sql(
-            f"DELETE FROM {table} AS f WHERE f.node = %s AND f.month >= %s AND {limit} "  # noqa: S608
+            f"DELETE FROM {table} AS f WHERE f.node = %s AND f.month >= %s AND {within} "  # noqa: S608
             f"AND NOT EXISTS (SELECT 1 FROM {STAGE} AS s "
             "WHERE s.path = f.path AND s.month = f.month)",
-            [node, _db_date(first), *limit_params],
+            [node, _db_date(first), *within_params],
         )
         # A key a delta inserted since the join is skipped. On PostgreSQL a full rebuild
         # holds the figures tables against writers (services._lock_for_writes), so none can
