@@ -23,6 +23,7 @@ from grassroots.analytics.sources import (
     prefixes_of,
     windows,
 )
+from grassroots.grid.models import TOWN_DEPTH_KINDS, Place
 
 
 def _within(field: str, prefix: str | None) -> Q:
@@ -39,9 +40,37 @@ def _keys(source: Source, w: Windows) -> dict[str, Any]:
     return keys
 
 
+def _town_of(source: Source, rows: QuerySet, prefix: str | None) -> int | None:
+    """The id of the town `prefix` lies in (or is), when the source's rows carry their town.
+
+    A table that keeps its place's path beside its town (households, residents, visits,
+    representatives, cases) is then read by the town's index as well as the path's: the
+    planner's estimate of a path range comes from a histogram of a hundred buckets, each
+    1 % of a province, and for a town's 0.03 % it chose to scan every one of a province's
+    66 million residents in path order (3.5 s) instead of the town's 23,000 (11 ms).
+    """
+    if prefix is None or source.path != "place_path":
+        return None
+    field = next((f for f in rows.model._meta.concrete_fields if f.name == "town"), None)
+    if field is None or field.related_model is not Place:
+        return None
+    return (
+        Place.objects.filter(path__in=prefixes_of(prefix), kind__in=TOWN_DEPTH_KINDS)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def grouped_sql(source: Source, w: Windows, prefix: str | None) -> tuple[str, list[Any]]:
     """SQL of the source's sums per path `p` (and month `m`), within `prefix`'s subtree."""
-    rows = source.rows(w).filter(_within(source.path, prefix))
+    rows = source.rows(w)
+    town = _town_of(source, rows, prefix)
+    if town is not None and prefix is not None:
+        # The subtree's rows are its town's rows (a row's town is its place's town).
+        within = Q(town_id=town, **{f"{source.path}__startswith": prefix})
+        rows = rows.filter(within | Q(**{f"{source.path}__in": prefixes_of(prefix)}))
+    else:
+        rows = rows.filter(_within(source.path, prefix))
     if not source.per_row:
         grouped = rows.values(**_keys(source, w)).annotate(**source.counters(w)).order_by()
         sql, params = grouped.query.sql_with_params()
