@@ -40,6 +40,9 @@ from grassroots.exchange.services import import_file
 from grassroots.grid.models import Household, Place, Representative, RepresentativeLink
 
 TARGET_ROWS_S = 20_000
+# Issue #15 names the import targets for a county (20,000 households into 300,000): they are
+# judged in a county run only; at town and province the rows say "not run (county)".
+IMPORT_SCALE = "county"
 PHASES = ("read", "clean", "validate", "write", "commit")
 HEADERS = ["村(社区)", "村民小组", "户编号", "户主姓名", "联系电话", "住址", "家庭人口"]
 HEADERS += ["联系代表", "代表电话"]
@@ -324,6 +327,7 @@ def _floor_bound(
             items_per_sample=n,
             target=f"≤ 3 × read + floor = {bound * 1000:.0f} ms",
             target_s=bound,
+            target_scale=IMPORT_SCALE,
             compare="median",
             notes=f"{_median(service) / bound:.2f} of the bound (decision 0023)",
         )
@@ -385,6 +389,7 @@ def import_roster(ctx: BenchContext) -> list[BenchResult]:
             target=f"≥ {TARGET_ROWS_S:,} rows/s",
             compare="throughput",
             target_throughput=TARGET_ROWS_S,
+            target_scale=IMPORT_SCALE,
             notes=f"bytes → committed rows; {ratio:.1f}× the reading time",
         ),
         BenchResult(
@@ -393,6 +398,7 @@ def import_roster(ctx: BenchContext) -> list[BenchResult]:
             items_per_sample=n,
             target=f"≤ 3 × read = {3 * read * 1000:.0f} ms",
             target_s=3 * read,
+            target_scale=IMPORT_SCALE,
             compare="median",
             notes=f"ratio {ratio:.1f}",
         ),
@@ -404,6 +410,7 @@ def import_roster(ctx: BenchContext) -> list[BenchResult]:
             target=f"≥ {TARGET_ROWS_S:,} rows/s",
             compare="throughput",
             target_throughput=TARGET_ROWS_S,
+            target_scale=IMPORT_SCALE,
             notes=f"the command once Django is set up; start-up {_median(startups) * 1000:.0f} ms apart",
         ),
         BenchResult(
@@ -421,6 +428,7 @@ def import_roster(ctx: BenchContext) -> list[BenchResult]:
                 target=f"≥ {TARGET_ROWS_S:,} rows/s",
                 compare="throughput",
                 target_throughput=TARGET_ROWS_S,
+                target_scale=IMPORT_SCALE,
                 notes="POST multipart to gunicorn, token, until the JSON report",
             )
         )

@@ -38,13 +38,15 @@ def demo_load(ctx: BenchContext) -> list[BenchResult]:
             raise _Rollback
     except _Rollback:
         pass
+    judged = not ctx.quick and connection.vendor == "sqlite"
     return [
         BenchResult(
             name=f"demo load ({households} households)",
             samples_s=[seconds],
             items_per_sample=households,
-            target="< 60 s on SQLite" if not ctx.quick else "",
-            target_s=60.0 if not ctx.quick else None,
+            # Judged where it is named: a town on SQLite (the demo's own database).
+            target="< 60 s on SQLite" if judged else "",
+            target_s=60.0 if judged else None,
             compare="median",
             notes=f"{connection.vendor}; its deferred checks timed, then rolled back",
         )

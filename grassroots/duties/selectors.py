@@ -122,11 +122,15 @@ def _rates() -> dict[str, Any]:
 
 
 def board_rows(user: Any, cadence: str, period: str) -> models.QuerySet:
-    """The board: one prepared figure per branch reached, rated, best first (one query)."""
+    """The board: one prepared figure per branch reached, rated, best first (one query).
+
+    The branches' names are not joined here: a page joins its own rows' organisations
+    (`Board.page`), so the sort and the cut read the figures alone. Joined before the cut,
+    the planner, whose statistics lag right after the week's duties are generated, joined
+    all of a province's 62,859 figures one by one to show 60 (117 ms of the page's 190)."""
     return (
         board_figures(user, cadence, period)
         .annotate(**_rates())
-        .select_related("organization")
         .order_by("-rate", "-weight_rate", "org_path")
     )
 

@@ -61,7 +61,8 @@ class Board:
 
     def page(self, number: Any) -> Any:
         """One page of the rows, ranked; the row count is known already (no COUNT)."""
-        paginator = Paginator(self.rows, ROWS_PER_PAGE)
+        # The page's organisations in one query by id, after the cut (selectors.board_rows).
+        paginator = Paginator(self.rows.prefetch_related("organization"), ROWS_PER_PAGE)
         paginator.count = self.sums.count  # a cached_property: once set, it is not counted
         page = paginator.get_page(number)
         page.object_list = self.ranked(page.object_list)
@@ -145,7 +146,7 @@ def board_table(b: Board) -> tuple[list[str], list[list[Any]]]:
             r.returned,
             f"{r.weight_rate:.1f}%",
         ]
-        for r in b.ranked(b.rows)
+        for r in b.ranked(b.rows.select_related("organization"))  # every row: one join
     ]
     return header, rows
 
