@@ -49,14 +49,19 @@ def review_periods(user: Any) -> list[str]:
 
 
 def review_rows(user: Any, period: str) -> QuerySet:
-    """The quarter's scores the caller reaches, by town and rank; 404 when there are none."""
+    """The quarter's scores the caller reaches, town by town (in the order the towns were
+    set up, as the gazetteer lists them) and by rank; 404 when there are none.
+
+    The order is the index `cadence_score_rank` (period, town, rank): a page reads its 60
+    rows from the index and joins only their towns. Ordered by the town's name, every score
+    of a province (62,859) was joined to its town and sorted to show 60 (110 ms)."""
     if not schedule.QUARTER_RE.match(period):
         raise Http404("quarter")
     rows = (
         QuarterScore.objects.visible_to(user)
         .filter(period=period)
         .select_related("town")
-        .order_by("town__name", "rank", "pk")
+        .order_by("town_id", "rank", "pk")
     )
     if not rows.exists():
         raise Http404("quarter")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django.forms.utils import flatatt
 from django.forms.widgets import NullBooleanSelect, Select
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,12 +38,18 @@ class ManyOptionsSelect(Select):
             return super().render(name, value, attrs, renderer)
         final = self.build_attrs(self.attrs, attrs)
         chosen = set(self.format_value(value))
-        options = format_html_join(
-            "\n",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, SafeString(" selected") if str(option) in chosen else "", label)
-                for option, label in choices
-            ),
+        # One f-string an option, escaped by the standard library: `format_html` escaped
+        # each part through Django's lazy-aware helpers, 60 ms for a province's towns.
+        options = "\n".join(
+            f'<option value="{_escaped(option)}"{" selected" if str(option) in chosen else ""}>'
+            f"{_escaped(label)}</option>"
+            for option, label in choices
         )
-        return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(final), options)
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>', name, flatatt(final), SafeString(options)
+        )
+
+
+def _escaped(text: Any) -> str:
+    """HTML-escaped text; markup already marked safe is kept as it is (as Django does)."""
+    return text if isinstance(text, SafeData) else escape(str(text), quote=True)
