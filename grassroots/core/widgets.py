@@ -52,4 +52,4 @@ class ManyOptionsSelect(Select):
 
 def _escaped(text: Any) -> str:
     """HTML-escaped text; markup already marked safe is kept as it is (as Django does)."""
-    return text if isinstance(text, SafeData) else escape(str(text), quote=True)
+    return str(text) if isinstance(text, SafeData) else escape(str(text), quote=True)
